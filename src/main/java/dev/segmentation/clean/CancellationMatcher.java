@@ -1,0 +1,141 @@
+package dev.segmentation.clean;
+
+import static dev.segmentation.clean.CleanColumns.QUANTITY_CANCELLED;
+import static dev.segmentation.ingest.InvoiceColumns.CUSTOMER_ID;
+import static dev.segmentation.ingest.InvoiceColumns.INVOICE_NO;
+import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
+import static dev.segmentation.ingest.InvoiceColumns.QUANTITY;
+import static dev.segmentation.ingest.InvoiceColumns.STOCK_CODE;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.segmentation.ingest.InvoiceColumns;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Pairs each cancellation line (invoice starting with "C", negative quantity) with the purchase
+ * it cancels: the latest earlier purchase line of the same customer and stock code whose quantity
+ * covers the cancelled quantity. That purchase gets {@code quantity_cancelled} (the sum over all
+ * cancellations matched to it, at most its quantity); every cancellation line is set aside as
+ * matched or unmatched.
+ *
+ * <p>All of it is one equi-join on (customer, stock code) plus a window, so no line reaches the
+ * driver and the work spreads by customer.
+ */
+public final class CancellationMatcher {
+
+  private static final String LINE_KEY = "_line_key";
+  private static final String MATCHED = "_matched";
+  private static final String CANCELLED_SUM = "_cancelled_sum";
+
+  private final boolean matchingEnabled;
+
+  public CancellationMatcher(boolean matchingEnabled) {
+    this.matchingEnabled = matchingEnabled;
+  }
+
+  public static Column isCancellation() {
+    return col(INVOICE_NO).startsWith("C").or(col(QUANTITY).lt(0));
+  }
+
+  public Dataset<Row> apply(Dataset<Row> lines) {
+    if (!matchingEnabled) {
+      return SetAsideReason.CANCELLATION.tag(lines, isCancellation())
+          .withColumn(QUANTITY_CANCELLED, when(SetAsideReason.open(), lit(0)));
+    }
+    // Open lines are unique in their eight columns (DuplicateLineRule ran before), so a hash of
+    // them, joined together with customer and stock code, names one line.
+    Dataset<Row> keyed = lines.withColumn(LINE_KEY, xxhash64(identity()));
+    Dataset<Row> matches = latestCoveringPurchase(keyed);
+
+    Dataset<Row> cancelledPerPurchase =
+        matches
+            .groupBy(col("p_customer"), col("p_stock"), col("p_key"))
+            .agg(sum(col("c_quantity")).as(CANCELLED_SUM));
+    Dataset<Row> matchedCancellations =
+        matches.select(col("c_customer"), col("c_stock"), col("c_key"), lit(true).as(MATCHED));
+
+    Dataset<Row> joined =
+        keyed
+            .join(cancelledPerPurchase, sameLine(keyed, "p_customer", "p_stock", "p_key"), "left")
+            .join(matchedCancellations, sameLine(keyed, "c_customer", "c_stock", "c_key"), "left");
+
+    Column isOpenPurchase = SetAsideReason.open().and(not(isCancellation()));
+    Column quantityCancelled =
+        when(isOpenPurchase, least(coalesce(col(CANCELLED_SUM), lit(0L)), col(QUANTITY).cast("long"))
+            .cast(DataTypes.IntegerType));
+    Dataset<Row> withQuantity = joined.withColumn(QUANTITY_CANCELLED, quantityCancelled);
+    Column isCancellationLine = isCancellation();
+    Dataset<Row> tagged =
+        SetAsideReason.CANCELLATION_MATCHED.tag(
+            withQuantity, isCancellationLine.and(coalesce(col(MATCHED), lit(false))));
+    tagged = SetAsideReason.CANCELLATION_UNMATCHED.tag(tagged, isCancellationLine);
+    return tagged.select(outputColumns(lines));
+  }
+
+  /** One row per matched cancellation: its key and the key of the purchase it cancels. */
+  private static Dataset<Row> latestCoveringPurchase(Dataset<Row> keyed) {
+    Dataset<Row> cancellations =
+        keyed
+            .filter(SetAsideReason.open().and(isCancellation()))
+            .select(
+                col(CUSTOMER_ID).as("c_customer"),
+                col(STOCK_CODE).as("c_stock"),
+                col(LINE_KEY).as("c_key"),
+                abs(col(QUANTITY)).as("c_quantity"),
+                col(INVOICE_TS).as("c_ts"));
+    Dataset<Row> purchases =
+        keyed
+            .filter(SetAsideReason.open().and(not(isCancellation())))
+            .select(
+                col(CUSTOMER_ID).as("p_customer"),
+                col(STOCK_CODE).as("p_stock"),
+                col(LINE_KEY).as("p_key"),
+                col(QUANTITY).as("p_quantity"),
+                col(INVOICE_TS).as("p_ts"));
+    Column covers =
+        col("c_customer").equalTo(col("p_customer"))
+            .and(col("c_stock").equalTo(col("p_stock")))
+            .and(col("p_ts").lt(col("c_ts")))
+            .and(col("p_quantity").geq(col("c_quantity")));
+    Column latestFirst = row_number().over(
+        Window.partitionBy(col("c_customer"), col("c_stock"), col("c_key"))
+            .orderBy(col("p_ts").desc(), col("p_key").desc()));
+    return cancellations
+        .join(purchases, covers)
+        .withColumn("_rank", latestFirst)
+        .filter(col("_rank").equalTo(1))
+        .select(col("c_customer"), col("c_stock"), col("c_key"), col("c_quantity"),
+            col("p_customer"), col("p_stock"), col("p_key"));
+  }
+
+  private static Column sameLine(Dataset<Row> keyed, String customer, String stock, String key) {
+    return keyed.col(CUSTOMER_ID).equalTo(col(customer))
+        .and(keyed.col(STOCK_CODE).equalTo(col(stock)))
+        .and(keyed.col(LINE_KEY).equalTo(col(key)));
+  }
+
+  private static Column[] identity() {
+    return InvoiceColumns.ALL.stream().map(name -> col(name)).toArray(Column[]::new);
+  }
+
+  /** The input's columns plus quantity_cancelled; the join's helper columns are dropped. */
+  private static Column[] outputColumns(Dataset<Row> lines) {
+    Stream<String> names = Stream.concat(Arrays.stream(lines.columns()), Stream.of(QUANTITY_CANCELLED));
+    return names.distinct().map(name -> col(name)).toArray(Column[]::new);
+  }
+}

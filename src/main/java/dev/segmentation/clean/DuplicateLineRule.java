@@ -1,0 +1,30 @@
+package dev.segmentation.clean;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import dev.segmentation.ingest.InvoiceColumns;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/** Of several open lines equal in all eight invoice columns, keeps the first and tags the rest. */
+public final class DuplicateLineRule {
+
+  private static final String COPY_NUMBER = "_copy_number";
+
+  public Dataset<Row> apply(Dataset<Row> lines) {
+    List<Column> identity = new ArrayList<>();
+    InvoiceColumns.ALL.forEach(name -> identity.add(col(name)));
+    // Lines set aside earlier form groups of their own, so they never shadow an open line.
+    identity.add(col(CleanColumns.SET_ASIDE_REASON));
+    WindowSpec copies =
+        Window.partitionBy(identity.toArray(Column[]::new)).orderBy(col(InvoiceColumns.SOURCE_FILE));
+    Dataset<Row> numbered = lines.withColumn(COPY_NUMBER, row_number().over(copies));
+    return SetAsideReason.DUPLICATE.tag(numbered, col(COPY_NUMBER).gt(1)).drop(COPY_NUMBER);
+  }
+}

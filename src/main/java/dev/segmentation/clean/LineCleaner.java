@@ -1,0 +1,45 @@
+package dev.segmentation.clean;
+
+import static dev.segmentation.clean.CleanColumns.AMOUNT;
+import static dev.segmentation.clean.CleanColumns.QUANTITY_CANCELLED;
+import static dev.segmentation.clean.CleanColumns.SET_ASIDE_REASON;
+import static dev.segmentation.ingest.InvoiceColumns.QUANTITY;
+import static dev.segmentation.ingest.InvoiceColumns.UNIT_PRICE;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.segmentation.config.JobConfig;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The cleaning rules in their order: no customer, exact duplicates, non-product codes,
+ * cancellations. Takes well-formed typed lines ({@link dev.segmentation.ingest.InvoiceColumns})
+ * and returns every one of them with the {@link CleanColumns} added; nothing is dropped, so the
+ * counts per reason always add up to the lines read.
+ */
+public final class LineCleaner {
+
+  private final MissingCustomerRule missingCustomer = new MissingCustomerRule();
+  private final DuplicateLineRule duplicates = new DuplicateLineRule();
+  private final NonProductRule nonProducts;
+  private final CancellationMatcher cancellations;
+
+  public LineCleaner(JobConfig.Cleaning rules) {
+    Objects.requireNonNull(rules, "rules");
+    this.nonProducts = new NonProductRule(rules.nonProductCodes());
+    this.cancellations = new CancellationMatcher(rules.matchCancellations());
+  }
+
+  public Dataset<Row> apply(Dataset<Row> lines) {
+    Dataset<Row> tagged = lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
+    tagged = missingCustomer.apply(tagged);
+    tagged = duplicates.apply(tagged);
+    tagged = nonProducts.apply(tagged);
+    tagged = cancellations.apply(tagged);
+    return tagged.withColumn(
+        AMOUNT, col(UNIT_PRICE).multiply(col(QUANTITY).minus(col(QUANTITY_CANCELLED))));
+  }
+}

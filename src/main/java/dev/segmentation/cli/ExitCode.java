@@ -1,0 +1,20 @@
+package dev.segmentation.cli;
+
+/** Process exit codes; README documents them for schedulers. */
+public enum ExitCode {
+  SUCCESS(0),
+  /** An unexpected failure: a bug, a lost executor, storage that went away. */
+  FAILURE(1),
+  /** Bad usage, a bad configuration value, or input that breaks the data contract. */
+  CONTRACT(2);
+
+  private final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.segmentation.cli;
+
+import dev.segmentation.BuildInfo;
+import dev.segmentation.ContractViolation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The driver's entry point, for spark-submit and for scripts/segment alike. */
+@Command(
+    name = "segment",
+    mixinStandardHelpOptions = true,
+    versionProvider = SegmentCli.Version.class,
+    description = "Customer segmentation of invoice lines on Spark.",
+    subcommands = {IngestCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  success",
+      "  1  unexpected failure",
+      "  2  bad usage, bad configuration value, or input that breaks the data contract"
+    })
+public final class SegmentCli implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentCli.class);
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "a subcommand is needed");
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args);
+    SparkSessions.stopActive();
+    System.exit(code);
+  }
+
+  /** Runs one command line and returns its exit code; leaves the Spark session running. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new SegmentCli());
+    cli.setExecutionExceptionHandler(
+        (error, command, parsed) -> {
+          if (error instanceof ContractViolation) {
+            command.getErr().println("error: " + oneLine(error.getMessage()));
+            command.getErr().flush();
+            return ExitCode.CONTRACT.code();
+          }
+          LOG.error("unexpected failure", error);
+          command.getErr().println("error: unexpected failure: " + oneLine(String.valueOf(error)));
+          command.getErr().flush();
+          return ExitCode.FAILURE.code();
+        });
+    return cli.execute(args);
+  }
+
+  private static String oneLine(String message) {
+    return message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"customer-segmentation " + BuildInfo.version()};
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package dev.segmentation.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.segmentation.ContractViolation;
+import dev.segmentation.config.JobConfig.Cleaning;
+import dev.segmentation.config.JobConfig.Csv;
+import dev.segmentation.config.JobConfig.Input;
+import dev.segmentation.config.JobConfig.InputFormat;
+import dev.segmentation.config.JobConfig.Output;
+import java.io.File;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the layered configuration once and turns it into a validated {@link JobConfig}.
+ *
+ * <p>Precedence, highest first: explicit overrides ({@code --set}), environment variables in
+ * Typesafe Config's {@code CONFIG_FORCE_} convention, the overlay file ({@code --config}), and the
+ * defaults of {@code application.conf} packaged in the jar. Every problem is reported as a
+ * {@link ContractViolation} whose one-line message names the key.
+ */
+public final class ConfigLoader {
+
+  public static final String NAMESPACE = "segmentation";
+  public static final String SPARK = "spark";
+  static final String ENV_PREFIX = "CONFIG_FORCE_";
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final DateTimeFormatter RUN_ID_CLOCK =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final Config defaults;
+  private final Clock clock;
+
+  private ConfigLoader(Config defaults, Clock clock) {
+    this.defaults = defaults;
+    this.clock = clock;
+  }
+
+  /** Defaults from the {@code application.conf} on the classpath (a copy of conf/). */
+  public static ConfigLoader withPackagedDefaults() {
+    return new ConfigLoader(ConfigFactory.parseResources("application.conf"), Clock.systemUTC());
+  }
+
+  ConfigLoader withClock(Clock fixed) {
+    return new ConfigLoader(defaults, fixed);
+  }
+
+  /**
+   * @param overlay the {@code --config} file, if any
+   * @param overrides {@code --set} pairs, full keys to raw values
+   * @param environment the process environment (only {@code CONFIG_FORCE_*} entries are used)
+   */
+  public JobConfig load(
+      Optional<File> overlay, Map<String, String> overrides, Map<String, String> environment) {
+    Config merged =
+        fromOverrides(overrides)
+            .withFallback(fromEnvironment(environment))
+            .withFallback(overlay.map(ConfigLoader::parseOverlay).orElse(ConfigFactory.empty()))
+            .withFallback(defaults);
+    try {
+      Config resolved = merged.resolve();
+      rejectUnknownKeys(resolved);
+      return toJobConfig(resolved);
+    } catch (ConfigException e) {
+      throw new ContractViolation("invalid configuration: " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static Config parseOverlay(File file) {
+    if (!file.isFile()) {
+      throw new ContractViolation("configuration file not found: " + file);
+    }
+    try {
+      return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new ContractViolation("invalid configuration file: " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  /** Values stay strings; Typesafe Config converts them when a typed getter asks. */
+  private Config fromOverrides(Map<String, String> overrides) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    overrides.forEach(
+        (key, raw) -> {
+          String path = key.trim();
+          if (!path.startsWith(NAMESPACE + ".") && !path.startsWith(SPARK + ".")) {
+            throw new ContractViolation(
+                "unknown configuration key " + path + " (keys start with segmentation. or spark.)");
+          }
+          values.put(path, isListSetting(path) ? splitList(raw) : raw);
+        });
+    return ConfigFactory.parseMap(values, "command line");
+  }
+
+  private Config fromEnvironment(Map<String, String> environment) {
+    Map<String, Object> values = new TreeMap<>();
+    environment.forEach(
+        (name, raw) -> {
+          if (name.startsWith(ENV_PREFIX)) {
+            String path = envNameToPath(name.substring(ENV_PREFIX.length()));
+            values.put(path, isListSetting(path) ? splitList(raw) : raw);
+          }
+        });
+    return ConfigFactory.parseMap(values, "environment");
+  }
+
+  /** Typesafe Config's convention: "___" is "_", "__" is "-", "_" is ".". */
+  static String envNameToPath(String name) {
+    return name.replace("___", "\u0000").replace("__", "-").replace('_', '.').replace('\u0000', '_');
+  }
+
+  private boolean isListSetting(String path) {
+    return defaults.hasPath(path) && defaults.getValue(path).valueType() == ConfigValueType.LIST;
+  }
+
+  private static List<String> splitList(String raw) {
+    return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private void rejectUnknownKeys(Config resolved) {
+    for (Map.Entry<String, ConfigValue> entry : resolved.getConfig(NAMESPACE).entrySet()) {
+      String path = NAMESPACE + "." + entry.getKey();
+      if (!defaults.hasPathOrNull(path)) {
+        throw new ContractViolation("unknown configuration key " + path);
+      }
+    }
+  }
+
+  private JobConfig toJobConfig(Config root) {
+    Config c = root.getConfig(NAMESPACE);
+    return new JobConfig(
+        runId(c), input(c.getConfig("input")), output(c), cleaning(c), sparkConf(root));
+  }
+
+  private String runId(Config c) {
+    String runId = c.getString("run-id").trim();
+    if (runId.isEmpty()) {
+      return RUN_ID_CLOCK.format(clock.instant());
+    }
+    require(
+        RUN_ID.matcher(runId).matches(),
+        "segmentation.run-id",
+        "must be letters, digits, '.', '_' or '-' (at most 128), got '" + runId + "'");
+    return runId;
+  }
+
+  private static Input input(Config c) {
+    List<String> uris = c.getStringList("uris").stream().map(String::trim).toList();
+    require(!uris.isEmpty(), "segmentation.input.uris", "must name at least one path");
+    require(uris.stream().noneMatch(String::isEmpty), "segmentation.input.uris", "has an empty path");
+    return new Input(
+        uris,
+        enumValue(c.getString("format"), InputFormat.class, "segmentation.input.format"),
+        csv(c.getConfig("csv")),
+        timestampPatterns(c.getStringList("timestamp-patterns")));
+  }
+
+  private static Csv csv(Config c) {
+    return new Csv(
+        c.getBoolean("header"),
+        oneChar(c.getString("delimiter"), "segmentation.input.csv.delimiter"),
+        oneChar(c.getString("quote"), "segmentation.input.csv.quote"),
+        oneChar(c.getString("escape"), "segmentation.input.csv.escape"));
+  }
+
+  private static List<String> timestampPatterns(List<String> patterns) {
+    String key = "segmentation.input.timestamp-patterns";
+    require(!patterns.isEmpty(), key, "must list at least one pattern");
+    for (String pattern : patterns) {
+      try {
+        DateTimeFormatter.ofPattern(pattern);
+      } catch (IllegalArgumentException e) {
+        throw new ContractViolation(
+            "invalid configuration: " + key + ": bad pattern '" + pattern + "': "
+                + oneLine(e.getMessage()));
+      }
+      // Spark's SQL literal quoting would break on a single quote inside the pattern.
+      require(!pattern.contains("'"), key, "pattern '" + pattern + "' must not contain quotes");
+    }
+    return patterns;
+  }
+
+  private static Output output(Config c) {
+    String root = c.getString("output.root").trim();
+    require(!root.isEmpty(), "segmentation.output.root", "must not be empty");
+    return new Output(root);
+  }
+
+  private static Cleaning cleaning(Config c) {
+    List<String> codes = c.getStringList("cleaning.non-product-codes");
+    require(
+        codes.stream().noneMatch(String::isBlank),
+        "segmentation.cleaning.non-product-codes",
+        "has an empty code");
+    return new Cleaning(codes, c.getBoolean("cleaning.match-cancellations"));
+  }
+
+  /** Flattens the spark subtree; quoted keys such as "speculation.multiplier" are allowed. */
+  private static Map<String, String> sparkConf(Config root) {
+    Map<String, String> conf = new TreeMap<>();
+    if (!root.hasPath(SPARK)) {
+      return conf;
+    }
+    root.getConfig(SPARK)
+        .entrySet()
+        .forEach(
+            entry -> {
+              List<String> parts = new ArrayList<>(List.of(SPARK));
+              parts.addAll(ConfigUtil.splitPath(entry.getKey()));
+              String value = String.valueOf(entry.getValue().unwrapped());
+              conf.put(String.join(".", parts), value);
+            });
+    return conf;
+  }
+
+  private static <E extends Enum<E>> E enumValue(String raw, Class<E> type, String key) {
+    try {
+      return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      String allowed =
+          String.join(", ", Arrays.stream(type.getEnumConstants())
+              .map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
+      throw new ContractViolation(
+          "invalid configuration: " + key + " must be one of " + allowed + ", got '" + raw + "'");
+    }
+  }
+
+  private static char oneChar(String raw, String key) {
+    require(raw.length() == 1, key, "must be exactly one character, got '" + raw + "'");
+    return raw.charAt(0);
+  }
+
+  private static void require(boolean condition, String key, String problem) {
+    if (!condition) {
+      throw new ContractViolation("invalid configuration: " + key + " " + problem);
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.segmentation.evaluate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The figures of one run, written as {@code metrics.json}. Keys are dotted paths
+ * ({@code lines.set_aside.duplicate}) stored as nested JSON objects, so that
+ * {@code metrics["lines"]["read"]} works for any reader.
+ */
+public final class RunMetrics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunMetrics.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Map<String, Object> root = new LinkedHashMap<>();
+
+  public RunMetrics put(String path, Object value) {
+    String[] parts = path.split("\\.");
+    Map<String, Object> node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      node = child(node, parts[i]);
+    }
+    node.put(parts[parts.length - 1], value);
+    return this;
+  }
+
+  /** The value at a dotted path, or null. */
+  public Object get(String path) {
+    Object node = root;
+    for (String part : path.split("\\.")) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = map.get(part);
+    }
+    return node;
+  }
+
+  public long getLong(String path) {
+    Object value = get(path);
+    if (!(value instanceof Number number)) {
+      throw new IllegalStateException("no number at metrics path " + path);
+    }
+    return number.longValue();
+  }
+
+  /** Runs one step and records its wall time under {@code steps_seconds.<step>}. */
+  public <T> T time(String step, Supplier<T> work) {
+    LOG.info("step {} ...", step);
+    long start = System.nanoTime();
+    T result = work.get();
+    double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
+    put("steps_seconds." + step, seconds);
+    LOG.info("step {} done in {} s", step, seconds);
+    return result;
+  }
+
+  public void time(String step, Runnable work) {
+    time(step, () -> {
+      work.run();
+      return null;
+    });
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("metrics cannot be written as JSON", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> child(Map<String, Object> node, String key) {
+    Object existing = node.get(key);
+    if (existing instanceof Map<?, ?>) {
+      return (Map<String, Object>) existing;
+    }
+    Map<String, Object> created = new LinkedHashMap<>();
+    node.put(key, created);
+    return created;
+  }
+}

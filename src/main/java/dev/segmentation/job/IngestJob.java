@@ -1,0 +1,40 @@
+package dev.segmentation.job;
+
+import static dev.segmentation.clean.CleanColumns.SET_ASIDE_REASON;
+
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.publish.RunOutput;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code ingest}: read, parse and clean the invoice lines, then write under
+ * {@code <output>/<run-id>/}: {@code clean_lines}, {@code set_aside} (partitioned by reason),
+ * {@code quarantine} and {@code metrics.json}.
+ */
+public final class IngestJob {
+
+  public static final String CLEAN_LINES = "clean_lines";
+  public static final String SET_ASIDE = "set_aside";
+  public static final String QUARANTINE = "quarantine";
+  public static final String METRICS = "metrics.json";
+
+  private IngestJob() {}
+
+  public static RunMetrics run(SparkSession spark, JobConfig config) {
+    long start = System.nanoTime();
+    RunMetrics metrics = RunStart.metricsFor(config, "ingest");
+    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
+    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
+    metrics.time("write", () -> {
+      output.writeTable(CLEAN_LINES, lines.kept());
+      output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
+      output.writeTable(QUARANTINE, lines.quarantine());
+    });
+    lines.release();
+    metrics.put("output", output.location());
+    metrics.put("steps_seconds.total", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    output.writeText(METRICS, metrics.toJson());
+    return metrics;
+  }
+}
