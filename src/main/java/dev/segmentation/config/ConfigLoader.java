@@ -143,14 +143,13 @@ public final class ConfigLoader {
     }
   }
 
+  /** Reads every value by its full path, so Typesafe Config's own errors name the full key. */
   private JobConfig toJobConfig(Config root) {
-    Config c = root.getConfig(NAMESPACE);
-    return new JobConfig(
-        runId(c), input(c.getConfig("input")), output(c), cleaning(c), sparkConf(root));
+    return new JobConfig(runId(root), input(root), output(root), cleaning(root), sparkConf(root));
   }
 
   private String runId(Config c) {
-    String runId = c.getString("run-id").trim();
+    String runId = c.getString("segmentation.run-id").trim();
     if (runId.isEmpty()) {
       return RUN_ID_CLOCK.format(clock.instant());
     }
@@ -162,22 +161,24 @@ public final class ConfigLoader {
   }
 
   private static Input input(Config c) {
-    List<String> uris = c.getStringList("uris").stream().map(String::trim).toList();
+    List<String> uris =
+        c.getStringList("segmentation.input.uris").stream().map(String::trim).toList();
     require(!uris.isEmpty(), "segmentation.input.uris", "must name at least one path");
     require(uris.stream().noneMatch(String::isEmpty), "segmentation.input.uris", "has an empty path");
     return new Input(
         uris,
-        enumValue(c.getString("format"), InputFormat.class, "segmentation.input.format"),
-        csv(c.getConfig("csv")),
-        timestampPatterns(c.getStringList("timestamp-patterns")));
+        enumValue(c.getString("segmentation.input.format"), InputFormat.class,
+            "segmentation.input.format"),
+        csv(c),
+        timestampPatterns(c.getStringList("segmentation.input.timestamp-patterns")));
   }
 
   private static Csv csv(Config c) {
     return new Csv(
-        c.getBoolean("header"),
-        oneChar(c.getString("delimiter"), "segmentation.input.csv.delimiter"),
-        oneChar(c.getString("quote"), "segmentation.input.csv.quote"),
-        oneChar(c.getString("escape"), "segmentation.input.csv.escape"));
+        c.getBoolean("segmentation.input.csv.header"),
+        oneChar(c, "segmentation.input.csv.delimiter"),
+        oneChar(c, "segmentation.input.csv.quote"),
+        oneChar(c, "segmentation.input.csv.escape"));
   }
 
   private static List<String> timestampPatterns(List<String> patterns) {
@@ -191,25 +192,23 @@ public final class ConfigLoader {
             "invalid configuration: " + key + ": bad pattern '" + pattern + "': "
                 + oneLine(e.getMessage()));
       }
-      // Spark's SQL literal quoting would break on a single quote inside the pattern.
-      require(!pattern.contains("'"), key, "pattern '" + pattern + "' must not contain quotes");
     }
     return patterns;
   }
 
   private static Output output(Config c) {
-    String root = c.getString("output.root").trim();
+    String root = c.getString("segmentation.output.root").trim();
     require(!root.isEmpty(), "segmentation.output.root", "must not be empty");
     return new Output(root);
   }
 
   private static Cleaning cleaning(Config c) {
-    List<String> codes = c.getStringList("cleaning.non-product-codes");
+    List<String> codes = c.getStringList("segmentation.cleaning.non-product-codes");
     require(
         codes.stream().noneMatch(String::isBlank),
         "segmentation.cleaning.non-product-codes",
         "has an empty code");
-    return new Cleaning(codes, c.getBoolean("cleaning.match-cancellations"));
+    return new Cleaning(codes, c.getBoolean("segmentation.cleaning.match-cancellations"));
   }
 
   /** Flattens the spark subtree; quoted keys such as "speculation.multiplier" are allowed. */
@@ -242,7 +241,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static char oneChar(String raw, String key) {
+  private static char oneChar(Config c, String key) {
+    String raw = c.getString(key);
     require(raw.length() == 1, key, "must be exactly one character, got '" + raw + "'");
     return raw.charAt(0);
   }

@@ -81,7 +81,7 @@ public final class InvoiceSource {
   private Dataset<Row> readCsv(String[] paths) {
     Dataset<Row> lines =
         spark.read().text(paths).select(col("value").as(RAW_LINE), input_file_name().as(SOURCE_FILE));
-    List<String> header = List.copyOf(InvoiceColumns.ALL);
+    List<String> header = InvoiceColumns.ALL.stream().map(InvoiceColumns::displayName).toList();
     Dataset<Row> dataLines = lines;
     if (input.csv().header()) {
       // Every file repeats the header; any line equal to the first file's header is one.

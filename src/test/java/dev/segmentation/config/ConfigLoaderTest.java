@@ -1,0 +1,177 @@
+package dev.segmentation.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.segmentation.ContractViolation;
+import dev.segmentation.config.JobConfig.InputFormat;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultsComeFromThePackagedApplicationConf() {
+    JobConfig config = TestConfigs.defaults();
+
+    assertEquals(List.of("src/data/online-retail"), config.input().uris());
+    assertEquals(InputFormat.CSV, config.input().format());
+    assertEquals(new JobConfig.Csv(true, ',', '"', '"'), config.input().csv());
+    assertEquals(
+        List.of("yyyy-MM-dd HH:mm:ss", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss"),
+        config.input().timestampPatterns());
+    assertEquals("target/runs", config.output().root());
+    assertTrue(config.cleaning().matchCancellations());
+    assertEquals(14, config.cleaning().nonProductCodes().size());
+    assertEquals("UTC", config.sparkConf().get("spark.sql.session.timeZone"));
+    assertEquals("20261127-081500", config.runId(), "an empty run id becomes the UTC time");
+  }
+
+  @Test
+  void setBeatsEnvironmentWhichBeatsOverlayWhichBeatsDefaults() throws IOException {
+    File overlay = overlay(
+        "segmentation.output.root = \"from-overlay\"",
+        "segmentation.run-id = overlay-run",
+        "segmentation.input.format = parquet",
+        "spark.sql.shuffle.partitions = 3");
+    Map<String, String> env = Map.of(
+        "CONFIG_FORCE_segmentation_output_root", "from-env",
+        "CONFIG_FORCE_segmentation_run__id", "env-run",
+        "UNRELATED", "x");
+    Map<String, String> set = Map.of("segmentation.run-id", "set-run");
+
+    JobConfig config = TestConfigs.load(overlay, set, env);
+
+    assertEquals("set-run", config.runId());
+    assertEquals("from-env", config.output().root());
+    assertEquals(InputFormat.PARQUET, config.input().format());
+    assertEquals("3", config.sparkConf().get("spark.sql.shuffle.partitions"));
+    assertEquals(List.of("src/data/online-retail"), config.input().uris());
+  }
+
+  @Test
+  void theShippedOverlaysLoad() {
+    JobConfig local = TestConfigs.load(new File("conf/local.conf"), Map.of(), Map.of());
+    JobConfig emr = TestConfigs.load(new File("conf/emr.conf"), Map.of(), Map.of());
+    JobConfig dataproc = TestConfigs.load(new File("conf/dataproc.conf"), Map.of(), Map.of());
+
+    assertEquals("local[*]", local.sparkConf().get("spark.master"));
+    assertTrue(emr.output().root().startsWith("s3://"));
+    assertTrue(dataproc.output().root().startsWith("gs://"));
+  }
+
+  @Test
+  void anySparkKeyCanBeSetIncludingHadoopOptionsAndQuotedKeys() throws IOException {
+    File overlay = overlay("spark { speculation = true, \"speculation.multiplier\" = 2 }");
+    JobConfig config = TestConfigs.load(overlay,
+        Map.of("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000"), Map.of());
+
+    assertEquals("http://127.0.0.1:9000", config.sparkConf().get("spark.hadoop.fs.s3a.endpoint"));
+    assertEquals("true", config.sparkConf().get("spark.speculation"));
+    assertEquals("2", config.sparkConf().get("spark.speculation.multiplier"));
+  }
+
+  @Test
+  void listSettingsTakeCommaSeparatedValuesOnTheCommandLine() {
+    JobConfig config = TestConfigs.withOverrides(
+        Map.of("segmentation.input.uris", "s3a://bucket/a, hdfs://nn/b"));
+
+    assertEquals(List.of("s3a://bucket/a", "hdfs://nn/b"), config.input().uris());
+  }
+
+  @Test
+  void anUnknownKeyIsNamed() {
+    ContractViolation set = assertThrows(ContractViolation.class,
+        () -> TestConfigs.withOverrides(Map.of("segmentation.input.fromat", "csv")));
+    ContractViolation outside = assertThrows(ContractViolation.class,
+        () -> TestConfigs.withOverrides(Map.of("segmentaion.run-id", "x")));
+
+    assertEquals("unknown configuration key segmentation.input.fromat", set.getMessage());
+    assertTrue(outside.getMessage().startsWith("unknown configuration key segmentaion.run-id"));
+  }
+
+  @Test
+  void anUnknownKeyInAnOverlayIsNamed() throws IOException {
+    File overlay = overlay("segmentation.cleaning { match-cancelations = false }");
+
+    ContractViolation error = assertThrows(ContractViolation.class,
+        () -> TestConfigs.load(overlay, Map.of(), Map.of()));
+
+    assertEquals("unknown configuration key segmentation.cleaning.match-cancelations",
+        error.getMessage());
+  }
+
+  @Test
+  void wrongTypesAndImpossibleValuesAreNamed() {
+    assertEquals(
+        "invalid configuration: segmentation.input.format must be one of csv, parquet, got 'xml'",
+        violation("segmentation.input.format", "xml"));
+    assertTrue(violation("segmentation.cleaning.match-cancellations", "maybe")
+        .contains("segmentation.cleaning.match-cancellations"));
+    assertTrue(violation("segmentation.input.csv.header", "12").contains("segmentation.input.csv.header"));
+    assertEquals(
+        "invalid configuration: segmentation.input.csv.delimiter must be exactly one character, got ';;'",
+        violation("segmentation.input.csv.delimiter", ";;"));
+    assertTrue(violation("segmentation.run-id", "../etc").startsWith(
+        "invalid configuration: segmentation.run-id must be"));
+    assertTrue(violation("segmentation.input.timestamp-patterns", "yyyy-MM-dd bogus{")
+        .startsWith("invalid configuration: segmentation.input.timestamp-patterns: bad pattern"));
+    assertEquals("invalid configuration: segmentation.input.uris must name at least one path",
+        violation("segmentation.input.uris", " , "));
+  }
+
+  @Test
+  void messagesAreOneLine() {
+    String message = violation("segmentation.cleaning.match-cancellations", "maybe");
+    assertFalse(message.contains("\n"), message);
+  }
+
+  @Test
+  void aMissingOverlayFileIsNamed() {
+    ContractViolation error = assertThrows(ContractViolation.class,
+        () -> TestConfigs.load(new File("conf/nope.conf"), Map.of(), Map.of()));
+
+    assertEquals("configuration file not found: conf/nope.conf", error.getMessage());
+  }
+
+  @Test
+  void secretsAreRedacted() {
+    Map<String, String> redacted = Secrets.redact(Map.of(
+        "spark.hadoop.fs.s3a.secret.key", "planted-secret",
+        "spark.hadoop.fs.s3a.access.key", "AKIA-planted",
+        "spark.hadoop.fs.s3a.session.token", "tok",
+        "spark.sql.shuffle.partitions", "8"));
+
+    assertEquals(Secrets.REDACTED, redacted.get("spark.hadoop.fs.s3a.secret.key"));
+    assertEquals(Secrets.REDACTED, redacted.get("spark.hadoop.fs.s3a.access.key"));
+    assertEquals(Secrets.REDACTED, redacted.get("spark.hadoop.fs.s3a.session.token"));
+    assertEquals("8", redacted.get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void environmentNamesFollowTypesafeConvention() {
+    assertEquals("segmentation.run-id", ConfigLoader.envNameToPath("segmentation_run__id"));
+    assertEquals("spark.a_b.c", ConfigLoader.envNameToPath("spark_a___b_c"));
+  }
+
+  private static String violation(String key, String value) {
+    return assertThrows(ContractViolation.class, () -> TestConfigs.withOverrides(Map.of(key, value)))
+        .getMessage();
+  }
+
+  private File overlay(String... lines) throws IOException {
+    Path file = dir.resolve("overlay.conf");
+    Files.write(file, List.of(lines));
+    return file.toFile();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.segmentation.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.segmentation.ContractViolation;
+import dev.segmentation.SparkTestBase;
+import dev.segmentation.TestFiles;
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.config.TestConfigs;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InvoiceSourceTest extends SparkTestBase {
+
+  private static final String GOOD =
+      "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom";
+
+  @TempDir Path dir;
+
+  @Test
+  void readsQuotedFieldsWithCommasAndDoubledQuotes() {
+    TestFiles.csv(dir, "day.csv",
+        "536381,82567,\"AIRLINE LOUNGE,METAL SIGN\",2,2010-12-01 09:41:00,2.1,15311.0,United Kingdom",
+        "536520,21111,\"SWISS ROLL \"\"TOWEL\"\", CHOCOLATE\",1,2010-12-01 12:43:00,12.75,14729.0,EIRE");
+
+    List<Row> lines = readSorted(dir.toString());
+
+    assertEquals(2, lines.size());
+    assertEquals("AIRLINE LOUNGE,METAL SIGN", lines.get(0).getAs(InvoiceColumns.DESCRIPTION));
+    assertEquals("SWISS ROLL \"TOWEL\", CHOCOLATE", lines.get(1).getAs(InvoiceColumns.DESCRIPTION));
+    assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+  }
+
+  @Test
+  void readsAFolderAGlobAndGzippedFilesSkippingEveryHeader() {
+    TestFiles.gzipCsv(dir, "2010-12-01.csv.gz", GOOD, GOOD.replace("536365", "536366"));
+    TestFiles.csv(dir, "2010-12-02.csv", GOOD.replace("536365", "536367"));
+    TestFiles.csv(dir, "notes.txt", GOOD.replace("536365", "536368"));
+
+    assertEquals(3, readSorted(dir + "/*.csv*").size());
+    assertEquals(4, readSorted(dir.toString()).size());
+    assertEquals(2, readSorted(dir.resolve("2010-12-01.csv.gz").toString()).size());
+  }
+
+  @Test
+  void marksLinesWithTooManyTooFewOrNoFields() {
+    TestFiles.csv(dir, "day.csv", GOOD, GOOD + ",extra", "536365,85123A,6", "", GOOD);
+
+    Map<String, Integer> wellFormed = new HashMap<>();
+    Map<String, Integer> malformed = new HashMap<>();
+    for (Row row : readSorted(dir.toString())) {
+      String raw = row.getAs(InvoiceColumns.RAW_LINE);
+      (row.<Boolean>getAs(InvoiceColumns.WELL_FORMED) ? wellFormed : malformed).merge(raw, 1, Integer::sum);
+    }
+
+    assertEquals(Map.of(GOOD, 2), wellFormed);
+    assertEquals(Map.of(GOOD + ",extra", 1, "536365,85123A,6", 1, "", 1), malformed);
+  }
+
+  @Test
+  void findsColumnsByNameIgnoringCaseSpacesAndOrder() {
+    TestFiles.text(dir, "day.csv",
+        "country,Customer ID,Price,invoice_date,QUANTITY,description,Stock Code,Invoice\n"
+            + "France,12583,3.75,12/1/2010 8:45,24,ALARM CLOCK,22728,536370\n");
+
+    Row row = readSorted(dir.toString()).get(0);
+
+    assertEquals("536370", row.getAs(InvoiceColumns.INVOICE_NO));
+    assertEquals("22728", row.getAs(InvoiceColumns.STOCK_CODE));
+    assertEquals("24", row.getAs(InvoiceColumns.QUANTITY));
+    assertEquals("12/1/2010 8:45", row.getAs(InvoiceColumns.INVOICE_TS));
+    assertEquals("3.75", row.getAs(InvoiceColumns.UNIT_PRICE));
+    assertEquals("12583", row.getAs(InvoiceColumns.CUSTOMER_ID));
+    assertEquals("France", row.getAs(InvoiceColumns.COUNTRY));
+    assertEquals(dir.resolve("day.csv").toUri().getPath(),
+        java.net.URI.create(row.<String>getAs(InvoiceColumns.SOURCE_FILE)).getPath());
+  }
+
+  @Test
+  void readsFilesWithoutHeaderInTheSourceOrder() {
+    TestFiles.text(dir, "day.csv", GOOD + "\n");
+    JobConfig config = TestConfigs.withOverrides(Map.of(
+        "segmentation.input.uris", dir.toString(), "segmentation.input.csv.header", "false"));
+
+    List<Row> lines = new InvoiceSource(spark(), config.input()).read().collectAsList();
+
+    assertEquals(1, lines.size());
+    assertEquals("17850.0", lines.get(0).getAs(InvoiceColumns.CUSTOMER_ID));
+  }
+
+  @Test
+  void namesMissingColumns() {
+    TestFiles.text(dir, "day.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,Country\n1,2,3,4,5,6\n");
+
+    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+
+    assertEquals("input " + dir + " lacks required column(s) UnitPrice, CustomerID; found: "
+        + "InvoiceNo, StockCode, Description, Quantity, InvoiceDate, Country", error.getMessage());
+  }
+
+  @Test
+  void namesAPathThatDoesNotExist() {
+    String missing = dir.resolve("no-such-folder").toString();
+
+    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(missing));
+
+    assertEquals("input path does not exist: " + missing, error.getMessage());
+  }
+
+  @Test
+  void anEmptyFileHasNoDataLines() {
+    TestFiles.text(dir, "empty.csv", "");
+
+    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+
+    assertEquals("no data lines in input " + dir, error.getMessage());
+  }
+
+  @Test
+  void aHeaderOnlyFileYieldsNoLines() {
+    TestFiles.csv(dir, "day.csv");
+
+    assertTrue(readSorted(dir.toString()).isEmpty());
+  }
+
+  @Test
+  void readsParquetByColumnName() {
+    spark().sql("SELECT '536365' AS InvoiceNo, '85123A' AS StockCode, 'HEART' AS Description, "
+            + "6 AS Quantity, TIMESTAMP'2010-12-01 08:26:00' AS InvoiceDate, 2.55D AS UnitPrice, "
+            + "17850.0D AS CustomerID, 'United Kingdom' AS Country")
+        .write().parquet(dir.resolve("table").toString());
+    JobConfig config = TestConfigs.withOverrides(Map.of(
+        "segmentation.input.uris", dir.resolve("table").toString(),
+        "segmentation.input.format", "parquet"));
+
+    Row row = new InvoiceSource(spark(), config.input()).read().collectAsList().get(0);
+
+    assertEquals("6", row.getAs(InvoiceColumns.QUANTITY));
+    assertEquals("2010-12-01 08:26:00", row.getAs(InvoiceColumns.INVOICE_TS));
+    assertEquals("17850.0", row.getAs(InvoiceColumns.CUSTOMER_ID));
+    assertTrue(row.<String>getAs(InvoiceColumns.RAW_LINE).contains("\"StockCode\":\"85123A\""));
+    assertFalse(row.<String>getAs(InvoiceColumns.SOURCE_FILE).isEmpty());
+  }
+
+  private List<Row> readSorted(String uri) {
+    JobConfig config = TestConfigs.withOverrides(Map.of("segmentation.input.uris", uri));
+    return new InvoiceSource(spark(), config.input()).read()
+        .orderBy(InvoiceColumns.INVOICE_NO, InvoiceColumns.RAW_LINE).collectAsList();
+  }
+}
