@@ -6,6 +6,7 @@ import static dev.segmentation.ingest.InvoiceColumns.INVOICE_NO;
 import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
 import static dev.segmentation.ingest.InvoiceColumns.QUANTITY;
 import static dev.segmentation.ingest.InvoiceColumns.STOCK_CODE;
+import static dev.segmentation.ingest.InvoiceColumns.UNIT_PRICE;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -29,7 +30,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Pairs each cancellation line (invoice starting with "C", negative quantity) with the purchase
  * it cancels: the latest earlier purchase line of the same customer and stock code whose quantity
- * covers the cancelled quantity. That purchase gets {@code quantity_cancelled} (the sum over all
+ * covers the cancelled quantity (among lines of the same time: the larger quantity, then the
+ * higher price). That purchase gets {@code quantity_cancelled} (the sum over all
  * cancellations matched to it, at most its quantity); every cancellation line is set aside as
  * matched or unmatched.
  *
@@ -106,6 +108,7 @@ public final class CancellationMatcher {
                 col(STOCK_CODE).as("p_stock"),
                 col(LINE_KEY).as("p_key"),
                 col(QUANTITY).as("p_quantity"),
+                col(UNIT_PRICE).as("p_price"),
                 col(INVOICE_TS).as("p_ts"));
     Column covers =
         col("c_customer").equalTo(col("p_customer"))
@@ -114,7 +117,8 @@ public final class CancellationMatcher {
             .and(col("p_quantity").geq(col("c_quantity")));
     Column latestFirst = row_number().over(
         Window.partitionBy(col("c_customer"), col("c_stock"), col("c_key"))
-            .orderBy(col("p_ts").desc(), col("p_key").desc()));
+            .orderBy(col("p_ts").desc(), col("p_quantity").desc(), col("p_price").desc(),
+                col("p_key").desc()));
     return cancellations
         .join(purchases, covers)
         .withColumn("_rank", latestFirst)

@@ -2,6 +2,7 @@ package dev.segmentation.cli;
 
 import dev.segmentation.BuildInfo;
 import dev.segmentation.ContractViolation;
+import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -42,7 +43,11 @@ public final class SegmentCli implements Runnable {
 
   /** Runs one command line and returns its exit code; leaves the Spark session running. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new SegmentCli());
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new SegmentCli()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(
         (error, command, parsed) -> {
           if (error instanceof ContractViolation) {

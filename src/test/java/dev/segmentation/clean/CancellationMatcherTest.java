@@ -49,6 +49,19 @@ class CancellationMatcherTest extends SparkTestBase {
   }
 
   @Test
+  void amongPurchasesOfTheSameTimeTheLargerQuantityIsCancelled() {
+    Lines lines = new Lines()
+        .add("100", "A", 5, "09:00", 1.0)
+        .add("100", "A", 10, "09:00", 1.0)
+        .add("C200", "A", -3, "11:00", 1.0);
+
+    assertEquals(
+        List.of("100 A 10 cancelled=3 -> null", "100 A 5 cancelled=0 -> null",
+            "C200 A -3 cancelled=null -> cancellation_matched"),
+        match(lines));
+  }
+
+  @Test
   void withoutCounterpartTheCancellationIsUnmatched() {
     Lines lines = new Lines()
         .add("100", "A", 10, "09:00", 1.0)

@@ -3,7 +3,7 @@ package dev.segmentation.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assertions;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.SparkTestBase;
@@ -36,7 +36,7 @@ class InvoiceSourceTest extends SparkTestBase {
     assertEquals(2, lines.size());
     assertEquals("AIRLINE LOUNGE,METAL SIGN", lines.get(0).getAs(InvoiceColumns.DESCRIPTION));
     assertEquals("SWISS ROLL \"TOWEL\", CHOCOLATE", lines.get(1).getAs(InvoiceColumns.DESCRIPTION));
-    assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+    Assertions.assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
   }
 
   @Test
@@ -128,7 +128,7 @@ class InvoiceSourceTest extends SparkTestBase {
   void aHeaderOnlyFileYieldsNoLines() {
     TestFiles.csv(dir, "day.csv");
 
-    assertTrue(readSorted(dir.toString()).isEmpty());
+    Assertions.assertTrue(readSorted(dir.toString()).isEmpty());
   }
 
   @Test
@@ -146,7 +146,7 @@ class InvoiceSourceTest extends SparkTestBase {
     assertEquals("6", row.getAs(InvoiceColumns.QUANTITY));
     assertEquals("2010-12-01 08:26:00", row.getAs(InvoiceColumns.INVOICE_TS));
     assertEquals("17850.0", row.getAs(InvoiceColumns.CUSTOMER_ID));
-    assertTrue(row.<String>getAs(InvoiceColumns.RAW_LINE).contains("\"StockCode\":\"85123A\""));
+    Assertions.assertTrue(row.<String>getAs(InvoiceColumns.RAW_LINE).contains("\"StockCode\":\"85123A\""));
     assertFalse(row.<String>getAs(InvoiceColumns.SOURCE_FILE).isEmpty());
   }
 
