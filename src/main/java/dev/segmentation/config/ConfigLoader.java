@@ -8,15 +8,23 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.segmentation.ContractViolation;
+import dev.segmentation.config.JobConfig.Algorithm;
+import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
 import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Input;
 import dev.segmentation.config.JobConfig.InputFormat;
 import dev.segmentation.config.JobConfig.Output;
+import dev.segmentation.config.JobConfig.Products;
+import dev.segmentation.config.JobConfig.Segments;
+import dev.segmentation.config.JobConfig.Train;
+import dev.segmentation.features.FeatureColumns;
 import java.io.File;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -145,7 +153,92 @@ public final class ConfigLoader {
 
   /** Reads every value by its full path, so Typesafe Config's own errors name the full key. */
   private JobConfig toJobConfig(Config root) {
-    return new JobConfig(runId(root), input(root), output(root), cleaning(root), sparkConf(root));
+    Products products = products(root);
+    return new JobConfig(
+        runId(root),
+        input(root),
+        output(root),
+        cleaning(root),
+        train(root),
+        products,
+        segments(root, products.categories()),
+        classifier(root, products.categories()),
+        sparkConf(root));
+  }
+
+  private static Train train(Config c) {
+    String key = "segmentation.train.cutoff";
+    LocalDate cutoff;
+    try {
+      cutoff = LocalDate.parse(c.getString(key).trim());
+    } catch (DateTimeParseException e) {
+      throw new ContractViolation("invalid configuration: " + key
+          + " must be a date such as 2011-10-01, got '" + c.getString(key) + "'");
+    }
+    double holdout = c.getDouble("segmentation.train.holdout-fraction");
+    require(holdout > 0 && holdout < 1, "segmentation.train.holdout-fraction",
+        "must be between 0 and 1 (exclusive), got " + holdout);
+    return new Train(cutoff, c.getLong("segmentation.train.seed"), holdout);
+  }
+
+  private static Products products(Config c) {
+    int categories = atLeast(c, "segmentation.products.categories", 2);
+    List<Double> bounds = c.getDoubleList("segmentation.products.price-band-bounds");
+    for (int i = 1; i < bounds.size(); i++) {
+      require(bounds.get(i) > bounds.get(i - 1), "segmentation.products.price-band-bounds",
+          "must increase strictly, got " + bounds);
+    }
+    return new Products(
+        categories,
+        atLeast(c, "segmentation.products.min-products-per-word", 1),
+        c.getStringList("segmentation.products.ignored-words").stream()
+            .map(w -> w.trim().toLowerCase(Locale.ROOT)).toList(),
+        bounds,
+        atLeast(c, "segmentation.products.top-words", 1));
+  }
+
+  private static Segments segments(Config c, int categories) {
+    int k = c.getInt("segmentation.segments.k");
+    require(k == 0 || k >= 2, "segmentation.segments.k", "must be 0 (search) or at least 2, got " + k);
+    int kMin = atLeast(c, "segmentation.segments.k-min", 2);
+    int kMax = c.getInt("segmentation.segments.k-max");
+    require(kMax >= kMin, "segmentation.segments.k-max",
+        "must be at least k-min (" + kMin + "), got " + kMax);
+    double maxShare = c.getDouble("segmentation.segments.max-segment-share");
+    require(maxShare > 0 && maxShare <= 1, "segmentation.segments.max-segment-share",
+        "must be in (0, 1], got " + maxShare);
+    return new Segments(
+        enumValue(c.getString("segmentation.segments.algorithm").replace('-', '_'),
+            Algorithm.class, "segmentation.segments.algorithm"),
+        k,
+        kMin,
+        kMax,
+        maxShare,
+        atLeast(c, "segmentation.segments.max-iterations", 1),
+        featureNames(c, "segmentation.segments.features", categories));
+  }
+
+  private static Classifier classifier(Config c, int categories) {
+    return new Classifier(
+        featureNames(c, "segmentation.classifier.features", categories),
+        atLeast(c, "segmentation.classifier.trees", 1),
+        atLeast(c, "segmentation.classifier.max-depth", 1));
+  }
+
+  private static List<String> featureNames(Config c, String key, int categories) {
+    try {
+      List<String> names = FeatureColumns.expand(c.getStringList(key), categories);
+      require(!names.isEmpty(), key, "must name at least one feature");
+      return names;
+    } catch (IllegalArgumentException e) {
+      throw new ContractViolation("invalid configuration: " + key + " " + e.getMessage());
+    }
+  }
+
+  private static int atLeast(Config c, String key, int minimum) {
+    int value = c.getInt(key);
+    require(value >= minimum, key, "must be at least " + minimum + ", got " + value);
+    return value;
   }
 
   private String runId(Config c) {

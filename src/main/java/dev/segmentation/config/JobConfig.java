@@ -1,5 +1,6 @@
 package dev.segmentation.config;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,15 @@ import java.util.Map;
  * @param sparkConf Spark settings, full keys ({@code spark.sql.shuffle.partitions}) to values
  */
 public record JobConfig(
-    String runId, Input input, Output output, Cleaning cleaning, Map<String, String> sparkConf) {
+    String runId,
+    Input input,
+    Output output,
+    Cleaning cleaning,
+    Train train,
+    Products products,
+    Segments segments,
+    Classifier classifier,
+    Map<String, String> sparkConf) {
 
   public JobConfig {
     sparkConf = Map.copyOf(sparkConf);
@@ -48,6 +57,65 @@ public record JobConfig(
 
     public Cleaning {
       nonProductCodes = List.copyOf(nonProductCodes);
+    }
+  }
+
+  /**
+   * The training window and the randomness of a training run.
+   *
+   * @param cutoff lines before this day train; lines from it on form the temporal test
+   */
+  public record Train(LocalDate cutoff, long seed, double holdoutFraction) {}
+
+  /** Product categories from description words and price band. */
+  public record Products(
+      int categories,
+      int minProductsPerWord,
+      List<String> ignoredWords,
+      List<Double> priceBandBounds,
+      int topWords) {
+
+    public Products {
+      ignoredWords = List.copyOf(ignoredWords);
+      priceBandBounds = List.copyOf(priceBandBounds);
+    }
+  }
+
+  public enum Algorithm {
+    KMEANS,
+    BISECTING_KMEANS,
+    GAUSSIAN_MIXTURE
+  }
+
+  /**
+   * Customer segmentation.
+   *
+   * @param k a fixed number of segments, or 0 to choose it in [kMin, kMax] by silhouette
+   * @param features customer feature names, wildcards already expanded
+   */
+  public record Segments(
+      Algorithm algorithm,
+      int k,
+      int kMin,
+      int kMax,
+      double maxSegmentShare,
+      int maxIterations,
+      List<String> features) {
+
+    public Segments {
+      features = List.copyOf(features);
+    }
+
+    public boolean searchesK() {
+      return k == 0;
+    }
+  }
+
+  /** The random forest that predicts a segment from what a first purchase tells. */
+  public record Classifier(List<String> features, int trees, int maxDepth) {
+
+    public Classifier {
+      features = List.copyOf(features);
     }
   }
 }

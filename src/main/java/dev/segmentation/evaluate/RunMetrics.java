@@ -22,6 +22,11 @@ public final class RunMetrics {
 
   private final Map<String, Object> root = new LinkedHashMap<>();
 
+  /** Four decimals: enough for any quality figure, and stable to read in a diff. */
+  public static double rounded(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+
   public RunMetrics put(String path, Object value) {
     String[] parts = path.split("\\.");
     Map<String, Object> node = root;

@@ -1,0 +1,158 @@
+package dev.segmentation.evaluate;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.model.CustomerSegmenter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per segment that a marketer can read: size, share of customers and of revenue, the
+ * mean of every feature, a short label ("frequent high-value buyers, mostly category 2 (heart,
+ * decor)") and a sentence describing it. Two aggregations; k + 1 rows reach the driver.
+ */
+public final class SegmentProfiler {
+
+  public static final String LABEL = "label";
+  public static final String DESCRIPTION = "description";
+
+  private final int categories;
+  private final Map<Integer, List<String>> categoryWords;
+
+  public SegmentProfiler(int categories, Map<Integer, List<String>> categoryWords) {
+    this.categories = categories;
+    this.categoryWords = Map.copyOf(categoryWords);
+  }
+
+  public static String meanOf(String feature) {
+    return "mean_" + feature;
+  }
+
+  /** Input: {@code segment} and {@link FeatureColumns#all}. */
+  public Dataset<Row> apply(Dataset<Row> segmented) {
+    List<String> features = FeatureColumns.all(categories);
+    List<Column> perSegment = new ArrayList<>(List.of(
+        count(lit(1)).as("customers"), sum(col(FeatureColumns.MONETARY)).as("revenue")));
+    features.forEach(f -> perSegment.add(avg(col(f)).as(meanOf(f))));
+    List<Row> segments = segmented.groupBy(col(CustomerSegmenter.SEGMENT))
+        .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new))
+        .orderBy(CustomerSegmenter.SEGMENT)
+        .collectAsList();
+
+    List<Column> overall = new ArrayList<>();
+    features.forEach(f -> {
+      overall.add(avg(col(f)).as("avg_" + f));
+      overall.add(stddev_pop(col(f)).as("std_" + f));
+    });
+    Row all = segmented.agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new))
+        .first();
+
+    long customers = segments.stream().mapToLong(r -> r.getLong(1)).sum();
+    double revenue = segments.stream().mapToDouble(r -> r.getDouble(2)).sum();
+    List<Row> profiles = new ArrayList<>();
+    for (Row segment : segments) {
+      profiles.add(profile(segment, all, features, customers, revenue));
+    }
+    return SparkSession.active().createDataFrame(profiles, schema(features));
+  }
+
+  private Row profile(Row segment, Row all, List<String> features, long customers, double revenue) {
+    List<Object> values = new ArrayList<>();
+    values.add(segment.getInt(0));
+    values.add(segment.getLong(1));
+    values.add(RunMetrics.rounded((double) segment.getLong(1) / customers));
+    values.add(RunMetrics.rounded(segment.getDouble(2) / revenue));
+    for (String feature : features) {
+      values.add(segment.<Double>getAs(meanOf(feature)));
+    }
+    values.add(label(segment, all));
+    values.add(describe(segment, customers, revenue));
+    return RowFactory.create(values.toArray());
+  }
+
+  private String label(Row segment, Row all) {
+    double invoices = segment.getAs(meanOf(FeatureColumns.INVOICE_COUNT));
+    double frequency = zScore(segment, all, FeatureColumns.INVOICE_COUNT);
+    String often = invoices < 1.5 ? "one-time"
+        : frequency >= 1 ? "very frequent"
+        : frequency >= 0.25 ? "frequent"
+        : "occasional";
+    double value = zScore(segment, all, FeatureColumns.BASKET_MEAN);
+    String worth = value >= 1 ? "high-value"
+        : value >= 0.25 ? "above-average"
+        : value <= -0.25 ? "low-value"
+        : "mid-value";
+    return often + " " + worth + " buyers, " + categoryPhrase(segment, all);
+  }
+
+  /** The category this segment favours most against the average customer, if clearly. */
+  private String categoryPhrase(Row segment, Row all) {
+    int favourite = -1;
+    double lead = 0;
+    for (int i = 0; i < categories; i++) {
+      String share = FeatureColumns.categoryShare(i);
+      double difference = segment.<Double>getAs(meanOf(share)) - all.<Double>getAs("avg_" + share);
+      if (difference > lead) {
+        lead = difference;
+        favourite = i;
+      }
+    }
+    if (favourite < 0 || lead < 10) {
+      return "mixed baskets";
+    }
+    List<String> words = categoryWords.getOrDefault(favourite, List.of());
+    String examples = words.isEmpty() ? "" : " (" + String.join(", ", words.subList(0, Math.min(3, words.size()))) + ")";
+    return "mostly category " + favourite + examples;
+  }
+
+  private String describe(Row segment, long customers, double revenue) {
+    StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+        "%d customers (%.1f%% of customers, %.1f%% of revenue): on average %.1f invoices of "
+            + "%.2f each, the last one %.0f days before the end of the window.",
+        segment.getLong(1), 100.0 * segment.getLong(1) / customers,
+        100.0 * segment.getDouble(2) / revenue,
+        segment.<Double>getAs(meanOf(FeatureColumns.INVOICE_COUNT)),
+        segment.<Double>getAs(meanOf(FeatureColumns.BASKET_MEAN)),
+        segment.<Double>getAs(meanOf(FeatureColumns.DAYS_SINCE_LAST))));
+    text.append(" Spend by product category:");
+    for (int i = 0; i < categories; i++) {
+      text.append(String.format(Locale.ROOT, " %d: %.0f%%%s", i,
+          segment.<Double>getAs(meanOf(FeatureColumns.categoryShare(i))),
+          i < categories - 1 ? "," : "."));
+    }
+    return text.toString();
+  }
+
+  private static double zScore(Row segment, Row all, String feature) {
+    double std = all.<Double>getAs("std_" + feature);
+    double mean = all.<Double>getAs("avg_" + feature);
+    return std == 0 ? 0 : (segment.<Double>getAs(meanOf(feature)) - mean) / std;
+  }
+
+  private static StructType schema(List<String> features) {
+    StructType schema = new StructType()
+        .add(CustomerSegmenter.SEGMENT, DataTypes.IntegerType, false)
+        .add("customers", DataTypes.LongType, false)
+        .add("customer_share", DataTypes.DoubleType, false)
+        .add("revenue_share", DataTypes.DoubleType, false);
+    for (String feature : features) {
+      schema = schema.add(meanOf(feature), DataTypes.DoubleType, true);
+    }
+    return schema.add(LABEL, DataTypes.StringType, false).add(DESCRIPTION, DataTypes.StringType, false);
+  }
+}

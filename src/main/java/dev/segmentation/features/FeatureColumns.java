@@ -1,0 +1,103 @@
+package dev.segmentation.features;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The feature contracts, in one place.
+ *
+ * <p>Basket (one invoice of one customer), from {@link BasketTable}:
+ *
+ * <pre>
+ * customer_id, invoice_no   string
+ * invoice_ts                timestamp  first line of the invoice
+ * country                   string
+ * basket_amount             double     sum of line amounts
+ * line_count, quantity      long       lines and units bought
+ * category_&lt;i&gt;_amount      double     part of basket_amount spent in product category i
+ * </pre>
+ *
+ * <p>Customer, from {@link CustomerFeatures}: {@code customer_id} and the {@link #all features}
+ * below, all doubles.
+ */
+public final class FeatureColumns {
+
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String INVOICE_NO = "invoice_no";
+  public static final String INVOICE_TS = "invoice_ts";
+  public static final String COUNTRY = "country";
+  public static final String BASKET_AMOUNT = "basket_amount";
+  public static final String LINE_COUNT = "line_count";
+  public static final String QUANTITY = "quantity";
+
+  /** Number of baskets (invoices). */
+  public static final String INVOICE_COUNT = "invoice_count";
+  public static final String BASKET_MIN = "basket_min";
+  public static final String BASKET_MAX = "basket_max";
+  public static final String BASKET_MEAN = "basket_mean";
+  public static final String BASKET_SUM = "basket_sum";
+  /** Days from the first purchase to the end of the window. */
+  public static final String DAYS_SINCE_FIRST = "days_since_first";
+  /** Days from the last purchase to the end of the window. */
+  public static final String DAYS_SINCE_LAST = "days_since_last";
+  /** Recency, frequency, monetary: the classic RFM triple, named as marketers know it. */
+  public static final String RECENCY_DAYS = "recency_days";
+  public static final String FREQUENCY = "frequency";
+  public static final String MONETARY = "monetary";
+
+  private static final String CATEGORY_WILDCARD = "category_*_share";
+
+  private FeatureColumns() {}
+
+  /** Part of a basket spent in product category {@code category}. */
+  public static String categoryAmount(int category) {
+    return "category_" + category + "_amount";
+  }
+
+  /** Percentage of a customer's spend in product category {@code category}. */
+  public static String categoryShare(int category) {
+    return "category_" + category + "_share";
+  }
+
+  public static List<String> categoryShares(int categories) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < categories; i++) {
+      names.add(categoryShare(i));
+    }
+    return names;
+  }
+
+  /** Every customer feature, in output order. */
+  public static List<String> all(int categories) {
+    List<String> names = new ArrayList<>(List.of(INVOICE_COUNT, BASKET_MIN, BASKET_MAX, BASKET_MEAN,
+        BASKET_SUM));
+    names.addAll(categoryShares(categories));
+    names.addAll(List.of(DAYS_SINCE_FIRST, DAYS_SINCE_LAST, RECENCY_DAYS, FREQUENCY, MONETARY));
+    return names;
+  }
+
+  /**
+   * Expands {@code category_*_share} and checks every name.
+   *
+   * @throws IllegalArgumentException naming the first unknown feature
+   */
+  public static List<String> expand(List<String> patterns, int categories) {
+    Set<String> known = new LinkedHashSet<>(all(categories));
+    Set<String> names = new LinkedHashSet<>();
+    for (String pattern : patterns) {
+      String name = pattern.trim();
+      if (name.equals(CATEGORY_WILDCARD)) {
+        names.addAll(categoryShares(categories));
+      } else if (known.contains(name)) {
+        names.add(name);
+      } else {
+        throw new IllegalArgumentException(
+            "names unknown feature '" + name + "'; known: " + String.join(", ", known) + ", "
+                + CATEGORY_WILDCARD);
+      }
+    }
+    return List.copyOf(names);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.segmentation.model;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.segmentation.config.JobConfig;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.RandomForestClassifier;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Predicts a customer's segment from a few features, as an MLlib pipeline: VectorAssembler →
+ * RandomForestClassifier.
+ *
+ * <p>Input to {@link #fit}: the features and {@link CustomerSegmenter#SEGMENT}. The fitted
+ * pipeline adds {@link #PREDICTED_SEGMENT} (double, as MLlib writes it) and
+ * {@link #PROBABILITY} (vector: one probability per segment).
+ */
+public final class SegmentClassifier {
+
+  public static final String PREDICTED_SEGMENT = "predicted_segment";
+  public static final String PROBABILITY = "segment_probability";
+
+  private static final String FEATURES = "classifier_features";
+  private static final String LABEL = "segment_label";
+
+  private final List<String> features;
+  private final JobConfig.Classifier settings;
+  private final long seed;
+
+  public SegmentClassifier(List<String> features, JobConfig.Classifier settings, long seed) {
+    this.features = List.copyOf(features);
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.seed = seed;
+  }
+
+  public PipelineModel fit(Dataset<Row> labelled) {
+    Dataset<Row> withLabel =
+        labelled.withColumn(LABEL, col(CustomerSegmenter.SEGMENT).cast(DataTypes.DoubleType));
+    return new Pipeline().setStages(new PipelineStage[] {
+        new VectorAssembler().setInputCols(features.toArray(String[]::new)).setOutputCol(FEATURES),
+        new RandomForestClassifier()
+            .setFeaturesCol(FEATURES)
+            .setLabelCol(LABEL)
+            .setPredictionCol(PREDICTED_SEGMENT)
+            .setProbabilityCol(PROBABILITY)
+            .setRawPredictionCol("segment_raw_prediction")
+            .setNumTrees(settings.trees())
+            .setMaxDepth(settings.maxDepth())
+            .setSeed(seed)
+    }).fit(withLabel);
+  }
+}
