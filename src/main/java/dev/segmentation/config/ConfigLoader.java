@@ -214,8 +214,17 @@ public final class ConfigLoader {
         kMin,
         kMax,
         maxShare,
+        tolerance(c),
         atLeast(c, "segmentation.segments.max-iterations", 1),
+        atLeast(c, "segmentation.segments.parallel-fits", 1),
         featureNames(c, "segmentation.segments.features", categories));
+  }
+
+  private static double tolerance(Config c) {
+    double tolerance = c.getDouble("segmentation.segments.silhouette-tolerance");
+    require(tolerance >= 0 && tolerance < 2, "segmentation.segments.silhouette-tolerance",
+        "must be in [0, 2), got " + tolerance);
+    return tolerance;
   }
 
   private static Classifier classifier(Config c, int categories) {

@@ -99,7 +99,9 @@ public record JobConfig(
       int kMin,
       int kMax,
       double maxSegmentShare,
+      double silhouetteTolerance,
       int maxIterations,
+      int parallelFits,
       List<String> features) {
 
     public Segments {

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Read, parse and clean: the first half of every subcommand. Records every line counter in the
@@ -38,21 +37,20 @@ public final class InvoicePreparation {
   public static PreparedLines prepare(SparkSession spark, JobConfig config, RunMetrics metrics) {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
-    Dataset<Row> parsed =
-        parser.apply(new InvoiceSource(spark, config.input()).read())
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Long> malformed = metrics.time("read", () -> countBy(parsed, MALFORMED_REASON));
+    Dataset<Row> parsed = metrics.time("read", () -> Checkpoints.materialise(
+        parser.apply(new InvoiceSource(spark, config.input()).read())));
+    Map<String, Long> malformed = countBy(parsed, MALFORMED_REASON);
     long read = malformed.values().stream().mapToLong(Long::longValue).sum();
     if (read == 0) {
       throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
     }
 
     Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, MALFORMED_REASON);
-    Dataset<Row> cleaned =
-        new LineCleaner(config.cleaning()).apply(wellFormed).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Long> setAside = metrics.time("clean", () -> countBy(cleaned, SET_ASIDE_REASON));
-
+    Dataset<Row> cleaned = metrics.time("clean",
+        () -> Checkpoints.materialise(new LineCleaner(config.cleaning()).apply(wellFormed)));
+    Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);
+
     Dataset<Row> quarantine =
         parsed.filter(col(MALFORMED_REASON).isNotNull())
             .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason"));

@@ -10,7 +10,7 @@ import org.apache.spark.sql.Row;
  * @param kept product purchase lines, {@link dev.segmentation.clean.CleanColumns#KEPT}
  * @param setAside well-formed lines that are not kept, with their {@code set_aside_reason}
  * @param quarantine malformed lines: {@code raw_line}, {@code source_file}, {@code reason}
- * @param cached the persisted datasets the three above are read from
+ * @param cached the materialised datasets the three above are read from
  */
 public record PreparedLines(
     Dataset<Row> kept, Dataset<Row> setAside, Dataset<Row> quarantine, List<Dataset<Row>> cached) {

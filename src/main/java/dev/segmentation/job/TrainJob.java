@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.segmentation.BuildInfo;
+import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.sql.Column;
@@ -36,7 +38,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code train}: product categories, customer features, segments, the segment classifiers,
@@ -79,8 +80,8 @@ public final class TrainJob {
     Categorised products = metrics.time("product_categories", () -> categoriseProducts(trainLines));
     Dataset<Row> baskets = metrics.time("customer_features",
         () -> positiveBaskets(products.categories().categoriseLines(trainLines), "baskets.train"));
-    Dataset<Row> customers = new CustomerFeatures(categories(), window.cutoff()).apply(baskets)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> customers = Checkpoints.materialise(
+        new CustomerFeatures(categories(), window.cutoff()).apply(baskets));
     metrics.put("customers.train", metrics.time("customer_features_count", customers::count));
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search", () -> segment(customers));
@@ -103,9 +104,9 @@ public final class TrainJob {
       Map<Integer, List<String>> topWords) {}
 
   private Categorised categoriseProducts(Dataset<Row> trainLines) {
-    Dataset<Row> products = new ProductTable().apply(trainLines).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> products = Checkpoints.materialise(new ProductTable().apply(trainLines));
     PipelineModel model = new ProductCategoryModel(config.products(), config.train().seed()).fit(products);
-    Dataset<Row> categorised = model.transform(products).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> categorised = Checkpoints.materialise(model.transform(products));
     metrics.put("products.train", categorised.count());
     metrics.put("products.vocabulary", ProductCategoryModel.vocabulary(model).size());
     metrics.put("products.silhouette", RunMetrics.rounded(new ClusteringEvaluator()
@@ -122,7 +123,6 @@ public final class TrainJob {
         .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
     metrics.put("products.category_sizes", sizes);
     metrics.put("products.category_top_words", topWords);
-    products.unpersist(false);
     return new Categorised(new ProductCategories(model), categorised, topWords);
   }
 
@@ -130,8 +130,7 @@ public final class TrainJob {
 
   /** Baskets with a positive amount, cached; counts those left out under {@code metricPath}. */
   private Dataset<Row> positiveBaskets(Dataset<Row> categorisedLines, String metricPath) {
-    Dataset<Row> baskets = new BasketTable(categories()).apply(categorisedLines)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> baskets = Checkpoints.materialise(new BasketTable(categories()).apply(categorisedLines));
     long all = baskets.count();
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
     long kept = positive.count();
@@ -143,8 +142,8 @@ public final class TrainJob {
   // ---- segments ----------------------------------------------------------------------------
 
   private CustomerSegmenter.Result segment(Dataset<Row> customers) {
-    CustomerSegmenter.Result result = new CustomerSegmenter(config.segments(), config.train().seed(),
-        spark.sparkContext().defaultParallelism()).fit(customers);
+    CustomerSegmenter.Result result =
+        new CustomerSegmenter(config.segments(), config.train().seed()).fit(customers);
     Map<String, Object> byK = new LinkedHashMap<>();
     for (CustomerSegmenter.KScore score : result.scores()) {
       byK.put(String.valueOf(score.k()), RunMetrics.rounded(score.silhouette()));
@@ -168,7 +167,7 @@ public final class TrainJob {
   }
 
   private Dataset<Row> describeSegments(CustomerSegmenter.Result result, Dataset<Row> customers) {
-    Dataset<Row> segmented = result.model().transform(customers).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> segmented = Checkpoints.materialise(result.model().transform(customers));
     ClusterQuality quality = ClusterQuality.of(segmented, CustomerSegmenter.SCALED, CustomerSegmenter.SEGMENT);
     Map<String, Long> sizes = new TreeMap<>();
     quality.sizes().forEach((segment, size) -> sizes.put(String.valueOf(segment), size));
@@ -192,10 +191,11 @@ public final class TrainJob {
         .apply(CustomerFeatures.firstBaskets(baskets))
         .join(labels, FeatureColumns.CUSTOMER_ID);
 
-    PipelineModel fromHistory = fitAndReport(history, "classifier.holdout");
-    PipelineModel fromFirstInvoice = fitAndReport(firstInvoice, "classifier.first_invoice.holdout");
+    List<PipelineModel> models = ConcurrentJobs.run(2, List.of(
+        () -> fitAndReport(history, "classifier.holdout"),
+        () -> fitAndReport(firstInvoice, "classifier.first_invoice.holdout")));
     metrics.put("classifier.features", config.classifier().features());
-    return new Classifiers(fromHistory, fromFirstInvoice);
+    return new Classifiers(models.get(0), models.get(1));
   }
 
   private PipelineModel fitAndReport(Dataset<Row> labelled, String metricPath) {
@@ -223,8 +223,8 @@ public final class TrainJob {
       ProductCategories categories, PipelineModel segmentation, Classifiers classifiers) {
     Dataset<Row> baskets = positiveBaskets(categories.categoriseLines(testLines), "baskets.test");
     CustomerFeatures features = new CustomerFeatures(categories(), window.end());
-    Dataset<Row> actual = segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> actual = Checkpoints.materialise(
+        segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
     metrics.put("customers.test", actual.count());
     report(classifiers.fromHistory().transform(actual), "classifier.temporal");
 
@@ -243,27 +243,38 @@ public final class TrainJob {
 
   private void write(PreparedLines lines, Categorised products, Dataset<Row> segmented,
       CustomerSegmenter.Result segmentation, Classifiers classifiers, TrainingWindow window) {
-    output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
-    List<Column> segmentColumns = new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID),
-        col(CustomerSegmenter.SEGMENT)));
-    FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
-    segmentColumns.add(lit(config.runId()).as("run_id"));
-    segmentColumns.add(lit(modelVersion).as("model_version"));
-    output.writeTable(SEGMENTS, segmented.select(segmentColumns.toArray(Column[]::new)));
-
     Dataset<Row> profiles = new SegmentProfiler(categories(), products.topWords()).apply(segmented);
     Map<String, String> labels = new TreeMap<>();
     profiles.collectAsList().forEach(row -> labels.put(String.valueOf(row.getInt(0)),
         row.getAs(SegmentProfiler.LABEL)));
     metrics.put("segmentation.labels", labels);
-    output.writeTable(SEGMENT_PROFILES, profiles);
-    output.writeTable(PRODUCT_CATEGORIES, productCategoriesTable(products));
-
     ModelDirectory models = new ModelDirectory(output.pathOf(ModelDirectory.FOLDER));
-    models.save(products.categories().pipeline(), segmentation.model(), classifiers.fromHistory(),
-        classifiers.fromFirstInvoice());
+    ConcurrentJobs.run(4, List.<Callable<Void>>of(
+        () -> write(IngestJob.QUARANTINE, lines.quarantine()),
+        () -> write(SEGMENTS, segmentTable(segmented)),
+        () -> write(SEGMENT_PROFILES, profiles),
+        () -> write(PRODUCT_CATEGORIES, productCategoriesTable(products)),
+        () -> {
+          models.save(products.categories().pipeline(), segmentation.model(),
+              classifiers.fromHistory(), classifiers.fromFirstInvoice());
+          return null;
+        }));
     output.writeText(ModelDirectory.FOLDER + "/" + ModelDirectory.DESCRIPTION,
         modelDescription(window, labels).toJson());
+  }
+
+  private Void write(String table, Dataset<Row> rows) {
+    output.writeTable(table, rows);
+    return null;
+  }
+
+  private Dataset<Row> segmentTable(Dataset<Row> segmented) {
+    List<Column> segmentColumns = new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID),
+        col(CustomerSegmenter.SEGMENT)));
+    FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
+    segmentColumns.add(lit(config.runId()).as("run_id"));
+    segmentColumns.add(lit(modelVersion).as("model_version"));
+    return segmented.select(segmentColumns.toArray(Column[]::new));
   }
 
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */

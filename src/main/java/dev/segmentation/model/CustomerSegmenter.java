@@ -1,19 +1,14 @@
 package dev.segmentation.model;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
+import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.features.FeatureColumns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
@@ -22,8 +17,11 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.clustering.BisectingKMeans;
+import org.apache.spark.ml.clustering.BisectingKMeansModel;
 import org.apache.spark.ml.clustering.GaussianMixture;
+import org.apache.spark.ml.clustering.GaussianMixtureModel;
 import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -52,13 +50,10 @@ public final class CustomerSegmenter {
 
   private final JobConfig.Segments settings;
   private final long seed;
-  private final int parallelFits;
 
-  /** @param parallelFits how many k are fitted at once (Spark runs their jobs side by side) */
-  public CustomerSegmenter(JobConfig.Segments settings, long seed, int parallelFits) {
+  public CustomerSegmenter(JobConfig.Segments settings, long seed) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.seed = seed;
-    this.parallelFits = Math.max(1, parallelFits);
   }
 
   /** How one k did. {@code largestShare} is the share of customers in its largest segment. */
@@ -78,9 +73,11 @@ public final class CustomerSegmenter {
             .setWithMean(true)
             .setWithStd(true)
     }).fit(customers);
-    Dataset<Row> scaled = scaling.transform(customers).select(SCALED)
+    long total = customers.count();
+    Dataset<Row> scaled = StablePartitions.of(scaling.transform(customers), FeatureColumns.CUSTOMER_ID, total)
+        .select(SCALED)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long total = scaled.count();
+    scaled.count();
 
     List<Integer> ks = settings.searchesK()
         ? IntStream.rangeClosed(settings.kMin(), settings.kMax()).boxed().toList()
@@ -97,27 +94,12 @@ public final class CustomerSegmenter {
 
   private record Fitted(KScore score, Model<?> model) {}
 
+
   private List<Fitted> fitAll(Dataset<Row> scaled, List<Integer> ks, long total) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFits, ks.size()));
-    try {
-      List<Future<Fitted>> futures = new ArrayList<>();
-      for (int k : ks) {
-        futures.add(pool.submit(() -> fitOne(scaled, k, total)));
-      }
-      List<Fitted> fits = new ArrayList<>();
-      for (Future<Fitted> future : futures) {
-        fits.add(future.get());
-      }
-      return fits;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while fitting segments", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime
-          ? runtime : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    List<Callable<Fitted>> fits = ks.stream()
+        .map(k -> (Callable<Fitted>) () -> fitOne(scaled, k, total))
+        .toList();
+    return ConcurrentJobs.run(settings.parallelFits(), fits);
   }
 
   private Fitted fitOne(Dataset<Row> scaled, int k, long total) {
@@ -127,24 +109,46 @@ public final class CustomerSegmenter {
         .setFeaturesCol(SCALED)
         .setPredictionCol(SEGMENT)
         .evaluate(assigned);
-    long largest = assigned.groupBy(col(SEGMENT)).agg(count(lit(1)).as("n"))
-        .agg(max("n")).first().getLong(0);
-    double largestShare = (double) largest / total;
+    double largestShare = (double) largestSegment(model) / total;
     boolean accepted = largestShare <= settings.maxSegmentShare();
     LOG.info("k={} silhouette={} largest segment={}%", k, String.format("%.4f", silhouette),
         String.format("%.1f", 100 * largestShare));
     return new Fitted(new KScore(k, silhouette, largestShare, accepted), model);
   }
 
-  /** Best silhouette among accepted k; if none is accepted, the most balanced one. */
-  private static Fitted choose(List<Fitted> fits) {
-    return fits.stream()
-        .filter(f -> f.score().accepted())
-        .max(Comparator.comparingDouble((Fitted f) -> f.score().silhouette())
-            .thenComparing(f -> -f.score().k()))
-        .orElseGet(() -> fits.stream()
-            .min(Comparator.comparingDouble((Fitted f) -> f.score().largestShare()))
-            .orElseThrow());
+  /** The size of the largest segment, from the summary MLlib keeps of every fit. */
+  private static long largestSegment(Model<?> model) {
+    long[] sizes;
+    if (model instanceof KMeansModel kmeans) {
+      sizes = kmeans.summary().clusterSizes();
+    } else if (model instanceof BisectingKMeansModel bisecting) {
+      sizes = bisecting.summary().clusterSizes();
+    } else if (model instanceof GaussianMixtureModel mixture) {
+      sizes = mixture.summary().clusterSizes();
+    } else {
+      throw new IllegalArgumentException("unexpected clustering model " + model.getClass());
+    }
+    return java.util.Arrays.stream(sizes).max().orElse(0);
+  }
+
+  /**
+   * The smallest accepted k whose silhouette is within the tolerance of the best accepted one;
+   * if no k is accepted, the most balanced one.
+   */
+  private Fitted choose(List<Fitted> fits) {
+    List<Fitted> accepted = fits.stream().filter(f -> f.score().accepted()).toList();
+    if (accepted.isEmpty()) {
+      LOG.warn("no k keeps every segment within {} of customers; taking the most balanced",
+          settings.maxSegmentShare());
+      return fits.stream()
+          .min(Comparator.comparingDouble((Fitted f) -> f.score().largestShare()))
+          .orElseThrow();
+    }
+    double best = accepted.stream().mapToDouble(f -> f.score().silhouette()).max().orElseThrow();
+    return accepted.stream()
+        .filter(f -> f.score().silhouette() >= best - settings.silhouetteTolerance())
+        .min(Comparator.comparingInt(f -> f.score().k()))
+        .orElseThrow();
   }
 
   private Estimator<? extends Model<?>> clusterer(int k) {

@@ -60,7 +60,8 @@ public final class ProductCategoryModel {
   }
 
   public PipelineModel fit(Dataset<Row> products) {
-    return new Pipeline().setStages(stages()).fit(products);
+    Dataset<Row> stable = StablePartitions.of(products, InvoiceColumns.STOCK_CODE, products.count());
+    return new Pipeline().setStages(stages()).fit(stable);
   }
 
   private PipelineStage[] stages() {

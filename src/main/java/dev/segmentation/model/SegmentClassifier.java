@@ -3,6 +3,7 @@ package dev.segmentation.model;
 import static org.apache.spark.sql.functions.col;
 
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.features.FeatureColumns;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.ml.Pipeline;
@@ -41,8 +42,8 @@ public final class SegmentClassifier {
   }
 
   public PipelineModel fit(Dataset<Row> labelled) {
-    Dataset<Row> withLabel =
-        labelled.withColumn(LABEL, col(CustomerSegmenter.SEGMENT).cast(DataTypes.DoubleType));
+    Dataset<Row> withLabel = StablePartitions.of(labelled, FeatureColumns.CUSTOMER_ID, labelled.count())
+        .withColumn(LABEL, col(CustomerSegmenter.SEGMENT).cast(DataTypes.DoubleType));
     return new Pipeline().setStages(new PipelineStage[] {
         new VectorAssembler().setInputCols(features.toArray(String[]::new)).setOutputCol(FEATURES),
         new RandomForestClassifier()
