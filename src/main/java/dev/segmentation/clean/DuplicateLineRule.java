@@ -22,8 +22,9 @@ public final class DuplicateLineRule {
     InvoiceColumns.ALL.forEach(name -> identity.add(col(name)));
     // Lines set aside earlier form groups of their own, so they never shadow an open line.
     identity.add(col(CleanColumns.SET_ASIDE_REASON));
-    WindowSpec copies =
-        Window.partitionBy(identity.toArray(Column[]::new)).orderBy(col(InvoiceColumns.SOURCE_FILE));
+    // Copies are equal in every column kept downstream, so which one stays does not matter.
+    WindowSpec copies = Window.partitionBy(identity.toArray(Column[]::new))
+        .orderBy(identity.toArray(Column[]::new));
     Dataset<Row> numbered = lines.withColumn(COPY_NUMBER, row_number().over(copies));
     return SetAsideReason.DUPLICATE.tag(numbered, col(COPY_NUMBER).gt(1)).drop(COPY_NUMBER);
   }

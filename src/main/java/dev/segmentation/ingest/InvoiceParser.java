@@ -31,9 +31,9 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Types the raw lines of {@link InvoiceSource} and says why a line cannot be used.
  *
- * <p>Output contract: {@code source_file}, {@code raw_line}, the {@link InvoiceColumns#TYPED}
- * columns, and {@code malformed_reason} (null on a good line, else a {@link MalformedReason}
- * label). Every input line comes out exactly once, so quarantine and good lines add up.
+ * <p>Output contract: {@code source_file} and {@code raw_line} (on malformed lines only), the
+ * {@link InvoiceColumns#TYPED} columns, and {@code malformed_reason} (null on a good line, else
+ * a {@link MalformedReason} label). Every input line comes out exactly once, so quarantine and good lines add up.
  */
 public final class InvoiceParser {
 
@@ -68,9 +68,14 @@ public final class InvoiceParser {
             text(CUSTOMER_ID).as("_customer_raw"),
             text(COUNTRY).as(COUNTRY));
     Column customerId = when(col("_customer_digits").notEqual(""), col("_customer_digits"));
+    Column malformed = col(MALFORMED_REASON).isNotNull();
     return typed
         .withColumn(CUSTOMER_ID, customerId)
         .withColumn(MALFORMED_REASON, reason(customerId))
+        // Lineage only matters for quarantined lines; carrying it on every good line would
+        // double what later steps shuffle and cache.
+        .withColumn(RAW_LINE, when(malformed, col(RAW_LINE)))
+        .withColumn(SOURCE_FILE, when(malformed, col(SOURCE_FILE)))
         .select(
             col(SOURCE_FILE), col(RAW_LINE), col(INVOICE_NO), col(STOCK_CODE), col(DESCRIPTION),
             col(QUANTITY), col(INVOICE_TS), col(UNIT_PRICE), col(CUSTOMER_ID), col(COUNTRY),

@@ -45,7 +45,7 @@ public final class InvoicePreparation {
       throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
     }
 
-    Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, MALFORMED_REASON);
+    Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
     Dataset<Row> cleaned = metrics.time("clean",
         () -> Checkpoints.materialise(new LineCleaner(config.cleaning()).apply(wellFormed)));
     Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
