@@ -5,6 +5,7 @@ import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.features.FeatureColumns;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -67,10 +68,12 @@ public final class CustomerSegmenter {
         new VectorAssembler()
             .setInputCols(settings.features().toArray(String[]::new))
             .setOutputCol(FEATURE_VECTOR),
+        // Unit variance only: distances do not change with centring, and BisectingKMeans seeds
+        // each split at its centre ± 1e-4 × the centre's norm, which is 0 on centred data.
         new StandardScaler()
             .setInputCol(FEATURE_VECTOR)
             .setOutputCol(SCALED)
-            .setWithMean(true)
+            .setWithMean(false)
             .setWithStd(true)
     }).fit(customers);
     long total = customers.count();
@@ -104,20 +107,22 @@ public final class CustomerSegmenter {
 
   private Fitted fitOne(Dataset<Row> scaled, int k, long total) {
     Model<?> model = clusterer(k).fit(scaled);
-    Dataset<Row> assigned = model.transform(scaled);
-    double silhouette = new ClusteringEvaluator()
-        .setFeaturesCol(SCALED)
-        .setPredictionCol(SEGMENT)
-        .evaluate(assigned);
-    double largestShare = (double) largestSegment(model) / total;
-    boolean accepted = largestShare <= settings.maxSegmentShare();
+    long[] sizes = segmentSizes(model);
+    // A fit can leave segments empty; with fewer than two, silhouette has no meaning.
+    boolean usable = Arrays.stream(sizes).filter(size -> size > 0).count() >= 2;
+    double silhouette = usable
+        ? new ClusteringEvaluator().setFeaturesCol(SCALED).setPredictionCol(SEGMENT)
+            .evaluate(model.transform(scaled))
+        : -1;
+    double largestShare = (double) Arrays.stream(sizes).max().orElse(0) / total;
+    boolean accepted = usable && largestShare <= settings.maxSegmentShare();
     LOG.info("k={} silhouette={} largest segment={}%", k, String.format("%.4f", silhouette),
         String.format("%.1f", 100 * largestShare));
     return new Fitted(new KScore(k, silhouette, largestShare, accepted), model);
   }
 
-  /** The size of the largest segment, from the summary MLlib keeps of every fit. */
-  private static long largestSegment(Model<?> model) {
+  /** Segment sizes, from the summary MLlib keeps of every fit. */
+  private static long[] segmentSizes(Model<?> model) {
     long[] sizes;
     if (model instanceof KMeansModel kmeans) {
       sizes = kmeans.summary().clusterSizes();
@@ -128,7 +133,7 @@ public final class CustomerSegmenter {
     } else {
       throw new IllegalArgumentException("unexpected clustering model " + model.getClass());
     }
-    return java.util.Arrays.stream(sizes).max().orElse(0);
+    return sizes;
   }
 
   /**
