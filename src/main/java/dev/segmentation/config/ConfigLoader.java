@@ -208,7 +208,7 @@ public final class ConfigLoader {
     require(maxShare > 0 && maxShare <= 1, "segmentation.segments.max-segment-share",
         "must be in (0, 1], got " + maxShare);
     return new Segments(
-        enumValue(c.getString("segmentation.segments.algorithm").replace('-', '_'),
+        enumValue(c.getString("segmentation.segments.algorithm"),
             Algorithm.class, "segmentation.segments.algorithm"),
         k,
         kMin,
@@ -333,11 +333,11 @@ public final class ConfigLoader {
 
   private static <E extends Enum<E>> E enumValue(String raw, Class<E> type, String key) {
     try {
-      return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT));
+      return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       String allowed =
           String.join(", ", Arrays.stream(type.getEnumConstants())
-              .map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
+              .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
       throw new ContractViolation(
           "invalid configuration: " + key + " must be one of " + allowed + ", got '" + raw + "'");
     }

@@ -3,6 +3,7 @@ package dev.segmentation.job;
 import static dev.segmentation.clean.CleanColumns.SET_ASIDE_REASON;
 
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.publish.RunOutput;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +35,7 @@ public final class IngestJob {
     lines.release();
     metrics.put("output", output.location());
     metrics.put("steps_seconds.total", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
     output.writeText(METRICS, metrics.toJson());
     return metrics;
   }

@@ -11,6 +11,7 @@ import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
+import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.features.BasketTable;
@@ -94,6 +95,7 @@ public final class TrainJob {
     lines.release();
     metrics.put("output", output.location());
     metrics.put("steps_seconds.total", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
     output.writeText(IngestJob.METRICS, metrics.toJson());
     return metrics;
   }

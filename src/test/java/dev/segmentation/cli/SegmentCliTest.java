@@ -30,6 +30,9 @@ class SegmentCliTest extends SparkTestBase {
 
     assertEquals(0, run("ingest", "--help"));
     Assertions.assertTrue(out.toString().contains("--run-id"), out.toString());
+
+    assertEquals(0, run("train", "--help"));
+    Assertions.assertTrue(out.toString().contains("segment_profiles"), out.toString());
   }
 
   @Test

@@ -131,6 +131,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void trainingSettingsAreTypedAndChecked() {
+    JobConfig config = TestConfigs.defaults();
+
+    assertEquals(java.time.LocalDate.parse("2011-10-01"), config.train().cutoff());
+    assertEquals(5, config.products().categories());
+    assertEquals(List.of("invoice_count", "basket_min", "basket_max", "basket_mean",
+        "category_0_share", "category_1_share", "category_2_share", "category_3_share",
+        "category_4_share"), config.segments().features());
+    assertEquals(List.of("basket_mean", "category_0_share", "category_1_share",
+        "category_2_share", "category_3_share", "category_4_share"), config.classifier().features());
+    assertTrue(config.segments().searchesK());
+    assertEquals(JobConfig.Algorithm.BISECTING_KMEANS, TestConfigs.withOverrides(
+        Map.of("segmentation.segments.algorithm", "bisecting-kmeans")).segments().algorithm());
+
+    assertEquals("invalid configuration: segmentation.train.cutoff must be a date such as "
+        + "2011-10-01, got '2011-13-01'", violation("segmentation.train.cutoff", "2011-13-01"));
+    assertTrue(violation("segmentation.segments.features", "invoice_count,basket_median")
+        .startsWith("invalid configuration: segmentation.segments.features names unknown feature "
+            + "'basket_median'"));
+    assertEquals("invalid configuration: segmentation.segments.k must be 0 (search) or at least 2, "
+        + "got 1", violation("segmentation.segments.k", "1"));
+    assertEquals("invalid configuration: segmentation.train.holdout-fraction must be between 0 and "
+        + "1 (exclusive), got 1.5", violation("segmentation.train.holdout-fraction", "1.5"));
+    assertTrue(violation("segmentation.segments.algorithm", "dbscan").contains(
+        "segmentation.segments.algorithm must be one of kmeans, bisecting-kmeans, gaussian-mixture"));
+    assertTrue(violation("segmentation.products.price-band-bounds", "1,5,2")
+        .contains("segmentation.products.price-band-bounds must increase strictly"));
+  }
+
+  @Test
   void messagesAreOneLine() {
     String message = violation("segmentation.cleaning.match-cancellations", "maybe");
     assertFalse(message.contains("\n"), message);
