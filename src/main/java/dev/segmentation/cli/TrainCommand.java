@@ -4,12 +4,9 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.job.TrainJob;
 import java.io.PrintWriter;
+import org.apache.spark.sql.SparkSession;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "train",
@@ -19,21 +16,15 @@ import picocli.CommandLine.Spec;
       "classifiers; evaluate them and write segments, segment_profiles, product_categories,",
       "models/ and metrics.json under OUTPUT/RUN-ID/."
     })
-final class TrainCommand implements Callable<Integer> {
-
-  @Mixin CommonOptions common;
-
-  @Spec CommandSpec spec;
+final class TrainCommand extends JobCommand {
 
   @Override
-  public Integer call() {
-    JobConfig config = common.load();
-    RunMetrics metrics = TrainJob.run(SparkSessions.getOrCreate(config), config);
-    printSummary(spec.commandLine().getOut(), metrics);
-    return ExitCode.SUCCESS.code();
+  RunMetrics run(SparkSession spark, JobConfig config) {
+    return TrainJob.run(spark, config);
   }
 
-  static void printSummary(PrintWriter out, RunMetrics metrics) {
+  @Override
+  void printSummary(PrintWriter out, RunMetrics metrics) {
     out.printf("lines read %,d, kept %,d; customers %,d (training window to %s)%n",
         metrics.getLong("lines.read"), metrics.getLong("lines.kept"),
         metrics.getLong("customers.train"), metrics.get("window.cutoff"));
@@ -52,6 +43,5 @@ final class TrainCommand implements Callable<Integer> {
         metrics.get("classifier.first_invoice.temporal.accuracy"));
     out.printf("wall time         %s s%n", metrics.get("steps_seconds.total"));
     out.printf("output            %s%n", metrics.get("output"));
-    out.flush();
   }
 }

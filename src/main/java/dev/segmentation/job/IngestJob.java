@@ -3,7 +3,6 @@ package dev.segmentation.job;
 import static dev.segmentation.clean.CleanColumns.SET_ASIDE_REASON;
 
 import dev.segmentation.config.JobConfig;
-import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.publish.RunOutput;
 import org.apache.spark.sql.SparkSession;
@@ -18,13 +17,13 @@ public final class IngestJob {
   public static final String CLEAN_LINES = "clean_lines";
   public static final String SET_ASIDE = "set_aside";
   public static final String QUARANTINE = "quarantine";
-  public static final String METRICS = "metrics.json";
+  public static final String METRICS = RunRecord.METRICS;
 
   private IngestJob() {}
 
   public static RunMetrics run(SparkSession spark, JobConfig config) {
     long start = System.nanoTime();
-    RunMetrics metrics = RunStart.metricsFor(config, "ingest");
+    RunMetrics metrics = RunRecord.begin(config, "ingest");
     RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
     PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
     metrics.time("write", () -> {
@@ -33,10 +32,7 @@ public final class IngestJob {
       output.writeTable(QUARANTINE, lines.quarantine());
     });
     lines.release();
-    metrics.put("output", output.location());
-    metrics.put("steps_seconds.total", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
-    ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
-    output.writeText(METRICS, metrics.toJson());
+    RunRecord.finish(metrics, output, start);
     return metrics;
   }
 }

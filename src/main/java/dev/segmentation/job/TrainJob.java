@@ -11,7 +11,6 @@ import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
-import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.features.BasketTable;
@@ -61,7 +60,7 @@ public final class TrainJob {
   private TrainJob(SparkSession spark, JobConfig config) {
     this.spark = spark;
     this.config = config;
-    this.metrics = RunStart.metricsFor(config, "train");
+    this.metrics = RunRecord.begin(config, "train");
     this.output = new RunOutput(spark, config.output().root(), config.runId());
     this.modelVersion = BuildInfo.version() + "+" + config.runId();
   }
@@ -79,11 +78,11 @@ public final class TrainJob {
     Dataset<Row> testLines = lines.kept().filter(col(INVOICE_TS).geq(lit(window.cutoffTime())));
 
     Categorised products = metrics.time("product_categories", () -> categoriseProducts(trainLines));
-    Dataset<Row> baskets = metrics.time("customer_features",
-        () -> positiveBaskets(products.categories().categoriseLines(trainLines), "baskets.train"));
-    Dataset<Row> customers = Checkpoints.materialise(
-        new CustomerFeatures(categories(), window.cutoff()).apply(baskets));
-    metrics.put("customers.train", metrics.time("customer_features_count", customers::count));
+    Dataset<Row> baskets =
+        positiveBaskets(products.categories().categoriseLines(trainLines), "baskets.train");
+    Dataset<Row> customers = metrics.time("customer_features", () -> Checkpoints.materialise(
+        new CustomerFeatures(categories(), window.cutoff()).apply(baskets)));
+    metrics.put("customers.train", customers.count());
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search", () -> segment(customers));
     Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers));
@@ -93,10 +92,7 @@ public final class TrainJob {
 
     metrics.time("write", () -> write(lines, products, segmented, segmentation, classifiers, window));
     lines.release();
-    metrics.put("output", output.location());
-    metrics.put("steps_seconds.total", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
-    ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
-    output.writeText(IngestJob.METRICS, metrics.toJson());
+    RunRecord.finish(metrics, output, start);
     return metrics;
   }
 
@@ -132,7 +128,8 @@ public final class TrainJob {
 
   /** Baskets with a positive amount, cached; counts those left out under {@code metricPath}. */
   private Dataset<Row> positiveBaskets(Dataset<Row> categorisedLines, String metricPath) {
-    Dataset<Row> baskets = Checkpoints.materialise(new BasketTable(categories()).apply(categorisedLines));
+    Dataset<Row> baskets = metrics.time(metricPath.replace('.', '_'),
+        () -> Checkpoints.materialise(new BasketTable(categories()).apply(categorisedLines)));
     long all = baskets.count();
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
     long kept = positive.count();

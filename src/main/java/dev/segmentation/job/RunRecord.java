@@ -3,15 +3,22 @@ package dev.segmentation.job;
 import dev.segmentation.BuildInfo;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.Secrets;
+import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.publish.RunOutput;
 import java.time.Instant;
 
-/** The part of metrics.json every subcommand starts with: what ran, on what, with which settings. */
-final class RunStart {
+/**
+ * What every subcommand records around its own figures: at the start what ran, on what and with
+ * which settings; at the end the output, the total time and peak memory, written as metrics.json.
+ */
+final class RunRecord {
 
-  private RunStart() {}
+  static final String METRICS = "metrics.json";
 
-  static RunMetrics metricsFor(JobConfig config, String subcommand) {
+  private RunRecord() {}
+
+  static RunMetrics begin(JobConfig config, String subcommand) {
     return new RunMetrics()
         .put("run_id", config.runId())
         .put("subcommand", subcommand)
@@ -23,5 +30,12 @@ final class RunStart {
         .put("config.cleaning.non_product_codes", config.cleaning().nonProductCodes())
         .put("config.cleaning.match_cancellations", config.cleaning().matchCancellations())
         .put("config.spark", Secrets.redact(config.sparkConf()));
+  }
+
+  static void finish(RunMetrics metrics, RunOutput output, long startNanos) {
+    metrics.put("output", output.location());
+    metrics.put("steps_seconds.total", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
+    ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
+    output.writeText(METRICS, metrics.toJson());
   }
 }
