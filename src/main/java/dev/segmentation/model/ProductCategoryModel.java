@@ -99,7 +99,7 @@ public final class ProductCategoryModel {
     KMeans kmeans = new KMeans()
         .setK(settings.categories())
         .setSeed(seed)
-        .setMaxIter(50)
+        .setMaxIter(20)
         .setFeaturesCol(FEATURES)
         .setPredictionCol(CATEGORY);
     return new PipelineStage[] {tokenizer, remover, stemmer, vectorizer, priceBands,
