@@ -31,7 +31,6 @@ public final class IngestJob {
       output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
       output.writeTable(QUARANTINE, lines.quarantine());
     });
-    lines.release();
     RunRecord.finish(metrics, output, start);
     return metrics;
   }

@@ -57,8 +57,7 @@ public final class InvoicePreparation {
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
         cleaned.filter(col(SET_ASIDE_REASON).isNotNull()),
-        quarantine,
-        List.of(parsed, cleaned));
+        quarantine);
   }
 
   private static void recordLineCounts(

@@ -78,8 +78,8 @@ public final class TrainJob {
     Dataset<Row> testLines = lines.kept().filter(col(INVOICE_TS).geq(lit(window.cutoffTime())));
 
     Categorised products = metrics.time("product_categories", () -> categoriseProducts(trainLines));
-    Dataset<Row> baskets =
-        positiveBaskets(products.categories().categoriseLines(trainLines), "baskets.train");
+    Dataset<Row> baskets = positiveBaskets(
+        ProductCategories.withCategories(trainLines, products.products()), "baskets.train");
     Dataset<Row> customers = metrics.time("customer_features", () -> Checkpoints.materialise(
         new CustomerFeatures(categories(), window.cutoff()).apply(baskets)));
     metrics.put("customers.train", customers.count());
@@ -91,7 +91,6 @@ public final class TrainJob {
         segmentation.model(), classifiers));
 
     metrics.time("write", () -> write(lines, products, segmented, segmentation, classifiers, window));
-    lines.release();
     RunRecord.finish(metrics, output, start);
     return metrics;
   }
