@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.segmentation.config.JobConfig;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,11 +27,22 @@ public final class LineCleaner {
   private final DuplicateLineRule duplicates = new DuplicateLineRule();
   private final NonProductRule nonProducts;
   private final CancellationMatcher cancellations;
+  private final UnaryOperator<Dataset<Row>> beforeMatching;
 
   public LineCleaner(JobConfig.Cleaning rules) {
+    this(rules, UnaryOperator.identity());
+  }
+
+  /**
+   * @param beforeMatching applied to the lines just before cancellations are matched. The
+   *     matcher reads its input three times (cancellations, purchases, the lines it tags); a job
+   *     passes a step that materialises them, so the duplicate window runs once, not three times.
+   */
+  public LineCleaner(JobConfig.Cleaning rules, UnaryOperator<Dataset<Row>> beforeMatching) {
     Objects.requireNonNull(rules, "rules");
     this.nonProducts = new NonProductRule(rules.nonProductCodes());
     this.cancellations = new CancellationMatcher(rules.matchCancellations());
+    this.beforeMatching = Objects.requireNonNull(beforeMatching, "beforeMatching");
   }
 
   public Dataset<Row> apply(Dataset<Row> lines) {
@@ -38,7 +50,7 @@ public final class LineCleaner {
     tagged = missingCustomer.apply(tagged);
     tagged = duplicates.apply(tagged);
     tagged = nonProducts.apply(tagged);
-    tagged = cancellations.apply(tagged);
+    tagged = cancellations.apply(beforeMatching.apply(tagged));
     return tagged.withColumn(
         AMOUNT, col(UNIT_PRICE).multiply(col(QUANTITY).minus(col(QUANTITY_CANCELLED))));
   }

@@ -47,7 +47,8 @@ public final class InvoicePreparation {
 
     Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
     Dataset<Row> cleaned = metrics.time("clean",
-        () -> Checkpoints.materialise(new LineCleaner(config.cleaning()).apply(wellFormed)));
+        () -> Checkpoints.materialise(
+            new LineCleaner(config.cleaning(), Checkpoints::materialise).apply(wellFormed)));
     Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);
 
