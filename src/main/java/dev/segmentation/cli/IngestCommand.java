@@ -10,10 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
-    description = {
-      "Read invoice lines (CSV or Parquet), quarantine malformed ones, clean the rest and write",
-      "clean_lines, set_aside, quarantine and metrics.json under OUTPUT/RUN-ID/."
-    })
+    description = "Read invoice lines (CSV or Parquet), quarantine malformed ones, clean the rest; "
+        + "write clean_lines, set_aside, quarantine and metrics.json under OUTPUT/RUN-ID/.")
 final class IngestCommand extends JobCommand {
 
   @Override

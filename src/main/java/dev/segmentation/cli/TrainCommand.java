@@ -11,11 +11,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = {
-      "Ingest and clean, then fit product categories, customer segments and the segment",
-      "classifiers; evaluate them and write segments, segment_profiles, product_categories,",
-      "models/ and metrics.json under OUTPUT/RUN-ID/."
-    })
+    description = "Ingest and clean, then fit product categories, customer segments and the "
+        + "segment classifiers, evaluate them, and write segments, segment_profiles, "
+        + "product_categories, models/ and metrics.json under OUTPUT/RUN-ID/.")
 final class TrainCommand extends JobCommand {
 
   @Override
