@@ -17,7 +17,6 @@ public final class IngestJob {
   public static final String CLEAN_LINES = "clean_lines";
   public static final String SET_ASIDE = "set_aside";
   public static final String QUARANTINE = "quarantine";
-  public static final String METRICS = RunRecord.METRICS;
 
   private IngestJob() {}
 
