@@ -30,8 +30,6 @@ import org.apache.spark.sql.Row;
  */
 public final class BasketTable {
 
-  public static final String CATEGORY = "category";
-
   private final int categories;
 
   public BasketTable(int categories) {
@@ -55,7 +53,7 @@ public final class BasketTable {
         sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED))).cast("long").as(QUANTITY)));
     for (int i = 0; i < categories; i++) {
       aggregates.add(
-          sum(when(col(CATEGORY).equalTo(i), col(CleanColumns.AMOUNT)).otherwise(0.0))
+          sum(when(col(FeatureColumns.CATEGORY).equalTo(i), col(CleanColumns.AMOUNT)).otherwise(0.0))
               .as(FeatureColumns.categoryAmount(i)));
     }
     return categorisedLines

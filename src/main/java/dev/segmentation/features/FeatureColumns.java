@@ -1,5 +1,6 @@
 package dev.segmentation.features;
 
+import dev.segmentation.ingest.InvoiceColumns;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,13 +25,16 @@ import java.util.Set;
  */
 public final class FeatureColumns {
 
-  public static final String CUSTOMER_ID = "customer_id";
-  public static final String INVOICE_NO = "invoice_no";
-  public static final String INVOICE_TS = "invoice_ts";
-  public static final String COUNTRY = "country";
+  // The columns a basket keeps from its lines carry the line contract's names.
+  public static final String CUSTOMER_ID = InvoiceColumns.CUSTOMER_ID;
+  public static final String INVOICE_NO = InvoiceColumns.INVOICE_NO;
+  public static final String INVOICE_TS = InvoiceColumns.INVOICE_TS;
+  public static final String COUNTRY = InvoiceColumns.COUNTRY;
+  public static final String QUANTITY = InvoiceColumns.QUANTITY;
+  /** A product's category (int), added to products and lines by the product category model. */
+  public static final String CATEGORY = "category";
   public static final String BASKET_AMOUNT = "basket_amount";
   public static final String LINE_COUNT = "line_count";
-  public static final String QUANTITY = "quantity";
 
   /** Number of baskets (invoices). */
   public static final String INVOICE_COUNT = "invoice_count";

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.struct;
 
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.features.DescriptionStemmer;
+import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.ProductTable;
 import dev.segmentation.ingest.InvoiceColumns;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ import org.apache.spark.sql.expressions.Window;
  */
 public final class ProductCategoryModel {
 
-  public static final String CATEGORY = "category";
+  public static final String CATEGORY = FeatureColumns.CATEGORY;
   public static final String PRICE_BAND = "price_band";
   public static final String STEMS = "stems";
   public static final String FEATURES = "product_features";
