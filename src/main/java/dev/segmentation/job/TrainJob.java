@@ -34,10 +34,8 @@ import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code train}: product categories, customer features, segments, the segment classifiers,
@@ -97,8 +95,9 @@ public final class TrainJob {
 
   // ---- product categories ------------------------------------------------------------------
 
+  /** The fitted categories, the categorised training products, and each category's top words. */
   private record Categorised(ProductCategories categories, Dataset<Row> products,
-      Map<Integer, List<String>> topWords) {}
+      Dataset<Row> topWordsTable, Map<Integer, List<String>> topWords) {}
 
   private Categorised categoriseProducts(Dataset<Row> trainLines) {
     Dataset<Row> products = Checkpoints.materialise(new ProductTable().apply(trainLines));
@@ -110,17 +109,17 @@ public final class TrainJob {
         .setFeaturesCol(ProductCategoryModel.FEATURES)
         .setPredictionCol(ProductCategoryModel.CATEGORY)
         .evaluate(categorised)));
+    List<String> vocabulary = ProductCategoryModel.vocabulary(model);
+    Dataset<Row> topWordsTable = Checkpoints.materialise(
+        ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
     Map<Integer, List<String>> topWords = new TreeMap<>();
-    ProductCategoryModel.topWords(categorised, ProductCategoryModel.vocabulary(model),
-            config.products().topWords())
-        .collectAsList()
-        .forEach(row -> topWords.put(row.getInt(0), row.getList(1)));
+    topWordsTable.collectAsList().forEach(row -> topWords.put(row.getInt(0), row.getList(1)));
     Map<String, Long> sizes = new TreeMap<>();
     categorised.groupBy(ProductCategoryModel.CATEGORY).count().collectAsList()
         .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
     metrics.put("products.category_sizes", sizes);
     metrics.put("products.category_top_words", topWords);
-    return new Categorised(new ProductCategories(model), categorised, topWords);
+    return new Categorised(new ProductCategories(model), categorised, topWordsTable, topWords);
   }
 
   // ---- customer features -------------------------------------------------------------------
@@ -297,12 +296,8 @@ public final class TrainJob {
   }
 
   private Dataset<Row> productCategoriesTable(Categorised products) {
-    List<Row> rows = new ArrayList<>();
-    products.topWords().forEach((category, words) -> rows.add(
-        RowFactory.create(category, words.toArray(String[]::new))));
-    Dataset<Row> words = spark.createDataFrame(rows, new StructType()
-        .add(ProductCategoryModel.CATEGORY, DataTypes.IntegerType)
-        .add("category_top_words", DataTypes.createArrayType(DataTypes.StringType)));
+    Dataset<Row> words = products.topWordsTable()
+        .withColumnRenamed("top_words", "category_top_words");
     return products.products()
         .select(col("stock_code"), col("description"), col(ProductTable.MEAN_UNIT_PRICE),
             col(ProductCategoryModel.PRICE_BAND).cast(DataTypes.IntegerType).as(ProductCategoryModel.PRICE_BAND),
