@@ -36,8 +36,10 @@ final class CommonOptions {
   @Option(names = "--run-id", paramLabel = "ID", description = "Run folder name (default: UTC time).")
   String runId;
 
-  JobConfig load() {
-    Map<String, String> overrides = new LinkedHashMap<>(settings);
+  /** @param subcommandOverrides settings of a subcommand's own options; --set wins over them */
+  JobConfig load(Map<String, String> subcommandOverrides) {
+    Map<String, String> overrides = new LinkedHashMap<>(subcommandOverrides);
+    overrides.putAll(settings);
     if (!inputs.isEmpty()) {
       overrides.put("segmentation.input.uris", String.join(",", inputs));
     }

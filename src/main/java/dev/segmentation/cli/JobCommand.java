@@ -3,6 +3,7 @@ package dev.segmentation.cli;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -18,12 +19,17 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    JobConfig config = common.load();
+    JobConfig config = common.load(overrides());
     RunMetrics metrics = run(SparkSessions.getOrCreate(config), config);
     PrintWriter out = spec.commandLine().getOut();
     printSummary(out, metrics);
     out.flush();
     return ExitCode.SUCCESS.code();
+  }
+
+  /** Settings a subcommand's own options stand for. */
+  Map<String, String> overrides() {
+    return Map.of();
   }
 
   abstract RunMetrics run(SparkSession spark, JobConfig config);

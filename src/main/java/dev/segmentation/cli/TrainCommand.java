@@ -39,6 +39,7 @@ final class TrainCommand extends JobCommand {
     out.printf("  first invoice   holdout accuracy %s, temporal accuracy %s%n",
         metrics.get("classifier.first_invoice.holdout.accuracy"),
         metrics.get("classifier.first_invoice.temporal.accuracy"));
+    BacktestSummary.print(out, metrics);
     out.printf("wall time         %s s%n", metrics.get("steps_seconds.total"));
     out.printf("output            %s%n", metrics.get("output"));
   }

@@ -9,6 +9,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig.Algorithm;
+import dev.segmentation.config.JobConfig.Anticipation;
+import dev.segmentation.config.JobConfig.Predictor;
+import dev.segmentation.config.JobConfig.Score;
 import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
 import dev.segmentation.config.JobConfig.Csv;
@@ -22,6 +25,7 @@ import dev.segmentation.features.FeatureColumns;
 import java.io.File;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -163,6 +167,9 @@ public final class ConfigLoader {
         products,
         segments(root, products.categories()),
         classifier(root, products.categories()),
+        anticipation(root),
+        new Score(root.getString("segmentation.score.model").trim(),
+            root.getBoolean("segmentation.score.known-customers")),
         sparkConf(root));
   }
 
@@ -232,6 +239,23 @@ public final class ConfigLoader {
         featureNames(c, "segmentation.classifier.features", categories),
         atLeast(c, "segmentation.classifier.trees", 1),
         atLeast(c, "segmentation.classifier.max-depth", 1));
+  }
+
+  private static Anticipation anticipation(Config c) {
+    Period horizon = c.getPeriod("segmentation.anticipation.horizon");
+    require(!horizon.isNegative() && !horizon.isZero(), "segmentation.anticipation.horizon",
+        "must be positive, got " + horizon);
+    double holdout = c.getDouble("segmentation.anticipation.backtest.holdout-fraction");
+    require(holdout > 0 && holdout < 1, "segmentation.anticipation.backtest.holdout-fraction",
+        "must be between 0 and 1 (exclusive), got " + holdout);
+    return new Anticipation(
+        horizon,
+        enumValue(c.getString("segmentation.anticipation.predictor"), Predictor.class,
+            "segmentation.anticipation.predictor"),
+        atLeast(c, "segmentation.anticipation.regressor.iterations", 1),
+        atLeast(c, "segmentation.anticipation.regressor.max-depth", 1),
+        c.getBoolean("segmentation.anticipation.backtest.enabled"),
+        holdout);
   }
 
   private static List<String> featureNames(Config c, String key, int categories) {

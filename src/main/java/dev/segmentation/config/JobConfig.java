@@ -1,6 +1,7 @@
 package dev.segmentation.config;
 
 import java.time.LocalDate;
+import java.time.Period;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,8 @@ public record JobConfig(
     Products products,
     Segments segments,
     Classifier classifier,
+    Anticipation anticipation,
+    Score score,
     Map<String, String> sparkConf) {
 
   public JobConfig {
@@ -120,4 +123,34 @@ public record JobConfig(
       features = List.copyOf(features);
     }
   }
+
+  /** What predicts a new customer's follow-up purchases. */
+  public enum Predictor {
+    AUTO,
+    SEGMENT_MEDIAN,
+    REGRESSOR
+  }
+
+  /**
+   * Anticipating what a new customer buys over the horizon after the first purchase.
+   *
+   * @param regressorIterations boosting iterations of each follow-up regressor
+   * @param backtest whether {@code train} ends with the backtest
+   * @param backtestHoldoutFraction share of the customers with full follow-up held out
+   */
+  public record Anticipation(
+      Period horizon,
+      Predictor predictor,
+      int regressorIterations,
+      int regressorMaxDepth,
+      boolean backtest,
+      double backtestHoldoutFraction) {}
+
+  /**
+   * Scoring a batch of invoice lines.
+   *
+   * @param model the models/ folder of a training run; empty when the subcommand needs none
+   * @param knownCustomers also score customers the model segmented
+   */
+  public record Score(String model, boolean knownCustomers) {}
 }

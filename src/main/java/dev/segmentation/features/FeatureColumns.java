@@ -22,6 +22,25 @@ import java.util.Set;
  *
  * <p>Customer, from {@link CustomerFeatures}: {@code customer_id} and the {@link #all features}
  * below, all doubles.
+ *
+ * <p>First purchase, from {@link FirstPurchases}: the customer features of the first basket
+ * alone, plus
+ *
+ * <pre>
+ * first_invoice_no         string
+ * first_invoice_ts         timestamp
+ * country                  string
+ * line_count, quantity     long       of the first basket
+ * first_month              int        1 to 12
+ * </pre>
+ *
+ * <p>Follow-up, from {@link FollowUp}: {@code customer_id} and
+ *
+ * <pre>
+ * followup_invoices        double     baskets after the first one, within the horizon
+ * followup_spend           double     their amount
+ * full_followup            boolean    the data covers the whole horizon after the first purchase
+ * </pre>
  */
 public final class FeatureColumns {
 
@@ -50,6 +69,13 @@ public final class FeatureColumns {
   public static final String RECENCY_DAYS = "recency_days";
   public static final String FREQUENCY = "frequency";
   public static final String MONETARY = "monetary";
+
+  public static final String FIRST_INVOICE_NO = "first_invoice_no";
+  public static final String FIRST_INVOICE_TS = "first_invoice_ts";
+  public static final String FIRST_MONTH = "first_month";
+  public static final String FOLLOWUP_INVOICES = "followup_invoices";
+  public static final String FOLLOWUP_SPEND = "followup_spend";
+  public static final String FULL_FOLLOWUP = "full_followup";
 
   private static final String CATEGORY_WILDCARD = "category_*_share";
 

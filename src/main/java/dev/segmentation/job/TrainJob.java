@@ -1,6 +1,5 @@
 package dev.segmentation.job;
 
-import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
@@ -9,16 +8,19 @@ import static org.apache.spark.sql.functions.xxhash64;
 import dev.segmentation.BuildInfo;
 import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
-import dev.segmentation.features.BasketTable;
 import dev.segmentation.features.CustomerFeatures;
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.ProductTable;
+import dev.segmentation.model.Anticipator;
 import dev.segmentation.model.CustomerSegmenter;
-import dev.segmentation.model.ProductCategories;
+import dev.segmentation.model.FollowUpRegressor;
+import dev.segmentation.model.SegmentExpectations;
 import dev.segmentation.model.ProductCategoryModel;
 import dev.segmentation.model.SegmentClassifier;
 import dev.segmentation.publish.ModelDirectory;
@@ -27,10 +29,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -46,6 +48,7 @@ public final class TrainJob {
   public static final String SEGMENTS = "segments";
   public static final String SEGMENT_PROFILES = "segment_profiles";
   public static final String PRODUCT_CATEGORIES = "product_categories";
+  public static final String FIRST_PURCHASES = "first_purchases";
 
   private static final String HOLDOUT = "_holdout";
 
@@ -69,71 +72,23 @@ public final class TrainJob {
 
   private RunMetrics run() {
     long start = System.nanoTime();
-    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
-    TrainingWindow window = TrainingWindow.of(lines.kept(), config.train().cutoff());
-    recordWindow(window);
-    Dataset<Row> trainLines = lines.kept().filter(col(INVOICE_TS).lt(lit(window.cutoffTime())));
-    Dataset<Row> testLines = lines.kept().filter(col(INVOICE_TS).geq(lit(window.cutoffTime())));
-
-    Categorised products = metrics.time("product_categories", () -> categoriseProducts(trainLines));
-    Dataset<Row> baskets = positiveBaskets(
-        ProductCategories.withCategories(trainLines, products.products()), "baskets.train");
+    TrainingData data = TrainingData.prepare(spark, config, metrics);
     Dataset<Row> customers = metrics.time("customer_features", () -> Checkpoints.materialise(
-        new CustomerFeatures(categories(), window.cutoff()).apply(baskets)));
+        new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())));
     metrics.put("customers.train", customers.count());
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search", () -> segment(customers));
     Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers));
-    Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, baskets));
-    metrics.time("evaluation", () -> temporalTest(window, testLines, products.categories(),
-        segmentation.model(), classifiers));
+    Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
+    Dataset<Row> firstPurchases = data.firstPurchases().join(labels, FeatureColumns.CUSTOMER_ID);
+    Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, firstPurchases));
+    metrics.time("evaluation", () -> temporalTest(data, segmentation.model(), classifiers));
+    Anticipation anticipation = metrics.time("anticipation",
+        () -> anticipate(data, firstPurchases, segmentation.k()));
 
-    metrics.time("write", () -> write(lines, products, segmented, segmentation, classifiers, window));
+    metrics.time("write", () -> write(data, segmented, firstPurchases, segmentation, classifiers, anticipation));
     RunRecord.finish(metrics, output, start);
     return metrics;
-  }
-
-  // ---- product categories ------------------------------------------------------------------
-
-  /** The fitted categories, the categorised training products, and each category's top words. */
-  private record Categorised(ProductCategories categories, Dataset<Row> products,
-      Dataset<Row> topWordsTable, Map<Integer, List<String>> topWords) {}
-
-  private Categorised categoriseProducts(Dataset<Row> trainLines) {
-    Dataset<Row> products = Checkpoints.materialise(new ProductTable().apply(trainLines));
-    PipelineModel model = new ProductCategoryModel(config.products(), config.train().seed()).fit(products);
-    Dataset<Row> categorised = Checkpoints.materialise(model.transform(products));
-    metrics.put("products.train", categorised.count());
-    metrics.put("products.vocabulary", ProductCategoryModel.vocabulary(model).size());
-    metrics.put("products.silhouette", RunMetrics.rounded(new ClusteringEvaluator()
-        .setFeaturesCol(ProductCategoryModel.FEATURES)
-        .setPredictionCol(ProductCategoryModel.CATEGORY)
-        .evaluate(categorised)));
-    List<String> vocabulary = ProductCategoryModel.vocabulary(model);
-    Dataset<Row> topWordsTable = Checkpoints.materialise(
-        ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
-    Map<Integer, List<String>> topWords = new TreeMap<>();
-    topWordsTable.collectAsList().forEach(row -> topWords.put(row.getInt(0), row.getList(1)));
-    Map<String, Long> sizes = new TreeMap<>();
-    categorised.groupBy(ProductCategoryModel.CATEGORY).count().collectAsList()
-        .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
-    metrics.put("products.category_sizes", sizes);
-    metrics.put("products.category_top_words", topWords);
-    return new Categorised(new ProductCategories(model), categorised, topWordsTable, topWords);
-  }
-
-  // ---- customer features -------------------------------------------------------------------
-
-  /** Baskets with a positive amount, cached; counts those left out under {@code metricPath}. */
-  private Dataset<Row> positiveBaskets(Dataset<Row> categorisedLines, String metricPath) {
-    Dataset<Row> baskets = metrics.time(metricPath.replace('.', '_'),
-        () -> Checkpoints.materialise(new BasketTable(categories()).apply(categorisedLines)));
-    long all = baskets.count();
-    Dataset<Row> positive = baskets.filter(BasketTable.positive());
-    long kept = positive.count();
-    metrics.put(metricPath + ".all", all);
-    metrics.put(metricPath + ".excluded_non_positive", all - kept);
-    return positive;
   }
 
   // ---- segments ----------------------------------------------------------------------------
@@ -178,19 +133,12 @@ public final class TrainJob {
   /** Both variants: from the customer's mean basket (the notebook's), and from the first invoice. */
   private record Classifiers(PipelineModel fromHistory, PipelineModel fromFirstInvoice) {}
 
-  private Classifiers trainClassifiers(Dataset<Row> segmented, Dataset<Row> baskets) {
+  private Classifiers trainClassifiers(Dataset<Row> segmented, Dataset<Row> firstPurchases) {
     Column holdout = pmod(xxhash64(col(FeatureColumns.CUSTOMER_ID), lit(config.train().seed())), lit(10_000))
         .lt(lit(Math.round(config.train().holdoutFraction() * 10_000)));
-    Dataset<Row> labels = segmented.select(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT),
-        holdout.as(HOLDOUT));
-    Dataset<Row> history = segmented.withColumn(HOLDOUT, holdout);
-    Dataset<Row> firstInvoice = new CustomerFeatures(categories(), config.train().cutoff())
-        .apply(CustomerFeatures.firstBaskets(baskets))
-        .join(labels, FeatureColumns.CUSTOMER_ID);
-
     List<PipelineModel> models = ConcurrentJobs.run(2, List.of(
-        () -> fitAndReport(history, "classifier.holdout"),
-        () -> fitAndReport(firstInvoice, "classifier.first_invoice.holdout")));
+        () -> fitAndReport(segmented.withColumn(HOLDOUT, holdout), "classifier.holdout"),
+        () -> fitAndReport(firstPurchases.withColumn(HOLDOUT, holdout), "classifier.first_invoice.holdout")));
     metrics.put("classifier.features", config.classifier().features());
     return new Classifiers(models.get(0), models.get(1));
   }
@@ -216,16 +164,16 @@ public final class TrainJob {
    * scaled to the training window's length), get their "true" segment from the fitted
    * segmentation and a predicted one from the classifier.
    */
-  private void temporalTest(TrainingWindow window, Dataset<Row> testLines,
-      ProductCategories categories, PipelineModel segmentation, Classifiers classifiers) {
-    Dataset<Row> baskets = positiveBaskets(categories.categoriseLines(testLines), "baskets.test");
+  private void temporalTest(TrainingData data, PipelineModel segmentation, Classifiers classifiers) {
+    TrainingWindow window = data.window();
+    Dataset<Row> baskets = data.testBaskets();
     CustomerFeatures features = new CustomerFeatures(categories(), window.end());
     Dataset<Row> actual = Checkpoints.materialise(
         segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
     metrics.put("customers.test", actual.count());
     report(classifiers.fromHistory().transform(actual), "classifier.temporal");
 
-    Dataset<Row> firstInvoice = features.apply(CustomerFeatures.firstBaskets(baskets))
+    Dataset<Row> firstInvoice = new FirstPurchases(categories(), window.end()).apply(baskets)
         .join(actual.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT), FeatureColumns.CUSTOMER_ID);
     report(classifiers.fromFirstInvoice().transform(firstInvoice), "classifier.first_invoice.temporal");
   }
@@ -236,28 +184,60 @@ public final class TrainJob {
         .withColumn(FeatureColumns.FREQUENCY, scaled);
   }
 
+  // ---- anticipation ----------------------------------------------------------------------
+
+  /** Per segment what its customers bought after their first purchase, and how to predict it. */
+  private record Anticipation(Dataset<Row> expectations, Optional<PipelineModel> regressor,
+      Anticipator.Choice choice) {}
+
+  private Anticipation anticipate(TrainingData data, Dataset<Row> firstPurchases, int k) {
+    Dataset<Row> expectations = Checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
+    Anticipator.Choice choice = config.anticipation().backtest()
+        ? new Backtest(config, metrics).run(data, k)
+        : configuredChoice();
+    Optional<PipelineModel> regressor = choice.needsRegressor()
+        ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
+            .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
+        : Optional.empty();
+    metrics.put("anticipation.horizon", config.anticipation().horizon().toString());
+    metrics.put("anticipation.predictor.invoices", Backtest.label(choice.invoices()));
+    metrics.put("anticipation.predictor.spend", Backtest.label(choice.spend()));
+    metrics.put("anticipation.customers_full_followup",
+        firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP)).count());
+    return new Anticipation(expectations, regressor, choice);
+  }
+
+  /** Without a backtest to decide, auto falls back to the segment median. */
+  private Anticipator.Choice configuredChoice() {
+    Predictor configured = config.anticipation().predictor();
+    Predictor predictor = configured == Predictor.AUTO ? Predictor.SEGMENT_MEDIAN : configured;
+    return new Anticipator.Choice(predictor, predictor);
+  }
+
   // ---- outputs -----------------------------------------------------------------------------
 
-  private void write(PreparedLines lines, Categorised products, Dataset<Row> segmented,
-      CustomerSegmenter.Result segmentation, Classifiers classifiers, TrainingWindow window) {
-    Dataset<Row> profiles = new SegmentProfiler(categories(), products.topWords()).apply(segmented);
+  private void write(TrainingData data, Dataset<Row> segmented, Dataset<Row> firstPurchases,
+      CustomerSegmenter.Result segmentation, Classifiers classifiers, Anticipation anticipation) {
+    Dataset<Row> profiles = new SegmentProfiler(categories(), data.topWords()).apply(segmented);
     Map<String, String> labels = new TreeMap<>();
     profiles.collectAsList().forEach(row -> labels.put(String.valueOf(row.getInt(0)),
         row.getAs(SegmentProfiler.LABEL)));
     metrics.put("segmentation.labels", labels);
     ModelDirectory models = new ModelDirectory(output.pathOf(ModelDirectory.FOLDER));
     ConcurrentJobs.run(4, List.<Callable<Void>>of(
-        () -> write(IngestJob.QUARANTINE, lines.quarantine()),
+        () -> write(IngestJob.QUARANTINE, data.lines().quarantine()),
         () -> write(SEGMENTS, segmentTable(segmented)),
         () -> write(SEGMENT_PROFILES, profiles),
-        () -> write(PRODUCT_CATEGORIES, productCategoriesTable(products)),
+        () -> write(PRODUCT_CATEGORIES, productCategoriesTable(data)),
+        () -> write(FIRST_PURCHASES, firstPurchases),
         () -> {
-          models.save(products.categories().pipeline(), segmentation.model(),
-              classifiers.fromHistory(), classifiers.fromFirstInvoice());
+          models.save(new ModelDirectory.Contents(data.categories(), segmentation.model(),
+              classifiers.fromHistory(), classifiers.fromFirstInvoice(), anticipation.expectations(),
+              anticipation.regressor(), segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT)));
           return null;
         }));
     output.writeText(ModelDirectory.FOLDER + "/" + ModelDirectory.DESCRIPTION,
-        modelDescription(window, labels).toJson());
+        modelDescription(data.window(), labels, anticipation.choice()).toJson());
   }
 
   private Void write(String table, Dataset<Row> rows) {
@@ -275,7 +255,8 @@ public final class TrainJob {
   }
 
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */
-  private RunMetrics modelDescription(TrainingWindow window, Map<String, String> labels) {
+  private RunMetrics modelDescription(TrainingWindow window, Map<String, String> labels,
+      Anticipator.Choice choice) {
     RunMetrics description = new RunMetrics()
         .put("format_version", ModelDirectory.FORMAT_VERSION)
         .put("model_version", modelVersion)
@@ -288,17 +269,19 @@ public final class TrainJob {
         .put("features.segmentation", config.segments().features())
         .put("features.classifier", config.classifier().features())
         .put("segments.k", metrics.get("segmentation.k"))
-        .put("segments.labels", labels);
-    for (String key : List.of("customers", "segmentation", "classifier", "products")) {
+        .put("segments.labels", labels)
+        .put("anticipation.horizon", config.anticipation().horizon().toString())
+        .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
+        .put("anticipation.predictor.spend", Backtest.label(choice.spend()));
+    for (String key : List.of("customers", "segmentation", "classifier", "products", "backtest")) {
       description.put("metrics." + key, metrics.get(key));
     }
     return description;
   }
 
-  private Dataset<Row> productCategoriesTable(Categorised products) {
-    Dataset<Row> words = products.topWordsTable()
-        .withColumnRenamed("top_words", "category_top_words");
-    return products.products()
+  private Dataset<Row> productCategoriesTable(TrainingData data) {
+    Dataset<Row> words = data.topWordsTable().withColumnRenamed("top_words", "category_top_words");
+    return data.products()
         .select(col("stock_code"), col("description"), col(ProductTable.MEAN_UNIT_PRICE),
             col(ProductCategoryModel.PRICE_BAND).cast(DataTypes.IntegerType).as(ProductCategoryModel.PRICE_BAND),
             col(ProductCategoryModel.CATEGORY))
@@ -306,13 +289,6 @@ public final class TrainJob {
   }
 
   // ---- small helpers -----------------------------------------------------------------------
-
-  private void recordWindow(TrainingWindow window) {
-    metrics.put("window.start", window.start().toString());
-    metrics.put("window.cutoff", window.cutoff().toString());
-    metrics.put("window.end", window.end().toString());
-    metrics.put("window.invoice_count_scale", RunMetrics.rounded(window.invoiceCountScale()));
-  }
 
   private int categories() {
     return config.products().categories();

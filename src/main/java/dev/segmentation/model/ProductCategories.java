@@ -3,46 +3,64 @@ package dev.segmentation.model;
 import static dev.segmentation.ingest.InvoiceColumns.STOCK_CODE;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
+import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.ProductTable;
 import java.util.Objects;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** A fitted {@link ProductCategoryModel} put to use on products and on invoice lines. */
+/**
+ * A fitted {@link ProductCategoryModel} put to use on invoice lines. A product seen in training
+ * keeps the category it got there; a product never seen falls back to the category its
+ * description words and price point give under the same model, and is marked unseen.
+ */
 public final class ProductCategories {
 
-  private final PipelineModel pipeline;
+  /** Boolean on a categorised product: not among the products the model was trained on. */
+  public static final String UNSEEN = "unseen_product";
 
-  public ProductCategories(PipelineModel pipeline) {
+  private final PipelineModel pipeline;
+  private final Dataset<Row> known;
+
+  /**
+   * @param knownProducts the training products: {@code stock_code} and {@code category}
+   */
+  public ProductCategories(PipelineModel pipeline, Dataset<Row> knownProducts) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.known = Objects.requireNonNull(knownProducts, "knownProducts")
+        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY));
   }
 
   public PipelineModel pipeline() {
     return pipeline;
   }
 
-  /** {@link ProductTable} rows plus {@code category}, {@code price_band} and {@code stems}. */
-  public Dataset<Row> categoriseProducts(Dataset<Row> products) {
-    return pipeline.transform(products);
+  /** The training products: {@code stock_code} and {@code category}. */
+  public Dataset<Row> known() {
+    return known;
   }
 
   /**
-   * Lines plus the {@code category} of their product. Products are described by these lines
-   * themselves, so a product never seen in training still gets the category its words and
-   * price point to.
+   * One row per product of these lines: {@code stock_code}, {@code category} and {@link #UNSEEN}.
+   * Only the unseen products (a small table) go through the text pipeline.
    */
-  public Dataset<Row> categoriseLines(Dataset<Row> lines) {
-    Dataset<Row> categories = categoriseProducts(new ProductTable().apply(lines))
-        .select(col(STOCK_CODE), col(ProductCategoryModel.CATEGORY));
-    return withCategories(lines, categories);
+  public Dataset<Row> productsOf(Dataset<Row> lines) {
+    Dataset<Row> products = new ProductTable().apply(lines);
+    Dataset<Row> seen = products.join(broadcast(known), STOCK_CODE)
+        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY), lit(false).as(UNSEEN));
+    Dataset<Row> unseen = pipeline.transform(products.join(broadcast(known), products.col(STOCK_CODE)
+            .equalTo(known.col(STOCK_CODE)), "left_anti"))
+        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY), lit(true).as(UNSEEN));
+    return seen.unionByName(unseen);
   }
 
-  /** Lines joined with an already categorised product table (one row per stock code). */
+  /** Lines plus the {@code category} of their product, from {@link #productsOf} rows. */
   public static Dataset<Row> withCategories(Dataset<Row> lines, Dataset<Row> categorisedProducts) {
     // One row per product: small next to the lines, so it travels to every executor.
     return lines.join(broadcast(categorisedProducts
-        .select(col(STOCK_CODE), col(ProductCategoryModel.CATEGORY))), STOCK_CODE);
+        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY))), STOCK_CODE);
   }
 }

@@ -1,14 +1,48 @@
 package dev.segmentation.publish;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segmentation.ContractViolation;
+import dev.segmentation.config.JobConfig.Predictor;
+import dev.segmentation.model.Anticipator;
+import dev.segmentation.model.ProductCategories;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code models/} folder of a training run: four MLlib PipelineModels, each loadable with
- * {@code PipelineModel.load} (from Java or Scala, with this jar on the classpath for the
- * description stemmer), and {@code model.json} describing them.
+ * The {@code models/} folder of a training run, on any Hadoop file system: MLlib PipelineModels
+ * (each loadable with {@code PipelineModel.load} from Java, Scala or PySpark, with this jar on
+ * the classpath for the description stemmer), three small Parquet tables, and
+ * {@code model.json} describing them. {@code score} needs nothing else.
+ *
+ * <pre>
+ * product_categories/        PipelineModel  description and price to a product category
+ * segmentation/              PipelineModel  customer features to a segment
+ * classifier/                PipelineModel  mean basket and category shares to a segment
+ * classifier_first_invoice/  PipelineModel  the first invoice alone to a segment
+ * followup_regressor/        PipelineModel  first invoice to follow-up (only when chosen)
+ * products/                  Parquet        stock_code, category of every training product
+ * segment_expectations/      Parquet        per segment: follow-up after the first purchase
+ * known_customers/           Parquet        customer_id, segment of every segmented customer
+ * model.json                                format version, window, features, choices, metrics
+ * </pre>
  */
 public final class ModelDirectory {
 
@@ -17,9 +51,23 @@ public final class ModelDirectory {
   public static final String SEGMENTATION = "segmentation";
   public static final String CLASSIFIER = "classifier";
   public static final String CLASSIFIER_FIRST_INVOICE = "classifier_first_invoice";
+  public static final String FOLLOWUP_REGRESSOR = "followup_regressor";
+  public static final String PRODUCTS = "products";
+  public static final String SEGMENT_EXPECTATIONS = "segment_expectations";
+  public static final String KNOWN_CUSTOMERS = "known_customers";
   public static final String DESCRIPTION = "model.json";
   /** Bumped when the folder's layout or the models' inputs change incompatibly. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+
+  /** What {@code train} saves. */
+  public record Contents(ProductCategories productCategories, PipelineModel segmentation,
+      PipelineModel classifier, PipelineModel classifierFirstInvoice, Dataset<Row> expectations,
+      Optional<PipelineModel> followUpRegressor, Dataset<Row> knownCustomers) {}
+
+  /** What {@code score} loads: enough to anticipate a new customer from the first invoice. */
+  public record Loaded(String location, String modelVersion, int categories, Map<String, String> labels,
+      Period horizon, ProductCategories productCategories, Dataset<Row> knownCustomers,
+      Anticipator anticipator) {}
 
   private final Path root;
 
@@ -27,16 +75,19 @@ public final class ModelDirectory {
     this.root = new Path(root);
   }
 
-  public String pathOf(String model) {
-    return new Path(root, model).toString();
+  public String pathOf(String entry) {
+    return new Path(root, entry).toString();
   }
 
-  public void save(PipelineModel productCategories, PipelineModel segmentation,
-      PipelineModel classifier, PipelineModel classifierFirstInvoice) {
-    save(productCategories, PRODUCT_CATEGORIES);
-    save(segmentation, SEGMENTATION);
-    save(classifier, CLASSIFIER);
-    save(classifierFirstInvoice, CLASSIFIER_FIRST_INVOICE);
+  public void save(Contents contents) {
+    save(contents.productCategories().pipeline(), PRODUCT_CATEGORIES);
+    save(contents.segmentation(), SEGMENTATION);
+    save(contents.classifier(), CLASSIFIER);
+    save(contents.classifierFirstInvoice(), CLASSIFIER_FIRST_INVOICE);
+    contents.followUpRegressor().ifPresent(model -> save(model, FOLLOWUP_REGRESSOR));
+    saveTable(contents.productCategories().known(), PRODUCTS);
+    saveTable(contents.expectations(), SEGMENT_EXPECTATIONS);
+    saveTable(contents.knownCustomers(), KNOWN_CUSTOMERS);
   }
 
   private void save(PipelineModel model, String name) {
@@ -45,5 +96,107 @@ public final class ModelDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model " + pathOf(name), e);
     }
+  }
+
+  private void saveTable(Dataset<Row> table, String name) {
+    table.coalesce(1).write().mode(SaveMode.Overwrite).parquet(pathOf(name));
+  }
+
+  /**
+   * Loads a model folder, checking first that it is one: a missing folder, a missing entry or a
+   * folder written by an incompatible version is a {@link ContractViolation} naming the problem.
+   */
+  public Loaded load(SparkSession spark) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JsonNode description = readDescription(hadoop);
+    int version = description.path("format_version").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new ContractViolation("model directory " + root + " has format version " + version
+          + "; this build reads version " + FORMAT_VERSION + ": train again with this build");
+    }
+    Anticipator.Choice choice = new Anticipator.Choice(
+        predictor(description, "invoices"), predictor(description, "spend"));
+    List<String> required = new ArrayList<>(List.of(PRODUCT_CATEGORIES, CLASSIFIER_FIRST_INVOICE,
+        PRODUCTS, SEGMENT_EXPECTATIONS, KNOWN_CUSTOMERS));
+    if (choice.needsRegressor()) {
+      required.add(FOLLOWUP_REGRESSOR);
+    }
+    List<String> missing = required.stream().filter(entry -> !exists(hadoop, entry)).toList();
+    if (!missing.isEmpty()) {
+      throw new ContractViolation("model directory " + root + " is incomplete: missing "
+          + String.join(", ", missing));
+    }
+    ProductCategories categories = new ProductCategories(
+        PipelineModel.load(pathOf(PRODUCT_CATEGORIES)), spark.read().parquet(pathOf(PRODUCTS)));
+    Optional<PipelineModel> regressor = choice.needsRegressor()
+        ? Optional.of(PipelineModel.load(pathOf(FOLLOWUP_REGRESSOR)))
+        : Optional.empty();
+    Anticipator anticipator = new Anticipator(PipelineModel.load(pathOf(CLASSIFIER_FIRST_INVOICE)),
+        spark.read().parquet(pathOf(SEGMENT_EXPECTATIONS)), regressor, choice);
+    return new Loaded(root.toString(), description.path("model_version").asText(),
+        description.path("product_categories").asInt(), labels(description), horizon(description),
+        categories, spark.read().parquet(pathOf(KNOWN_CUSTOMERS)), anticipator);
+  }
+
+  private JsonNode readDescription(Configuration hadoop) {
+    Path path = new Path(root, DESCRIPTION);
+    try {
+      FileSystem fs = path.getFileSystem(hadoop);
+      if (!fs.exists(root)) {
+        throw new ContractViolation("model directory not found: " + root);
+      }
+      if (!fs.exists(path)) {
+        throw new ContractViolation("model directory " + root + " is incomplete: missing " + DESCRIPTION);
+      }
+      try (InputStream in = fs.open(path)) {
+        return new ObjectMapper().readTree(in);
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION + " is not valid JSON");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+   /** An entry counts as present when its folder exists and is not empty. */
+  private boolean exists(Configuration hadoop, String entry) {
+    Path path = new Path(root, entry);
+    try {
+      FileSystem fs = path.getFileSystem(hadoop);
+      return fs.exists(path) && fs.listStatus(path).length > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + path, e);
+    }
+  }
+
+  private Predictor predictor(JsonNode description, String quantity) {
+    String raw = description.path("anticipation").path("predictor").path(quantity).asText("");
+    try {
+      Predictor predictor = Predictor.valueOf(raw.toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (predictor != Predictor.AUTO) {
+        return predictor;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
+        + " names no predictor for " + quantity + " (anticipation.predictor." + quantity + ")");
+  }
+
+  private Period horizon(JsonNode description) {
+    String raw = description.path("anticipation").path("horizon").asText("");
+    try {
+      return Period.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
+          + " has no valid anticipation.horizon, got '" + raw + "'");
+    }
+  }
+
+  private static Map<String, String> labels(JsonNode description) {
+    Map<String, String> labels = new TreeMap<>();
+    description.path("segments").path("labels").fields()
+        .forEachRemaining(entry -> labels.put(entry.getKey(), entry.getValue().asText()));
+    return labels;
   }
 }

@@ -161,6 +161,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anticipationAndScoreSettingsAreTypedAndChecked() {
+    JobConfig config = TestConfigs.defaults();
+
+    assertEquals(java.time.Period.ofMonths(6), config.anticipation().horizon());
+    assertEquals(JobConfig.Predictor.AUTO, config.anticipation().predictor());
+    assertTrue(config.anticipation().backtest());
+    assertEquals(0.2, config.anticipation().backtestHoldoutFraction());
+    assertEquals("", config.score().model());
+    assertFalse(config.score().knownCustomers());
+    assertEquals(java.time.Period.ofYears(1), TestConfigs.withOverrides(
+        Map.of("segmentation.anticipation.horizon", "1 year")).anticipation().horizon());
+    assertEquals(JobConfig.Predictor.SEGMENT_MEDIAN, TestConfigs.withOverrides(
+        Map.of("segmentation.anticipation.predictor", "segment-median")).anticipation().predictor());
+
+    assertEquals("invalid configuration: segmentation.anticipation.horizon must be positive, got P0D",
+        violation("segmentation.anticipation.horizon", "0 days"));
+    assertTrue(violation("segmentation.anticipation.horizon", "soon")
+        .startsWith("invalid configuration: "), violation("segmentation.anticipation.horizon", "soon"));
+    assertTrue(violation("segmentation.anticipation.horizon", "soon")
+        .contains("segmentation.anticipation.horizon"));
+    assertTrue(violation("segmentation.anticipation.predictor", "oracle").contains(
+        "segmentation.anticipation.predictor must be one of auto, segment-median, regressor"));
+    assertEquals("invalid configuration: segmentation.anticipation.backtest.holdout-fraction must be "
+        + "between 0 and 1 (exclusive), got 0", violation("segmentation.anticipation.backtest.holdout-fraction", "0"));
+  }
+
+  @Test
   void messagesAreOneLine() {
     String message = violation("segmentation.cleaning.match-cancellations", "maybe");
     assertFalse(message.contains("\n"), message);

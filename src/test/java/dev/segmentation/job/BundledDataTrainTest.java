@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.SparkTestBase;
-import dev.segmentation.config.JobConfig;
-import dev.segmentation.config.TestConfigs;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,17 +13,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code train} on the full bundled data: the quality floor, determinism, reloadable models. */
 class BundledDataTrainTest extends SparkTestBase {
 
-  @TempDir Path dir;
+  private Path dir;
 
   @Test
   void reachesTheQualityFloorTwiceWithIdenticalSegmentsAndReloadableModels() throws Exception {
-    TrainJob.run(spark(), config("first"));
-    TrainJob.run(spark(), config("second"));
+    dir = BundledModel.root(spark());
+    // The second run skips the backtest: it only has to give the same segments.
+    TrainJob.run(spark(), BundledModel.config(dir, "second",
+        Map.of("segmentation.anticipation.backtest.enabled", "false")));
 
     JsonNode metrics = new ObjectMapper().readTree(dir.resolve("first/metrics.json").toFile());
     assertQuality(metrics);
@@ -34,9 +33,20 @@ class BundledDataTrainTest extends SparkTestBase {
     assertOutputsAreComplete(metrics);
   }
 
-  private JobConfig config(String runId) {
-    return TestConfigs.withOverrides(Map.of(
-        "segmentation.output.root", dir.toString(), "segmentation.run-id", runId));
+  @Test
+  void theBacktestBeatsTheNaiveBaselines() throws Exception {
+    JsonNode b = new ObjectMapper().readTree(BundledModel.run(spark()).resolve("metrics.json").toFile())
+        .get("backtest");
+
+    Assertions.assertTrue(b.get("customers").asLong() >= 300, "held-out customers " + b);
+    Assertions.assertTrue(b.get("segment_accuracy").asDouble() > 0.4, "segment accuracy " + b);
+    double spend = b.get("spend_mae").asDouble();
+    double invoices = b.get("invoices_mae").asDouble();
+    Assertions.assertTrue(spend < b.get("baseline_mean_spend_mae").asDouble(), "spend vs mean " + b);
+    Assertions.assertTrue(spend < b.get("baseline_ratio_spend_mae").asDouble(), "spend vs ratio " + b);
+    Assertions.assertTrue(spend < b.get("baseline_median_spend_mae").asDouble(), "spend vs median " + b);
+    Assertions.assertTrue(invoices < b.get("baseline_mean_invoices_mae").asDouble(), "invoices vs mean " + b);
+    Assertions.assertTrue(invoices < b.get("baseline_ratio_invoices_mae").asDouble(), "invoices vs ratio " + b);
   }
 
   private static void assertQuality(JsonNode m) {

@@ -1,0 +1,165 @@
+package dev.segmentation.job;
+
+import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
+import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+
+import dev.segmentation.ContractViolation;
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.features.BasketTable;
+import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.FirstPurchases;
+import dev.segmentation.ingest.InvoiceColumns;
+import dev.segmentation.model.Anticipator;
+import dev.segmentation.model.ProductCategories;
+import dev.segmentation.model.SegmentClassifier;
+import dev.segmentation.publish.ModelDirectory;
+import dev.segmentation.publish.RunOutput;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code score}: a batch of invoice lines and the models/ folder of a training run to one
+ * prediction per new customer: the segment they will most likely belong to, from their first
+ * invoice in the batch alone, and what they are expected to buy over the horizon. Writes
+ * {@code predictions}, {@code quarantine} and {@code metrics.json} under
+ * {@code <output>/<run-id>/}.
+ *
+ * <p>Lines are read and cleaned exactly as in training; features come from the same
+ * {@link FirstPurchases}; products never seen in training get the category the product model
+ * gives their description and price, and are counted.
+ */
+public final class ScoreJob {
+
+  public static final String PREDICTIONS = "predictions";
+  /** Columns of {@link #PREDICTIONS} besides the features; README documents each. */
+  public static final String SEGMENT = "segment";
+  public static final String SEGMENT_LABEL = "segment_label";
+  public static final String KNOWN_CUSTOMER = "known_customer";
+
+  private static final String PROBABILITIES = "_probabilities";
+  private static final String RANKED = "_ranked";
+
+  private ScoreJob() {}
+
+  public static RunMetrics run(SparkSession spark, JobConfig config) {
+    long start = System.nanoTime();
+    RunMetrics metrics = RunRecord.begin(config, "score");
+    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
+    if (config.score().model().isEmpty()) {
+      throw new ContractViolation("score needs a model: --model URI (segmentation.score.model)");
+    }
+    ModelDirectory.Loaded model = metrics.time("load_model",
+        () -> new ModelDirectory(config.score().model()).load(spark));
+    metrics.put("model.location", model.location());
+    metrics.put("model.version", model.modelVersion());
+
+    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
+    Dataset<Row> firsts = metrics.time("features", () -> firstPurchases(lines, model, metrics));
+    Dataset<Row> known = model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
+    Dataset<Row> flagged = Checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
+        .na().fill(false, new String[] {KNOWN_CUSTOMER}));
+    long knownCount = flagged.filter(col(KNOWN_CUSTOMER)).count();
+    metrics.put("customers.batch", flagged.count());
+    metrics.put("customers.known", knownCount);
+    metrics.put("customers.new", flagged.count() - knownCount);
+    Dataset<Row> toScore = config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
+
+    Dataset<Row> predictions = metrics.time("predict", () -> Checkpoints.materialise(
+        predictionTable(model.anticipator().apply(toScore), model, config)));
+    metrics.put("customers.scored", predictions.count());
+    metrics.put("anticipation.horizon", model.horizon().toString());
+    metrics.time("write", () -> {
+      output.writeTable(PREDICTIONS, predictions);
+      output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
+    });
+    RunRecord.finish(metrics, output, start);
+    return metrics;
+  }
+
+  /** Categorised, positive baskets of the batch to each customer's first purchase in it. */
+  private static Dataset<Row> firstPurchases(PreparedLines lines, ModelDirectory.Loaded model,
+      RunMetrics metrics) {
+    Row range = lines.kept().agg(max(col(INVOICE_TS))).first();
+    if (range.isNullAt(0)) {
+      throw new ContractViolation("no purchase line is left after cleaning the batch: nothing to score");
+    }
+    LocalDate batchEnd = range.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
+    Dataset<Row> products = Checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
+    Dataset<Row> categorised = ProductCategories.withCategories(lines.kept(), products);
+    metrics.put("products.batch", products.count());
+    metrics.put("products.unseen", products.filter(col(ProductCategories.UNSEEN)).count());
+    metrics.put("lines.unseen_products", lines.kept().join(
+        products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE), InvoiceColumns.STOCK_CODE).count());
+    Dataset<Row> baskets = Checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
+    Dataset<Row> positive = baskets.filter(BasketTable.positive());
+    long all = baskets.count();
+    metrics.put("baskets.all", all);
+    metrics.put("baskets.excluded_non_positive", all - positive.count());
+    return new FirstPurchases(model.categories(), batchEnd).apply(positive);
+  }
+
+  private static Dataset<Row> predictionTable(Dataset<Row> predicted, ModelDirectory.Loaded model,
+      JobConfig config) {
+    // Segments by probability, highest first (ties: lower segment), as (neg, segment, probability).
+    Dataset<Row> ranked = predicted
+        .withColumn(PROBABILITIES, functions.vector_to_array(col(SegmentClassifier.PROBABILITY), "float64"))
+        .withColumn(RANKED, expr("slice(array_sort(transform(" + PROBABILITIES + ", "
+        + "(p, i) -> named_struct('neg', -p, 'segment', i, 'probability', p))), 1, 3)"));
+    List<Column> columns = new ArrayList<>(List.of(
+        col(CUSTOMER_ID),
+        col(FeatureColumns.FIRST_INVOICE_NO),
+        col(FeatureColumns.FIRST_INVOICE_TS),
+        col(Anticipator.PREDICTED_SEGMENT).as(SEGMENT),
+        element_at(labelMap(model.labels()), col(Anticipator.PREDICTED_SEGMENT).cast("string")).as(SEGMENT_LABEL)));
+    for (int rank = 1; rank <= 3; rank++) {
+      String suffix = rank == 1 ? "" : "_" + rank;
+      if (rank > 1) {
+        columns.add(col(RANKED).getItem(rank - 1).getField("segment").as(SEGMENT + suffix));
+      }
+      columns.add(col(RANKED).getItem(rank - 1).getField("probability").as(SEGMENT + suffix + "_probability"));
+    }
+    columns.add(col(Anticipator.EXPECTED_INVOICES));
+    columns.add(col(Anticipator.EXPECTED_SPEND));
+    columns.add(lit(model.horizon().toString()).as("horizon"));
+    columns.add(col(KNOWN_CUSTOMER));
+    columns.add(col(FeatureColumns.COUNTRY));
+    for (String feature : featuresUsed(model.categories())) {
+      columns.add(col(feature));
+    }
+    columns.add(lit(config.runId()).as("run_id"));
+    columns.add(lit(model.modelVersion()).as("model_version"));
+    return ranked.select(columns.toArray(Column[]::new));
+  }
+
+  /** What the first-invoice classifier and the follow-up regressor read. */
+  static List<String> featuresUsed(int categories) {
+    List<String> names = new ArrayList<>(List.of(FeatureColumns.BASKET_MEAN, FeatureColumns.LINE_COUNT,
+        FeatureColumns.QUANTITY, FeatureColumns.FIRST_MONTH));
+    names.addAll(FeatureColumns.categoryShares(categories));
+    return names;
+  }
+
+  private static Column labelMap(Map<String, String> labels) {
+    List<Column> entries = new ArrayList<>();
+    labels.forEach((segment, label) -> {
+      entries.add(lit(segment));
+      entries.add(lit(label));
+    });
+    return org.apache.spark.sql.functions.map(entries.toArray(Column[]::new));
+  }
+}

@@ -1,0 +1,119 @@
+package dev.segmentation.job;
+
+import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.features.BasketTable;
+import dev.segmentation.features.FirstPurchases;
+import dev.segmentation.features.FollowUp;
+import dev.segmentation.features.ProductTable;
+import dev.segmentation.model.ProductCategories;
+import dev.segmentation.model.ProductCategoryModel;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What {@code train} and {@code backtest} fit on: the cleaned lines, the training window, the
+ * product categories fitted on the window's products, every positive basket categorised by
+ * them, and each customer's first purchase with its follow-up.
+ *
+ * @param trainBaskets positive baskets before the cutoff
+ * @param testBaskets positive baskets from the cutoff on
+ * @param firstPurchases {@link FirstPurchases} with {@link FollowUp} over all the data
+ */
+record TrainingData(
+    PreparedLines lines,
+    TrainingWindow window,
+    ProductCategories categories,
+    Dataset<Row> products,
+    Dataset<Row> topWordsTable,
+    Map<Integer, List<String>> topWords,
+    Dataset<Row> trainBaskets,
+    Dataset<Row> testBaskets,
+    Dataset<Row> firstPurchases) {
+
+  static TrainingData prepare(SparkSession spark, JobConfig config, RunMetrics metrics) {
+    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
+    TrainingWindow window = TrainingWindow.of(lines.kept(), config.train().cutoff());
+    recordWindow(metrics, window);
+    Dataset<Row> trainLines = lines.kept().filter(beforeCutoff(window));
+    ProductStep products = metrics.time("product_categories",
+        () -> fitProductCategories(trainLines, config, metrics));
+
+    int categories = config.products().categories();
+    Dataset<Row> baskets = metrics.time("baskets", () -> {
+      Dataset<Row> lineProducts = Checkpoints.materialise(products.categories().productsOf(lines.kept()));
+      metrics.put("products.unseen_after_cutoff",
+          lineProducts.filter(col(ProductCategories.UNSEEN)).count());
+      return Checkpoints.materialise(new BasketTable(categories)
+          .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
+    });
+    Dataset<Row> trainBaskets = positive(baskets.filter(beforeCutoff(window)), metrics, "baskets.train");
+    Dataset<Row> testBaskets = positive(baskets.filter(not(beforeCutoff(window))), metrics, "baskets.test");
+    Dataset<Row> allBaskets = baskets.filter(BasketTable.positive());
+
+    Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> Checkpoints.materialise(
+        new FollowUp(config.anticipation().horizon(), window.end()).apply(allBaskets,
+            new FirstPurchases(categories, window.end()).apply(allBaskets))));
+    return new TrainingData(lines, window, products.categories(), products.products(),
+        products.topWordsTable(), products.topWords(), trainBaskets, testBaskets, firstPurchases);
+  }
+
+  private static Column beforeCutoff(TrainingWindow window) {
+    return col(INVOICE_TS).lt(lit(window.cutoffTime()));
+  }
+
+  /** Baskets with a positive amount; counts those left out under {@code metricPath}. */
+  private static Dataset<Row> positive(Dataset<Row> baskets, RunMetrics metrics, String metricPath) {
+    Dataset<Row> positive = baskets.filter(BasketTable.positive());
+    long all = baskets.count();
+    metrics.put(metricPath + ".all", all);
+    metrics.put(metricPath + ".excluded_non_positive", all - positive.count());
+    return positive;
+  }
+
+  private record ProductStep(ProductCategories categories, Dataset<Row> products,
+      Dataset<Row> topWordsTable, Map<Integer, List<String>> topWords) {}
+
+  private static ProductStep fitProductCategories(Dataset<Row> trainLines, JobConfig config,
+      RunMetrics metrics) {
+    Dataset<Row> products = Checkpoints.materialise(new ProductTable().apply(trainLines));
+    PipelineModel model = new ProductCategoryModel(config.products(), config.train().seed()).fit(products);
+    Dataset<Row> categorised = Checkpoints.materialise(model.transform(products));
+    List<String> vocabulary = ProductCategoryModel.vocabulary(model);
+    metrics.put("products.train", categorised.count());
+    metrics.put("products.vocabulary", vocabulary.size());
+    metrics.put("products.silhouette", RunMetrics.rounded(new ClusteringEvaluator()
+        .setFeaturesCol(ProductCategoryModel.FEATURES)
+        .setPredictionCol(ProductCategoryModel.CATEGORY)
+        .evaluate(categorised)));
+    Dataset<Row> topWordsTable = Checkpoints.materialise(
+        ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
+    Map<Integer, List<String>> topWords = new TreeMap<>();
+    topWordsTable.collectAsList().forEach(row -> topWords.put(row.getInt(0), row.getList(1)));
+    Map<String, Long> sizes = new TreeMap<>();
+    categorised.groupBy(ProductCategoryModel.CATEGORY).count().collectAsList()
+        .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
+    metrics.put("products.category_sizes", sizes);
+    metrics.put("products.category_top_words", topWords);
+    return new ProductStep(new ProductCategories(model, categorised), categorised, topWordsTable, topWords);
+  }
+
+  private static void recordWindow(RunMetrics metrics, TrainingWindow window) {
+    metrics.put("window.start", window.start().toString());
+    metrics.put("window.cutoff", window.cutoff().toString());
+    metrics.put("window.end", window.end().toString());
+    metrics.put("window.invoice_count_scale", RunMetrics.rounded(window.invoiceCountScale()));
+  }
+}

@@ -1,0 +1,186 @@
+package dev.segmentation.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.segmentation.SparkTestBase;
+import dev.segmentation.TestFiles;
+import dev.segmentation.cli.SegmentCli;
+import dev.segmentation.evaluate.RunMetrics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code score} with the model trained on the bundled data, and every way its input can be bad. */
+class ScoreJobTest extends SparkTestBase {
+
+  /** The bundled data's last quarter: customers first seen after the training cutoff are new. */
+  private static final String LAST_QUARTER = "src/data/online-retail/2011-1[0-2]-*.csv.gz";
+
+  @TempDir Path dir;
+
+  @Test
+  void scoresEveryNewCustomerOfABatchFromTheFirstInvoice() {
+    RunMetrics metrics = ScoreJob.run(spark(), config(LAST_QUARTER, Map.of()));
+
+    Dataset<Row> predictions = predictions();
+    long scored = predictions.count();
+    assertEquals(metrics.getLong("customers.new"), scored);
+    Assertions.assertTrue(scored >= 300, "new customers " + scored);
+    Assertions.assertTrue(metrics.getLong("customers.known") > 1_000, "known " + metrics.get("customers"));
+    assertEquals(scored, predictions.select("customer_id").distinct().count());
+    Dataset<Row> known = spark().read().parquet(BundledModel.models(spark()).resolve("known_customers").toString());
+    assertEquals(0, predictions.join(known, "customer_id").count());
+    assertEquals(0, predictions.filter("known_customer").count());
+
+    long k = known.select("segment").distinct().count();
+    assertEquals(0, predictions.filter("segment < 0 OR segment >= " + k + " OR segment_label IS NULL").count());
+    assertEquals(0, predictions.filter("segment_probability < segment_2_probability "
+        + "OR segment_2_probability < segment_3_probability OR segment_2 = segment "
+        + "OR segment_probability + segment_2_probability + segment_3_probability > 1.000001").count());
+    assertEquals(0, predictions.filter("expected_invoices IS NULL OR expected_invoices < 0 "
+        + "OR expected_spend IS NULL OR expected_spend < 0").count());
+    assertEquals(0, predictions.filter("first_invoice_ts < timestamp'2011-10-01 00:00:00'").count());
+    Assertions.assertTrue(predictions.filter("expected_spend > 0").count() > 0);
+    assertEquals("P6M", predictions.select("horizon").first().getString(0));
+    assertEquals(List.of("customer_id", "first_invoice_no", "first_invoice_ts", "segment", "segment_label",
+        "segment_probability", "segment_2", "segment_2_probability", "segment_3", "segment_3_probability",
+        "expected_invoices", "expected_spend", "horizon", "known_customer", "country", "basket_mean",
+        "line_count", "quantity", "first_month", "category_0_share", "category_1_share", "category_2_share",
+        "category_3_share", "category_4_share", "run_id", "model_version"), List.of(predictions.columns()));
+  }
+
+  @Test
+  void aCustomerGetsTheSameFirstPurchaseFeaturesInScoreAsInTrain() {
+    ScoreJob.run(spark(), config("src/data/online-retail",
+        Map.of("segmentation.score.known-customers", "true")));
+
+    String[] features = {"first_invoice_no", "first_invoice_ts", "country", "basket_mean", "line_count",
+        "quantity", "first_month", "category_0_share", "category_1_share", "category_2_share",
+        "category_3_share", "category_4_share"};
+    Dataset<Row> trained = spark().read().parquet(BundledModel.run(spark()).resolve("first_purchases").toString())
+        .select("customer_id", features);
+    Dataset<Row> scored = predictions().select("customer_id", features);
+    Assertions.assertTrue(trained.count() > 3_000);
+    assertEquals(trained.count(), scored.join(trained.select("customer_id"), "customer_id").count());
+    assertEquals(0, trained.except(scored).count());
+  }
+
+  @Test
+  void productsNeverSeenInTrainingStillScoreAndAreCounted() {
+    TestFiles.csv(dir, "batch/new.csv",
+        "900001,NEW-1,ZEBRA STRIPED UMBRELLA STAND,2,2012-01-05 10:00:00,12.50,99001,France",
+        "900001,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2012-01-05 10:00:00,2.55,99001,France",
+        "900002,NEW-2,GLOW IN THE DARK YOYO,10,2012-01-06 11:00:00,0.85,99002,Germany");
+
+    RunMetrics metrics = ScoreJob.run(spark(), config(dir.resolve("batch").toString(), Map.of()));
+
+    assertEquals(3, metrics.getLong("products.batch"));
+    assertEquals(2, metrics.getLong("products.unseen"));
+    assertEquals(2, metrics.getLong("lines.unseen_products"));
+    // Every line has a category, so the category shares of each first basket add up to 100%.
+    assertEquals(List.of("99001 900001 100", "99002 900002 100"),
+        predictions().orderBy("customer_id").collectAsList().stream()
+            .map(r -> r.getAs("customer_id") + " " + r.getAs("first_invoice_no") + " "
+                + Math.round(r.<Double>getAs("category_0_share") + r.<Double>getAs("category_1_share")
+                    + r.<Double>getAs("category_2_share") + r.<Double>getAs("category_3_share")
+                    + r.<Double>getAs("category_4_share")))
+            .toList());
+  }
+
+  @Test
+  void aMissingModelDirectoryExitsWithTwoNamingIt() {
+    String missing = dir.resolve("no-model").toString();
+
+    assertEquals(2, cli("--model", missing));
+    assertEquals("error: model directory not found: " + missing, err.toString().strip());
+  }
+
+  @Test
+  void anIncompleteModelDirectoryExitsWithTwoNamingWhatIsMissing() throws IOException {
+    Path copy = copyOfModels();
+    deleteRecursively(copy.resolve("classifier_first_invoice"));
+    deleteRecursively(copy.resolve("segment_expectations"));
+
+    assertEquals(2, cli("--model", copy.toString()));
+    assertEquals("error: model directory " + copy + " is incomplete: missing classifier_first_invoice, "
+        + "segment_expectations", err.toString().strip());
+  }
+
+  @Test
+  void aModelDirectoryOfAnotherFormatVersionExitsWithTwo() throws IOException {
+    Path copy = copyOfModels();
+    Path description = copy.resolve("model.json");
+    Files.writeString(description, Files.readString(description)
+        .replaceFirst("\"format_version\" : \\d+", "\"format_version\" : 1"));
+
+    assertEquals(2, cli("--model", copy.toString()));
+    Assertions.assertTrue(err.toString().strip().startsWith("error: model directory " + copy
+        + " has format version 1; this build reads version 2"), err.toString());
+  }
+
+  @Test
+  void anEmptyBatchExitsWithTwoAndWritesNothing() {
+    TestFiles.csv(dir, "empty/header-only.csv");
+
+    assertEquals(2, cli("--model", BundledModel.models(spark()).toString(),
+        "--input", dir.resolve("empty").toString()));
+    Assertions.assertTrue(err.toString().startsWith("error: no data lines in input"), err.toString());
+    Assertions.assertFalse(Files.exists(dir.resolve("out/score/predictions")));
+  }
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int cli(String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of("score", "--output", dir.resolve("out").toString(),
+        "--run-id", "score", "--input", LAST_QUARTER));
+    all.addAll(List.of(args));
+    return SegmentCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+  }
+
+  private dev.segmentation.config.JobConfig config(String input, Map<String, String> more) {
+    Map<String, String> overrides = new java.util.HashMap<>(more);
+    overrides.put("segmentation.input.uris", input);
+    overrides.put("segmentation.score.model", BundledModel.models(spark()).toString());
+    return BundledModel.config(dir.resolve("out"), "score", overrides);
+  }
+
+  private Dataset<Row> predictions() {
+    return spark().read().parquet(dir.resolve("out/score/predictions").toString());
+  }
+
+  private Path copyOfModels() throws IOException {
+    Path source = BundledModel.models(spark());
+    Path target = dir.resolve("models-copy");
+    try (Stream<Path> paths = Files.walk(source)) {
+      for (Path path : paths.toList()) {
+        Path destination = target.resolve(source.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(destination);
+        } else {
+          Files.copy(path, destination);
+        }
+      }
+    }
+    return target;
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
