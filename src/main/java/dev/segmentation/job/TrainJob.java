@@ -192,12 +192,18 @@ public final class TrainJob {
 
   private Anticipation anticipate(TrainingData data, Dataset<Row> firstPurchases, int k) {
     Dataset<Row> expectations = Checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
-    Anticipator.Choice choice = config.anticipation().backtest()
-        ? new Backtest(config, metrics).run(data, k)
-        : configuredChoice();
+    // The backtest decides whether the regressor is used; fitting it meanwhile costs nothing on
+    // a cluster that the backtest's many small jobs leave mostly idle.
+    List<Object> results = ConcurrentJobs.run(2, List.<Callable<Object>>of(
+        () -> config.anticipation().backtest() ? new Backtest(config, metrics).run(data, k) : configuredChoice(),
+        () -> mayUseRegressor()
+            ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
+                .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
+            : Optional.empty()));
+    Anticipator.Choice choice = (Anticipator.Choice) results.get(0);
+    @SuppressWarnings("unchecked")
     Optional<PipelineModel> regressor = choice.needsRegressor()
-        ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
-            .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
+        ? (Optional<PipelineModel>) results.get(1)
         : Optional.empty();
     metrics.put("anticipation.horizon", config.anticipation().horizon().toString());
     metrics.put("anticipation.predictor.invoices", Backtest.label(choice.invoices()));
@@ -205,6 +211,12 @@ public final class TrainJob {
     metrics.put("anticipation.customers_full_followup",
         firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP)).count());
     return new Anticipation(expectations, regressor, choice);
+  }
+
+  private boolean mayUseRegressor() {
+    Predictor configured = config.anticipation().predictor();
+    return configured == Predictor.REGRESSOR
+        || (configured == Predictor.AUTO && config.anticipation().backtest());
   }
 
   /** Without a backtest to decide, auto falls back to the segment median. */

@@ -184,7 +184,7 @@ class ConfigLoaderTest {
     assertTrue(violation("segmentation.anticipation.predictor", "oracle").contains(
         "segmentation.anticipation.predictor must be one of auto, segment-median, regressor"));
     assertEquals("invalid configuration: segmentation.anticipation.backtest.holdout-fraction must be "
-        + "between 0 and 1 (exclusive), got 0", violation("segmentation.anticipation.backtest.holdout-fraction", "0"));
+        + "between 0 and 1 (exclusive), got 0.0", violation("segmentation.anticipation.backtest.holdout-fraction", "0"));
   }
 
   @Test
