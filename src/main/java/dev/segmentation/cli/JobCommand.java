@@ -24,12 +24,28 @@ abstract class JobCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     printSummary(out, metrics);
     out.flush();
-    return ExitCode.SUCCESS.code();
+    return exitCode(metrics).code();
+  }
+
+  /** Success, unless the subcommand's own checks say otherwise. */
+  ExitCode exitCode(RunMetrics metrics) {
+    return ExitCode.SUCCESS;
   }
 
   /** Settings a subcommand's own options stand for. */
   Map<String, String> overrides() {
     return Map.of();
+  }
+
+  /** One line per table the run published, if any. */
+  static void printPublished(PrintWriter out, RunMetrics metrics) {
+    if (metrics.get("publish") instanceof Map<?, ?> tables) {
+      tables.forEach((table, details) -> {
+        Map<?, ?> d = (Map<?, ?>) details;
+        out.printf("published         %s, snapshot %s, %,d rows%n", d.get("location"),
+            d.get("snapshot_date"), ((Number) d.get("rows")).longValue());
+      });
+    }
   }
 
   abstract RunMetrics run(SparkSession spark, JobConfig config);

@@ -4,9 +4,11 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.job.ScoreJob;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -20,9 +22,15 @@ final class ScoreCommand extends JobCommand {
       description = "The models/ folder of a training run (file:, hdfs:// or s3a://).")
   String model;
 
+  @Mixin PublishOptions publish;
+
   @Override
   Map<String, String> overrides() {
-    return model == null ? Map.of() : Map.of("segmentation.score.model", model);
+    Map<String, String> overrides = new LinkedHashMap<>(publish.overrides());
+    if (model != null) {
+      overrides.put("segmentation.score.model", model);
+    }
+    return overrides;
   }
 
   @Override
@@ -41,6 +49,7 @@ final class ScoreCommand extends JobCommand {
         metrics.getLong("products.batch"), metrics.getLong("products.unseen"),
         metrics.getLong("lines.unseen_products"));
     out.printf("model             %s%n", metrics.get("model.location"));
+    printPublished(out, metrics);
     out.printf("output            %s%n", metrics.get("output"));
   }
 }

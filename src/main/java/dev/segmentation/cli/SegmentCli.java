@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  0  success",
       "  1  unexpected failure",
-      "  2  bad usage, bad configuration value, or input that breaks the data contract"
+      "  2  bad usage, bad configuration value, or input that breaks the data contract",
+      "  3  train: a quality-gate threshold was missed; nothing published"
     })
 public final class SegmentCli implements Runnable {
 

@@ -5,20 +5,45 @@ import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.job.TrainJob;
 import java.io.PrintWriter;
 import org.apache.spark.sql.SparkSession;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Ingest and clean, then fit product categories, customer segments and the "
         + "segment classifiers, evaluate them, and write segments, segment_profiles, "
-        + "product_categories, models/ and metrics.json under OUTPUT/RUN-ID/.")
+        + "product_categories, models/ and metrics.json under OUTPUT/RUN-ID/; if the quality gate "
+        + "passes, publish the segment table.")
 final class TrainCommand extends JobCommand {
+
+  @Mixin PublishOptions publish;
+
+  @Override
+  Map<String, String> overrides() {
+    return publish.overrides();
+  }
 
   @Override
   RunMetrics run(SparkSession spark, JobConfig config) {
     return TrainJob.run(spark, config);
+  }
+
+  /** A missed quality-gate threshold fails the scheduler's task: exit code 3, reasons on stderr. */
+  @Override
+  ExitCode exitCode(RunMetrics metrics) {
+    if (Boolean.TRUE.equals(metrics.get("gate.passed"))) {
+      return ExitCode.SUCCESS;
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    for (Object failure : (List<?>) metrics.get("gate.failures")) {
+      err.println("quality gate failed: " + failure);
+    }
+    err.println("nothing published; the run folder is kept: " + metrics.get("output"));
+    err.flush();
+    return ExitCode.GATE;
   }
 
   @Override
@@ -41,6 +66,7 @@ final class TrainCommand extends JobCommand {
         metrics.get("classifier.first_invoice.temporal.accuracy"));
     BacktestSummary.print(out, metrics);
     out.printf("wall time         %s s%n", metrics.get("steps_seconds.total"));
+    printPublished(out, metrics);
     out.printf("output            %s%n", metrics.get("output"));
   }
 }

@@ -15,6 +15,8 @@ import dev.segmentation.config.JobConfig.Score;
 import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
 import dev.segmentation.config.JobConfig.Csv;
+import dev.segmentation.config.JobConfig.Gate;
+import dev.segmentation.config.JobConfig.Publish;
 import dev.segmentation.config.JobConfig.Input;
 import dev.segmentation.config.JobConfig.InputFormat;
 import dev.segmentation.config.JobConfig.Output;
@@ -170,6 +172,8 @@ public final class ConfigLoader {
         anticipation(root),
         new Score(root.getString("segmentation.score.model").trim(),
             root.getBoolean("segmentation.score.known-customers")),
+        publish(root),
+        gate(root),
         sparkConf(root));
   }
 
@@ -256,6 +260,34 @@ public final class ConfigLoader {
         atLeast(c, "segmentation.anticipation.regressor.max-depth", 1),
         c.getBoolean("segmentation.anticipation.backtest.enabled"),
         holdout);
+  }
+
+  private Publish publish(Config c) {
+    String key = "segmentation.publish.snapshot-date";
+    String raw = c.getString(key).trim();
+    LocalDate date;
+    try {
+      date = raw.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : LocalDate.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw new ContractViolation("invalid configuration: " + key
+          + " must be a date such as 2011-12-10, got '" + raw + "'");
+    }
+    return new Publish(c.getString("segmentation.publish.root").trim(), date);
+  }
+
+  private static Gate gate(Config c) {
+    return new Gate(
+        c.getDouble("segmentation.gate.min-silhouette"),
+        c.getDouble("segmentation.gate.min-temporal-accuracy"),
+        share(c, "segmentation.gate.max-segment-share"),
+        c.getLong("segmentation.gate.min-customers"),
+        share(c, "segmentation.gate.max-quarantine-share"));
+  }
+
+  private static double share(Config c, String key) {
+    double value = c.getDouble(key);
+    require(value >= 0 && value <= 1, key, "must be a share in [0, 1], got " + value);
+    return value;
   }
 
   private static List<String> featureNames(Config c, String key, int categories) {

@@ -23,6 +23,8 @@ public record JobConfig(
     Classifier classifier,
     Anticipation anticipation,
     Score score,
+    Publish publish,
+    Gate gate,
     Map<String, String> sparkConf) {
 
   public JobConfig {
@@ -153,4 +155,25 @@ public record JobConfig(
    * @param knownCustomers also score customers the model segmented
    */
   public record Score(String model, boolean knownCustomers) {}
+
+  /** The thresholds a training run must meet before it publishes anything. */
+  public record Gate(
+      double minSilhouette,
+      double minTemporalAccuracy,
+      double maxSegmentShare,
+      long minCustomers,
+      double maxQuarantineShare) {}
+
+  /**
+   * Publishing for warehouses.
+   *
+   * @param root the table root, empty when nothing is published
+   * @param snapshotDate the snapshot a run publishes
+   */
+  public record Publish(String root, LocalDate snapshotDate) {
+
+    public boolean enabled() {
+      return !root.isEmpty();
+    }
+  }
 }

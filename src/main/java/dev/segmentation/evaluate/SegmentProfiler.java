@@ -3,6 +3,7 @@ package dev.segmentation.evaluate;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -44,6 +46,16 @@ public final class SegmentProfiler {
   }
 
   /** Input: {@code segment} and {@link FeatureColumns#all}. */
+  /** The label of the segment in {@code segment}, from the segment → label map of a run. */
+  public static Column labelOf(Map<String, String> labels, Column segment) {
+    List<Column> entries = new ArrayList<>();
+    labels.forEach((id, label) -> {
+      entries.add(lit(id));
+      entries.add(lit(label));
+    });
+    return element_at(functions.map(entries.toArray(Column[]::new)), segment.cast("string"));
+  }
+
   public Dataset<Row> apply(Dataset<Row> segmented) {
     List<String> features = FeatureColumns.all(categories);
     List<Column> perSegment = new ArrayList<>(List.of(

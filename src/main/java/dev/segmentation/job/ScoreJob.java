@@ -3,7 +3,6 @@ package dev.segmentation.job;
 import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
 import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -19,13 +18,14 @@ import dev.segmentation.ingest.InvoiceColumns;
 import dev.segmentation.model.Anticipator;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.SegmentClassifier;
+import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.publish.ModelDirectory;
+import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -87,6 +87,10 @@ public final class ScoreJob {
       output.writeTable(PREDICTIONS, predictions);
       output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
     });
+    if (config.publish().enabled()) {
+      metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.PREDICTIONS,
+          PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion()));
+    }
     RunRecord.finish(metrics, output, start);
     return metrics;
   }
@@ -125,7 +129,7 @@ public final class ScoreJob {
         col(FeatureColumns.FIRST_INVOICE_NO),
         col(FeatureColumns.FIRST_INVOICE_TS),
         col(Anticipator.PREDICTED_SEGMENT).as(SEGMENT),
-        element_at(labelMap(model.labels()), col(Anticipator.PREDICTED_SEGMENT).cast("string")).as(SEGMENT_LABEL)));
+        SegmentProfiler.labelOf(model.labels(), col(Anticipator.PREDICTED_SEGMENT)).as(SEGMENT_LABEL)));
     for (int rank = 1; rank <= 3; rank++) {
       String suffix = rank == 1 ? "" : "_" + rank;
       if (rank > 1) {
@@ -152,14 +156,5 @@ public final class ScoreJob {
         FeatureColumns.QUANTITY, FeatureColumns.FIRST_MONTH));
     names.addAll(FeatureColumns.categoryShares(categories));
     return names;
-  }
-
-  private static Column labelMap(Map<String, String> labels) {
-    List<Column> entries = new ArrayList<>();
-    labels.forEach((segment, label) -> {
-      entries.add(lit(segment));
-      entries.add(lit(label));
-    });
-    return org.apache.spark.sql.functions.map(entries.toArray(Column[]::new));
   }
 }

@@ -11,6 +11,7 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
+import dev.segmentation.evaluate.QualityGate;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.features.CustomerFeatures;
@@ -24,6 +25,7 @@ import dev.segmentation.model.SegmentExpectations;
 import dev.segmentation.model.ProductCategoryModel;
 import dev.segmentation.model.SegmentClassifier;
 import dev.segmentation.publish.ModelDirectory;
+import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,6 +89,13 @@ public final class TrainJob {
         () -> anticipate(data, firstPurchases, segmentation.k()));
 
     metrics.time("write", () -> write(data, segmented, firstPurchases, segmentation, classifiers, anticipation));
+    List<String> failures = new QualityGate(config.gate()).failures(metrics);
+    metrics.put("gate.passed", failures.isEmpty());
+    metrics.put("gate.failures", failures);
+    if (failures.isEmpty() && config.publish().enabled()) {
+      metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.SEGMENTS,
+          PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion));
+    }
     RunRecord.finish(metrics, output, start);
     return metrics;
   }
@@ -261,6 +270,7 @@ public final class TrainJob {
     List<Column> segmentColumns = new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID),
         col(CustomerSegmenter.SEGMENT)));
     FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
+    segmentColumns.add(SegmentProfiler.labelOf(labels(), col(CustomerSegmenter.SEGMENT)).as("segment_label"));
     segmentColumns.add(lit(config.runId()).as("run_id"));
     segmentColumns.add(lit(modelVersion).as("model_version"));
     return segmented.select(segmentColumns.toArray(Column[]::new));
@@ -301,6 +311,12 @@ public final class TrainJob {
   }
 
   // ---- small helpers -----------------------------------------------------------------------
+
+  /** Segment id to label, once {@link #write} has profiled the segments. */
+  @SuppressWarnings("unchecked")
+  private Map<String, String> labels() {
+    return (Map<String, String>) metrics.get("segmentation.labels");
+  }
 
   private int categories() {
     return config.products().categories();
