@@ -1,0 +1,85 @@
+package dev.segmentation.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.segmentation.SparkTestBase;
+import dev.segmentation.cli.SegmentCli;
+import dev.segmentation.publish.PublishedTables;
+import dev.segmentation.publish.TablePublisher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train} and {@code score} publish tables that keep their documented contract, and a run
+ * that misses the quality gate exits with 3, keeps its run folder and publishes nothing.
+ */
+class GateAndPublishTest extends SparkTestBase {
+
+  /** Three months of the bundled data: enough customers, a quick training. */
+  private static final String INPUT =
+      "src/data/online-retail/2010-12-*.csv.gz,src/data/online-retail/2011-0[12]-*.csv.gz";
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void publishedTablesKeepTheirContract() throws IOException {
+    assertEquals(0, run("train", "--run-id", "train",
+        "--set", "segmentation.gate.min-temporal-accuracy=0", "--set", "segmentation.gate.min-customers=0"),
+        err.toString());
+    Assertions.assertTrue(out.toString().contains("published         "), out.toString());
+    assertEquals(0, run("score", "--run-id", "score", "--model", dir.resolve("runs/train/models").toString(),
+        "--input", "src/data/online-retail/2011-03-0*.csv.gz"), err.toString());
+
+    String readme = Files.readString(Path.of("README.md"));
+    for (String table : List.of(PublishedTables.SEGMENTS, PublishedTables.PREDICTIONS)) {
+      List<PublishedTables.ColumnContract> contract = table.equals(PublishedTables.SEGMENTS)
+          ? PublishedTables.SEGMENTS_COLUMNS : PublishedTables.PREDICTIONS_COLUMNS;
+      Dataset<Row> published = spark().read().parquet(dir.resolve("warehouse/" + table).toString());
+      assertEquals(PublishedTables.schema(contract), published.schema(), table + " drifted from its contract");
+      Assertions.assertTrue(published.count() > 0, table);
+      for (PublishedTables.ColumnContract column : contract) {
+        if (!column.nullable()) {
+          assertEquals(0, published.filter(published.col(column.name()).isNull()).count(), table + "." + column.name());
+        }
+        Assertions.assertTrue(readme.contains("| `" + column.name() + "` | " + column.type().simpleString()
+            + " | " + (column.nullable() ? "yes" : "no") + " |"), "README documents " + table + "." + column.name());
+      }
+      Assertions.assertTrue(Files.exists(dir.resolve("warehouse/" + table + "/" + TablePublisher.MANIFEST)));
+      Assertions.assertTrue(Files.exists(dir.resolve("warehouse/" + table + "/snapshot_date=2011-03-31/_SUCCESS")));
+    }
+  }
+
+  @Test
+  void aRunThatMissesTheGateExitsWithThreeAndPublishesNothing() {
+    assertEquals(3, run("train", "--run-id", "gated", "--set", "segmentation.gate.min-silhouette=0.99"));
+
+    Assertions.assertTrue(err.toString().contains("quality gate failed: min-silhouette: silhouette "), err.toString());
+    Assertions.assertTrue(Files.isDirectory(dir.resolve("runs/gated/models/segmentation")));
+    Assertions.assertTrue(Files.isRegularFile(dir.resolve("runs/gated/metrics.json")));
+    Assertions.assertFalse(Files.exists(dir.resolve("warehouse")));
+  }
+
+  private int run(String subcommand, String... args) {
+    List<String> all = new ArrayList<>(List.of(subcommand, "--output", dir.resolve("runs").toString(),
+        "--publish-root", dir.resolve("warehouse").toString(), "--snapshot-date", "2011-03-31"));
+    if (subcommand.equals("train")) {
+      all.addAll(List.of("--input", INPUT, "--set", "segmentation.train.cutoff=2011-02-01",
+          "--set", "segmentation.segments.k=4", "--set", "segmentation.anticipation.backtest.enabled=false"));
+    }
+    all.addAll(List.of(args));
+    return SegmentCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+  }
+}
