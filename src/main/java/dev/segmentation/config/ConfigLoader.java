@@ -12,6 +12,7 @@ import dev.segmentation.config.JobConfig.Algorithm;
 import dev.segmentation.config.JobConfig.Anticipation;
 import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.config.JobConfig.Score;
+import dev.segmentation.config.JobConfig.StableIds;
 import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
 import dev.segmentation.config.JobConfig.Csv;
@@ -172,6 +173,8 @@ public final class ConfigLoader {
         anticipation(root),
         new Score(root.getString("segmentation.score.model").trim(),
             root.getBoolean("segmentation.score.known-customers")),
+        new StableIds(root.getString("segmentation.stable-ids.previous-models").trim(),
+            positive(root, "segmentation.stable-ids.max-distance")),
         publish(root),
         gate(root),
         sparkConf(root));
@@ -282,6 +285,12 @@ public final class ConfigLoader {
         share(c, "segmentation.gate.max-segment-share"),
         c.getLong("segmentation.gate.min-customers"),
         share(c, "segmentation.gate.max-quarantine-share"));
+  }
+
+  private static double positive(Config c, String key) {
+    double value = c.getDouble(key);
+    require(value > 0, key, "must be positive, got " + value);
+    return value;
   }
 
   private static double share(Config c, String key) {

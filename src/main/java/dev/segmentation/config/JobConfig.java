@@ -23,6 +23,7 @@ public record JobConfig(
     Classifier classifier,
     Anticipation anticipation,
     Score score,
+    StableIds stableIds,
     Publish publish,
     Gate gate,
     Map<String, String> sparkConf) {
@@ -176,4 +177,12 @@ public record JobConfig(
       return !root.isEmpty();
     }
   }
+
+  /**
+   * Stable segment ids across retraining.
+   *
+   * @param previousModels a previous run's models/ folder; empty: the published table's
+   * @param maxDistance how far (standardised units) a match may be
+   */
+  public record StableIds(String previousModels, double maxDistance) {}
 }

@@ -79,7 +79,8 @@ public final class TrainJob {
         new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())));
     metrics.put("customers.train", customers.count());
 
-    CustomerSegmenter.Result segmentation = metrics.time("k_search", () -> segment(customers));
+    CustomerSegmenter.Result segmentation = metrics.time("k_search",
+        () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers));
     Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers));
     Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
     Dataset<Row> firstPurchases = data.firstPurchases().join(labels, FeatureColumns.CUSTOMER_ID);
@@ -94,7 +95,8 @@ public final class TrainJob {
     metrics.put("gate.failures", failures);
     if (failures.isEmpty() && config.publish().enabled()) {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.SEGMENTS,
-          PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion));
+          PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
+          Map.of(SegmentIds.MODELS, output.pathOf(ModelDirectory.FOLDER))));
     }
     RunRecord.finish(metrics, output, start);
     return metrics;
@@ -292,6 +294,7 @@ public final class TrainJob {
         .put("features.classifier", config.classifier().features())
         .put("segments.k", metrics.get("segmentation.k"))
         .put("segments.labels", labels)
+        .put("segments.ids", metrics.get("segmentation.ids"))
         .put("anticipation.horizon", config.anticipation().horizon().toString())
         .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
         .put("anticipation.predictor.spend", Backtest.label(choice.spend()));
@@ -322,7 +325,8 @@ public final class TrainJob {
     return config.products().categories();
   }
 
+  /** Rows and columns of a confusion matrix: one per segment id (ids can skip numbers). */
   private int segmentCount() {
-    return (int) metrics.getLong("segmentation.k");
+    return SegmentIds.idCount(metrics);
   }
 }

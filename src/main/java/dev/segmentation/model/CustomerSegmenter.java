@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -24,7 +26,10 @@ import org.apache.spark.ml.clustering.GaussianMixtureModel;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,13 +44,17 @@ import org.slf4j.LoggerFactory;
  * among those whose largest segment stays within the allowed share.
  *
  * <p>Input: {@code customer_id} and the configured {@link FeatureColumns}. The fitted pipeline
- * adds {@link #SCALED} (vector) and {@link #SEGMENT} (int).
+ * adds {@link #SCALED} (vector), {@link #SEGMENT_INDEX} and {@link #SEGMENT} (int): a last
+ * SQLTransformer maps the clusterer's index to the segment's stable id (the same number until
+ * {@link #withIds} matches it to a previous run's segments, see {@link SegmentIdentities}).
  */
 public final class CustomerSegmenter {
 
   public static final String FEATURE_VECTOR = "segment_features";
   public static final String SCALED = "scaled_features";
   public static final String SEGMENT = "segment";
+  /** The clusterer's own index of a segment; {@link #SEGMENT} is the stable id mapped from it. */
+  public static final String SEGMENT_INDEX = "segment_index";
 
   private static final Logger LOG = LoggerFactory.getLogger(CustomerSegmenter.class);
 
@@ -91,6 +100,7 @@ public final class CustomerSegmenter {
     Fitted best = choose(fits);
     List<Transformer> stages = new ArrayList<>(List.of(scaling.stages()));
     stages.add(best.model());
+    stages.add(idStage(SegmentIdentities.identity(best.score().k())));
     PipelineModel pipeline = new PipelineModel(scaling.uid(), stages.toArray(Transformer[]::new));
     return new Result(pipeline, best.score().k(), fits.stream().map(Fitted::score).toList());
   }
@@ -111,7 +121,7 @@ public final class CustomerSegmenter {
     // A fit can leave segments empty; with fewer than two, silhouette has no meaning.
     boolean usable = Arrays.stream(sizes).filter(size -> size > 0).count() >= 2;
     double silhouette = usable
-        ? new ClusteringEvaluator().setFeaturesCol(SCALED).setPredictionCol(SEGMENT)
+        ? new ClusteringEvaluator().setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX)
             .evaluate(model.transform(scaled))
         : -1;
     double largestShare = (double) Arrays.stream(sizes).max().orElse(0) / total;
@@ -156,14 +166,59 @@ public final class CustomerSegmenter {
         .orElseThrow();
   }
 
+  /** The same fitted pipeline, with segment ids mapped from the clusterer's indices by {@code ids}. */
+  public static PipelineModel withIds(PipelineModel pipeline, Map<Integer, Integer> ids) {
+    Transformer[] stages = pipeline.stages().clone();
+    stages[stages.length - 1] = idStage(ids);
+    return new PipelineModel(pipeline.uid(), stages);
+  }
+
+  /** Each segment's centre in the features' own units, by the clusterer's index. */
+  public static double[][] centres(PipelineModel pipeline) {
+    Transformer clusterer = pipeline.stages()[pipeline.stages().length - 2];
+    Vector[] scaled;
+    if (clusterer instanceof KMeansModel kmeans) {
+      scaled = kmeans.clusterCenters();
+    } else if (clusterer instanceof BisectingKMeansModel bisecting) {
+      scaled = bisecting.clusterCenters();
+    } else if (clusterer instanceof GaussianMixtureModel mixture) {
+      scaled = Arrays.stream(mixture.gaussians()).map(g -> g.mean()).toArray(Vector[]::new);
+    } else {
+      throw new IllegalArgumentException("unexpected clustering model " + clusterer.getClass());
+    }
+    double[] std = scale(pipeline);
+    double[][] centres = new double[scaled.length][];
+    for (int i = 0; i < scaled.length; i++) {
+      double[] centre = scaled[i].toArray();
+      for (int f = 0; f < centre.length; f++) {
+        centre[f] *= std[f];
+      }
+      centres[i] = centre;
+    }
+    return centres;
+  }
+
+  /** The standard deviation of each feature, as the pipeline's scaler learnt it. */
+  public static double[] scale(PipelineModel pipeline) {
+    return ((StandardScalerModel) pipeline.stages()[1]).std().toArray();
+  }
+
+  private static SQLTransformer idStage(Map<Integer, Integer> ids) {
+    StringBuilder mapping = new StringBuilder("CASE CAST(" + SEGMENT_INDEX + " AS INT)");
+    new TreeMap<>(ids).forEach((index, id) -> mapping.append(" WHEN ").append(index).append(" THEN ").append(id));
+    mapping.append(" END");
+    return new SQLTransformer().setStatement(
+        "SELECT *, CAST(" + mapping + " AS INT) AS " + SEGMENT + " FROM __THIS__");
+  }
+
   private Estimator<? extends Model<?>> clusterer(int k) {
     return switch (settings.algorithm()) {
       case KMEANS -> new KMeans().setK(k).setSeed(seed).setMaxIter(settings.maxIterations())
-          .setFeaturesCol(SCALED).setPredictionCol(SEGMENT);
+          .setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX);
       case BISECTING_KMEANS -> new BisectingKMeans().setK(k).setSeed(seed)
-          .setMaxIter(settings.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(SEGMENT);
+          .setMaxIter(settings.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX);
       case GAUSSIAN_MIXTURE -> new GaussianMixture().setK(k).setSeed(seed)
-          .setMaxIter(settings.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(SEGMENT)
+          .setMaxIter(settings.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX)
           .setProbabilityCol("segment_probability");
     };
   }

@@ -107,8 +107,7 @@ public final class ModelDirectory {
    * folder written by an incompatible version is a {@link ContractViolation} naming the problem.
    */
   public Loaded load(SparkSession spark) {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    JsonNode description = readDescription(hadoop);
+    JsonNode description = description(spark);
     int version = description.path("format_version").asInt(-1);
     if (version != FORMAT_VERSION) {
       throw new ContractViolation("model directory " + root + " has format version " + version
@@ -121,6 +120,7 @@ public final class ModelDirectory {
     if (choice.needsRegressor()) {
       required.add(FOLLOWUP_REGRESSOR);
     }
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<String> missing = required.stream().filter(entry -> !exists(hadoop, entry)).toList();
     if (!missing.isEmpty()) {
       throw new ContractViolation("model directory " + root + " is incomplete: missing "
@@ -136,6 +136,11 @@ public final class ModelDirectory {
     return new Loaded(root.toString(), description.path("model_version").asText(),
         description.path("product_categories").asInt(), labels(description), horizon(description),
         categories, spark.read().parquet(pathOf(KNOWN_CUSTOMERS)), anticipator);
+  }
+
+  /** {@code model.json}, checked to exist and parse. */
+  public JsonNode description(SparkSession spark) {
+    return readDescription(spark.sparkContext().hadoopConfiguration());
   }
 
   private JsonNode readDescription(Configuration hadoop) {

@@ -1,5 +1,6 @@
 package dev.segmentation.publish;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -95,6 +97,17 @@ public final class TablePublisher {
     }
   }
 
+  /** The table's manifest, if anything was ever published. */
+  public Optional<JsonNode> manifest() {
+    Path manifest = new Path(table, MANIFEST);
+    try {
+      FileSystem fs = fileSystem();
+      return fs.exists(manifest) ? Optional.of(readManifest(fs, manifest)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifest, e);
+    }
+  }
+
   private void step(String name) {
     beforeStep.accept(name);
   }
@@ -129,7 +142,7 @@ public final class TablePublisher {
     FileContext.getFileContext(table.toUri(), hadoop()).rename(temporary, manifest, Options.Rename.OVERWRITE);
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode readManifest(FileSystem fs, Path manifest)
+  private static JsonNode readManifest(FileSystem fs, Path manifest)
       throws IOException {
     try (InputStream in = fs.open(manifest)) {
       return JSON.readTree(in);

@@ -6,15 +6,19 @@ import dev.segmentation.SparkTestBase;
 import dev.segmentation.cli.SegmentCli;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.TablePublisher;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +52,8 @@ class GateAndPublishTest extends SparkTestBase {
       List<PublishedTables.ColumnContract> contract = table.equals(PublishedTables.SEGMENTS)
           ? PublishedTables.SEGMENTS_COLUMNS : PublishedTables.PREDICTIONS_COLUMNS;
       Dataset<Row> published = spark().read().parquet(dir.resolve("warehouse/" + table).toString());
-      assertEquals(PublishedTables.schema(contract), published.schema(), table + " drifted from its contract");
+      assertEquals(fields(PublishedTables.schema(contract)), fields(published.schema()),
+          table + " drifted from its contract");
       Assertions.assertTrue(published.count() > 0, table);
       for (PublishedTables.ColumnContract column : contract) {
         if (!column.nullable()) {
@@ -70,6 +75,49 @@ class GateAndPublishTest extends SparkTestBase {
     Assertions.assertTrue(Files.isDirectory(dir.resolve("runs/gated/models/segmentation")));
     Assertions.assertTrue(Files.isRegularFile(dir.resolve("runs/gated/metrics.json")));
     Assertions.assertFalse(Files.exists(dir.resolve("warehouse")));
+  }
+
+  @Test
+  void segmentIdsPersistAcrossRetrainingOnOverlappingWindows() throws IOException {
+    assertEquals(0, run("train", "--run-id", "first", "--set", "segmentation.gate.min-temporal-accuracy=0",
+        "--set", "segmentation.gate.min-customers=0"), err.toString());
+    // A month later, on a window shifted by a month: two of its three months overlap.
+    List<String> second = new ArrayList<>(List.of("train", "--output", dir.resolve("runs").toString(),
+        "--publish-root", dir.resolve("warehouse").toString(), "--snapshot-date", "2011-04-30",
+        "--run-id", "second", "--input", "src/data/online-retail/2011-0[123]-*.csv.gz",
+        "--set", "segmentation.train.cutoff=2011-03-01", "--set", "segmentation.segments.k=4",
+        "--set", "segmentation.anticipation.backtest.enabled=false",
+        "--set", "segmentation.gate.min-temporal-accuracy=0", "--set", "segmentation.gate.min-customers=0"));
+    assertEquals(0, SegmentCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+        second.toArray(String[]::new)), err.toString());
+
+    JsonNode metrics = new ObjectMapper().readTree(dir.resolve("runs/second/metrics.json").toFile())
+        .get("segmentation");
+    assertEquals(dir.resolve("runs/first/models").toString(), metrics.get("ids_matched_to").asText());
+    long moved = 0;
+    long stayed = 0;
+    for (var from = metrics.get("migration").fields(); from.hasNext(); ) {
+      var row = from.next();
+      for (var to = row.getValue().fields(); to.hasNext(); ) {
+        var cell = to.next();
+        if (cell.getKey().equals(row.getKey())) {
+          stayed += cell.getValue().asLong();
+        } else {
+          moved += cell.getValue().asLong();
+        }
+      }
+    }
+    assertEquals(metrics.get("migration_customers").asLong(), stayed + moved);
+    Assertions.assertTrue(stayed + moved > 300, "customers in both runs " + (stayed + moved));
+    Assertions.assertTrue(stayed > 2 * moved, "kept their segment id " + stayed + ", moved " + moved + ": "
+        + metrics.get("migration"));
+  }
+
+  /** Name, type and nullability of each column, in order (field metadata aside). */
+  private static List<String> fields(StructType schema) {
+    return Arrays.stream(schema.fields())
+        .map(f -> f.name() + " " + f.dataType().simpleString() + (f.nullable() ? " null" : " not null"))
+        .toList();
   }
 
   private int run(String subcommand, String... args) {

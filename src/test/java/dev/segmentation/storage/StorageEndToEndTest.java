@@ -11,6 +11,8 @@ import dev.segmentation.job.ScoreJob;
 import dev.segmentation.job.TrainJob;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +104,10 @@ class StorageEndToEndTest extends SparkTestBase {
         (folder, name) -> name.startsWith("2010-12") || name.startsWith("2011-0"));
     for (File file : files) {
       if (file.getName().compareTo("2011-04") < 0) {
-        fs.copyFromLocalFile(new Path(file.getAbsolutePath()), new Path(destination, file.getName()));
+        // A plain stream copy: S3A's copyFromLocalFile of Hadoop 3.3.4 fails on single files.
+        try (OutputStream out = fs.create(new Path(destination, file.getName()), true)) {
+          Files.copy(file.toPath(), out);
+        }
       }
     }
   }

@@ -1,0 +1,123 @@
+package dev.segmentation.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.model.CustomerSegmenter;
+import dev.segmentation.model.SegmentIdentities;
+import dev.segmentation.publish.ModelDirectory;
+import dev.segmentation.publish.PublishedTables;
+import dev.segmentation.publish.TablePublisher;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Gives a training run's segments the ids of the previous model's matching segments (see
+ * {@link SegmentIdentities}), and counts how many customers moved from which previous segment to
+ * which new one ({@code segmentation.migration}, previous id to new id to customers).
+ */
+final class SegmentIds {
+
+  /** The manifest's field naming the models behind a published snapshot. */
+  static final String MODELS = "models";
+
+  private final SparkSession spark;
+  private final JobConfig config;
+  private final RunMetrics metrics;
+
+  SegmentIds(SparkSession spark, JobConfig config, RunMetrics metrics) {
+    this.spark = spark;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** The previous model's centres by segment id, and its published snapshot if there is one. */
+  private record Previous(String models, Map<Integer, double[]> centres, Optional<String> snapshot) {}
+
+  CustomerSegmenter.Result stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
+    Optional<Previous> previous = previous();
+    Map<Integer, Integer> ids;
+    if (previous.isPresent()) {
+      SegmentIdentities.Matching matching = SegmentIdentities.match(CustomerSegmenter.centres(result.model()),
+          previous.get().centres(), CustomerSegmenter.scale(result.model()), config.stableIds().maxDistance());
+      ids = matching.ids();
+      metrics.put("segmentation.ids_matched_to", previous.get().models());
+      Map<String, Object> distances = new TreeMap<>();
+      matching.distances().forEach((id, d) -> distances.put(String.valueOf(id), RunMetrics.rounded(d)));
+      metrics.put("segmentation.id_match_distances", distances);
+    } else {
+      ids = SegmentIdentities.identity(result.k());
+      metrics.put("segmentation.ids_matched_to", "none");
+    }
+    Map<String, Object> idMetrics = new LinkedHashMap<>();
+    ids.forEach((index, id) -> idMetrics.put(String.valueOf(index), id));
+    metrics.put("segmentation.ids", idMetrics);
+    PipelineModel model = CustomerSegmenter.withIds(result.model(), ids);
+    previous.flatMap(Previous::snapshot).ifPresent(snapshot -> recordMigration(snapshot, model.transform(customers)));
+    return new CustomerSegmenter.Result(model, result.k(), result.scores());
+  }
+
+  /** Rows and columns of a confusion matrix: one per segment id up to the largest. */
+  static int idCount(RunMetrics metrics) {
+    Object ids = metrics.get("segmentation.ids");
+    int largest = -1;
+    if (ids instanceof Map<?, ?> map) {
+      for (Object id : map.values()) {
+        largest = Math.max(largest, ((Number) id).intValue());
+      }
+    }
+    return largest + 1;
+  }
+
+  private Optional<Previous> previous() {
+    String models = config.stableIds().previousModels();
+    Optional<String> snapshot = Optional.empty();
+    if (models.isEmpty() && config.publish().enabled()) {
+      Optional<JsonNode> manifest = new TablePublisher(spark, config.publish().root(), PublishedTables.SEGMENTS)
+          .manifest();
+      if (manifest.isPresent()) {
+        JsonNode current = manifest.get().path("snapshots").path(manifest.get().path("current_snapshot").asText());
+        models = current.path(MODELS).asText("");
+        snapshot = Optional.of(current.path("location").asText()).filter(s -> !s.isEmpty());
+      }
+    }
+    if (models.isEmpty()) {
+      return Optional.empty();
+    }
+    ModelDirectory directory = new ModelDirectory(models);
+    JsonNode ids = directory.description(spark).path("segments").path("ids");
+    double[][] centres = CustomerSegmenter.centres(
+        PipelineModel.load(directory.pathOf(ModelDirectory.SEGMENTATION)));
+    Map<Integer, double[]> byId = new TreeMap<>();
+    for (int index = 0; index < centres.length; index++) {
+      byId.put(ids.path(String.valueOf(index)).asInt(index), centres[index]);
+    }
+    return Optional.of(new Previous(models, byId, snapshot));
+  }
+
+  /** Customers of the previous snapshot and of this run, counted by previous and new segment. */
+  private void recordMigration(String snapshot, Dataset<Row> segmented) {
+    Dataset<Row> before = spark.read().parquet(snapshot)
+        .select(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT).as("_previous"));
+    Map<String, Map<String, Long>> migration = new TreeMap<>();
+    long customers = 0;
+    for (Row row : segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT)
+        .join(before, FeatureColumns.CUSTOMER_ID)
+        .groupBy("_previous", CustomerSegmenter.SEGMENT).count().collectAsList()) {
+      migration.computeIfAbsent(String.valueOf(row.getInt(0)), key -> new TreeMap<>())
+          .put(String.valueOf(row.getInt(1)), row.getLong(2));
+      customers += row.getLong(2);
+    }
+    metrics.put("segmentation.migration", migration);
+    metrics.put("segmentation.migration_customers", customers);
+  }
+}
