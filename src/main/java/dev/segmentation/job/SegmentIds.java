@@ -52,7 +52,8 @@ final class SegmentIds {
       ids = matching.ids();
       metrics.put("segmentation.ids_matched_to", previous.get().models());
       Map<String, Object> distances = new TreeMap<>();
-      matching.distances().forEach((id, d) -> distances.put(String.valueOf(id), RunMetrics.rounded(d)));
+      matching.distances().forEach((index, d) -> distances.put(String.valueOf(index), RunMetrics.rounded(d)));
+      // By segment index: the distance to the previous segment the assignment paired it with.
       metrics.put("segmentation.id_match_distances", distances);
     } else {
       ids = SegmentIdentities.identity(result.k());

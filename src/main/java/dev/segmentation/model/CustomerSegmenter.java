@@ -189,7 +189,8 @@ public final class CustomerSegmenter {
     double[] std = scale(pipeline);
     double[][] centres = new double[scaled.length][];
     for (int i = 0; i < scaled.length; i++) {
-      double[] centre = scaled[i].toArray();
+      // A copy: toArray() of a dense vector is the model's own array.
+      double[] centre = scaled[i].toArray().clone();
       for (int f = 0; f < centre.length; f++) {
         centre[f] *= std[f];
       }

@@ -17,7 +17,11 @@ import java.util.TreeMap;
  */
 public final class SegmentIdentities {
 
-  /** @param ids new segment index to its stable id; @param distances stable id to the matched distance */
+  /**
+   * @param ids new segment index to its stable id
+   * @param distances new segment index to the distance to its assigned previous segment, kept
+   *     or not (an index left without a previous segment has none)
+   */
   public record Matching(Map<Integer, Integer> ids, Map<Integer, Double> distances) {}
 
   private SegmentIdentities() {}
@@ -51,9 +55,11 @@ public final class SegmentIdentities {
     Map<Integer, Double> distances = new TreeMap<>();
     for (int i = 0; i < centres.length; i++) {
       int j = assigned[i];
+      if (j >= 0) {
+        distances.put(i, cost[i][j]);
+      }
       if (j >= 0 && cost[i][j] <= maxDistance) {
         ids.put(i, previousIds[j]);
-        distances.put(previousIds[j], cost[i][j]);
       } else {
         ids.put(i, nextId++);
       }

@@ -37,7 +37,8 @@ class SegmentIdentitiesTest {
     SegmentIdentities.Matching matching = SegmentIdentities.match(centres, previous, UNIT, 2.0);
 
     assertEquals(Map.of(0, 7, 1, 9, 2, 3, 3, 10), matching.ids());
-    assertEquals(0.2, matching.distances().get(7), 1e-9);
+    assertEquals(0.2, matching.distances().get(0), 1e-9);
+    assertEquals(3, matching.distances().size());
   }
 
   @Test
