@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SegmentCli.Version.class,
     description = "Customer segmentation of invoice lines on Spark.",
-    subcommands = {IngestCommand.class, TrainCommand.class, ScoreCommand.class, BacktestCommand.class},
+    subcommands = {IngestCommand.class, TrainCommand.class, ScoreCommand.class, BacktestCommand.class,
+      ReportCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",

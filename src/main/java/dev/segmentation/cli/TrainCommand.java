@@ -67,6 +67,9 @@ final class TrainCommand extends JobCommand {
     BacktestSummary.print(out, metrics);
     out.printf("wall time         %s s%n", metrics.get("steps_seconds.total"));
     printPublished(out, metrics);
+    if (metrics.get("report") != null) {
+      out.printf("report            %s%n", metrics.get("report"));
+    }
     out.printf("output            %s%n", metrics.get("output"));
   }
 }

@@ -18,6 +18,7 @@ import dev.segmentation.config.JobConfig.Cleaning;
 import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Gate;
 import dev.segmentation.config.JobConfig.Publish;
+import dev.segmentation.config.JobConfig.Report;
 import dev.segmentation.config.JobConfig.Input;
 import dev.segmentation.config.JobConfig.InputFormat;
 import dev.segmentation.config.JobConfig.Output;
@@ -173,6 +174,7 @@ public final class ConfigLoader {
         anticipation(root),
         new Score(root.getString("segmentation.score.model").trim(),
             root.getBoolean("segmentation.score.known-customers")),
+        new Report(root.getBoolean("segmentation.report.enabled")),
         new StableIds(root.getString("segmentation.stable-ids.previous-models").trim(),
             positive(root, "segmentation.stable-ids.max-distance")),
         publish(root),

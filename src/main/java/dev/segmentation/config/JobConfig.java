@@ -23,6 +23,7 @@ public record JobConfig(
     Classifier classifier,
     Anticipation anticipation,
     Score score,
+    Report report,
     StableIds stableIds,
     Publish publish,
     Gate gate,
@@ -185,4 +186,7 @@ public record JobConfig(
    * @param maxDistance how far (standardised units) a match may be
    */
   public record StableIds(String previousModels, double maxDistance) {}
+
+  /** @param enabled whether {@code train} ends with {@code report.html} */
+  public record Report(boolean enabled) {}
 }

@@ -99,6 +99,9 @@ public final class TrainJob {
           Map.of(SegmentIds.MODELS, output.pathOf(ModelDirectory.FOLDER))));
     }
     RunRecord.finish(metrics, output, start);
+    if (config.report().enabled()) {
+      metrics.put("report", ReportJob.write(spark, output, config.train().seed()));
+    }
     return metrics;
   }
 

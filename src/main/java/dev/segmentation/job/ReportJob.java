@@ -1,0 +1,207 @@
+package dev.segmentation.job;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.stddev_pop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.evaluate.SegmentProfiler;
+import dev.segmentation.model.CustomerSegmenter;
+import dev.segmentation.model.ProductCategoryModel;
+import dev.segmentation.publish.ModelDirectory;
+import dev.segmentation.publish.RunOutput;
+import dev.segmentation.report.HtmlReport;
+import dev.segmentation.report.ReportData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code report}, and the last step of {@code train}: {@code report.html} in a training run's
+ * folder, from its metrics, its small tables and a bounded, seeded sample of its customers. Only
+ * aggregates and the sample reach the driver.
+ */
+public final class ReportJob {
+
+  public static final String REPORT = "report.html";
+  /** Customers drawn for the scatter plot and the silhouette distributions. */
+  static final int SAMPLE = 2_000;
+
+  private ReportJob() {}
+
+  /** The subcommand: the report of the run folder {@code <output>/<run-id>/} of an earlier train. */
+  public static RunMetrics run(SparkSession spark, JobConfig config) {
+    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
+    String report = write(spark, output, config.train().seed());
+    return new RunMetrics().put("report", report).put("output", output.location());
+  }
+
+  /** Writes the report into the run folder; returns its location. */
+  static String write(SparkSession spark, RunOutput run, long seed) {
+    JsonNode metrics = readMetrics(spark, run);
+    if (!"train".equals(metrics.path("subcommand").asText())) {
+      throw new dev.segmentation.ContractViolation("no training run at " + run.location()
+          + ": its metrics.json is missing or not from train");
+    }
+    List<String> features = new ArrayList<>();
+    metrics.at("/segmentation/features").forEach(f -> features.add(f.asText()));
+    Dataset<Row> segments = spark.read().parquet(run.pathOf(TrainJob.SEGMENTS));
+    List<Row> profiles = spark.read().parquet(run.pathOf(TrainJob.SEGMENT_PROFILES))
+        .orderBy(CustomerSegmenter.SEGMENT).collectAsList();
+    List<ReportData.Segment> rows = profiles.stream().map(p -> new ReportData.Segment(
+        p.getInt(p.fieldIndex(CustomerSegmenter.SEGMENT)), p.getAs(SegmentProfiler.LABEL),
+        p.getAs(SegmentProfiler.DESCRIPTION), p.getAs("customers"), p.getAs("customer_share"),
+        p.getAs("revenue_share"))).toList();
+
+    Sample sample = sample(segments, run, seed);
+    ReportData data = new ReportData(run.location(), metrics, rows, features,
+        zScores(segments, profiles, features), sample.projection(), sample.silhouettes(),
+        categories(spark, run, metrics));
+    String location = run.pathOf(REPORT);
+    run.writeText(REPORT, HtmlReport.render(data));
+    return location;
+  }
+
+  private static JsonNode readMetrics(SparkSession spark, RunOutput run) {
+    Path path = new Path(run.pathOf(RunRecord.METRICS));
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw new dev.segmentation.ContractViolation("no training run at " + run.location()
+            + ": " + RunRecord.METRICS + " is missing");
+      }
+      try (InputStream in = fs.open(path)) {
+        return new ObjectMapper().readTree(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+  /** Each segment's feature means in standard deviations from the mean customer. */
+  private static double[][] zScores(Dataset<Row> segments, List<Row> profiles, List<String> features) {
+    List<Column> aggregates = new ArrayList<>();
+    features.forEach(f -> {
+      aggregates.add(avg(col(f)));
+      aggregates.add(stddev_pop(col(f)));
+    });
+    Row overall = segments.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+        .first();
+    double[][] z = new double[profiles.size()][features.size()];
+    for (int s = 0; s < profiles.size(); s++) {
+      for (int f = 0; f < features.size(); f++) {
+        double mean = overall.getDouble(2 * f);
+        double std = overall.getDouble(2 * f + 1);
+        double value = profiles.get(s).getAs(SegmentProfiler.meanOf(features.get(f)));
+        z[s][f] = std == 0 ? 0 : (value - mean) / std;
+      }
+    }
+    return z;
+  }
+
+  private record Sample(Map<String, List<double[]>> projection, Map<String, List<Double>> silhouettes) {}
+
+  /**
+   * Customers in standardised features, two principal components fitted on all of them with
+   * MLlib's PCA, then a seeded sample of at most {@link #SAMPLE} brought to the driver.
+   */
+  private static Sample sample(Dataset<Row> segments, RunOutput run, long seed) {
+    PipelineModel segmentation = PipelineModel.load(
+        new ModelDirectory(run.pathOf(ModelDirectory.FOLDER)).pathOf(ModelDirectory.SEGMENTATION));
+    Dataset<Row> scaled = segmentation.transform(segments.drop(CustomerSegmenter.SEGMENT))
+        .select(CustomerSegmenter.SEGMENT, CustomerSegmenter.SCALED);
+    PCAModel pca = new PCA().setK(2).setInputCol(CustomerSegmenter.SCALED).setOutputCol("_pcs").fit(scaled);
+    long customers = scaled.count();
+    double fraction = Math.min(1.0, 1.2 * SAMPLE / Math.max(1, customers));
+    List<Row> drawn = pca.transform(scaled.sample(false, fraction, seed)).limit(SAMPLE).collectAsList();
+
+    Map<String, List<double[]>> projection = new TreeMap<>();
+    List<double[]> points = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (Row row : drawn) {
+      int segment = row.getInt(0);
+      double[] pcs = ((Vector) row.get(2)).toArray();
+      projection.computeIfAbsent(name(segment), s -> new ArrayList<>()).add(pcs);
+      points.add(((Vector) row.get(1)).toArray());
+      labels.add(segment);
+    }
+    return new Sample(projection, silhouettes(points, labels));
+  }
+
+  /**
+   * The silhouette of each sampled customer against the sample: (b - a) / max(a, b), with a the
+   * mean distance to its own segment and b the smallest mean distance to another segment.
+   */
+  private static Map<String, List<Double>> silhouettes(List<double[]> points, List<Integer> labels) {
+    Map<String, List<Double>> bySegment = new TreeMap<>();
+    for (int i = 0; i < points.size(); i++) {
+      Map<Integer, double[]> sums = new TreeMap<>();   // segment -> {sum of distances, count}
+      for (int j = 0; j < points.size(); j++) {
+        if (i != j) {
+          double[] sum = sums.computeIfAbsent(labels.get(j), s -> new double[2]);
+          sum[0] += distance(points.get(i), points.get(j));
+          sum[1]++;
+        }
+      }
+      double[] own = sums.get(labels.get(i));
+      if (own == null || sums.size() < 2) {
+        continue;
+      }
+      double a = own[0] / own[1];
+      double b = Double.POSITIVE_INFINITY;
+      for (Map.Entry<Integer, double[]> other : sums.entrySet()) {
+        if (!other.getKey().equals(labels.get(i))) {
+          b = Math.min(b, other.getValue()[0] / other.getValue()[1]);
+        }
+      }
+      bySegment.computeIfAbsent(name(labels.get(i)), s -> new ArrayList<>()).add((b - a) / Math.max(a, b));
+    }
+    return bySegment;
+  }
+
+  private static double distance(double[] a, double[] b) {
+    double sum = 0;
+    for (int f = 0; f < a.length; f++) {
+      sum += (a[f] - b[f]) * (a[f] - b[f]);
+    }
+    return Math.sqrt(sum);
+  }
+
+  private static List<ReportData.Category> categories(SparkSession spark, RunOutput run, JsonNode metrics) {
+    Map<Integer, Map<Integer, Long>> bands = new TreeMap<>();
+    for (Row row : spark.read().parquet(run.pathOf(TrainJob.PRODUCT_CATEGORIES))
+        .groupBy(ProductCategoryModel.CATEGORY, ProductCategoryModel.PRICE_BAND).count().collectAsList()) {
+      bands.computeIfAbsent(row.getInt(0), c -> new TreeMap<>()).put(row.getInt(1), row.getLong(2));
+    }
+    List<ReportData.Category> categories = new ArrayList<>();
+    bands.forEach((category, byBand) -> {
+      List<String> words = new ArrayList<>();
+      metrics.at("/products/category_top_words/" + category).forEach(w -> words.add(w.asText()));
+      categories.add(new ReportData.Category(category,
+          metrics.at("/products/category_sizes/" + category).asLong(), words, new LinkedHashMap<>(byBand)));
+    });
+    return categories;
+  }
+
+  private static String name(int segment) {
+    return "segment " + segment;
+  }
+}
