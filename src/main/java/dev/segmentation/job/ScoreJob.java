@@ -16,6 +16,7 @@ import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.ingest.InvoiceColumns;
 import dev.segmentation.model.Anticipator;
+import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.SegmentClassifier;
 import dev.segmentation.evaluate.SegmentProfiler;
@@ -142,19 +143,12 @@ public final class ScoreJob {
     columns.add(lit(model.horizon().toString()).as("horizon"));
     columns.add(col(KNOWN_CUSTOMER));
     columns.add(col(FeatureColumns.COUNTRY));
-    for (String feature : featuresUsed(model.categories())) {
+    // What the first-invoice classifier and the follow-up regressor read.
+    for (String feature : FollowUpRegressor.firstPurchaseFeatures(model.categories())) {
       columns.add(col(feature));
     }
     columns.add(lit(config.runId()).as("run_id"));
     columns.add(lit(model.modelVersion()).as("model_version"));
     return ranked.select(columns.toArray(Column[]::new));
-  }
-
-  /** What the first-invoice classifier and the follow-up regressor read. */
-  static List<String> featuresUsed(int categories) {
-    List<String> names = new ArrayList<>(List.of(FeatureColumns.BASKET_MEAN, FeatureColumns.LINE_COUNT,
-        FeatureColumns.QUANTITY, FeatureColumns.FIRST_MONTH));
-    names.addAll(FeatureColumns.categoryShares(categories));
-    return names;
   }
 }

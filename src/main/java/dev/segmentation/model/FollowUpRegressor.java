@@ -54,11 +54,20 @@ public final class FollowUpRegressor {
     this.seed = seed;
   }
 
-  /** The first-purchase facts the regressor reads: amount, lines, units, categories, when, where. */
-  public List<String> features() {
+  /**
+   * The numeric first-purchase facts the regressor reads: amount, lines, units, month and the
+   * category split (the country comes in one-hot besides).
+   */
+  public static List<String> firstPurchaseFeatures(int categories) {
     List<String> names = new ArrayList<>(List.of(FeatureColumns.BASKET_MEAN, FeatureColumns.LINE_COUNT,
-        FeatureColumns.QUANTITY, FeatureColumns.FIRST_MONTH, COUNTRY_VECTOR));
+        FeatureColumns.QUANTITY, FeatureColumns.FIRST_MONTH));
     names.addAll(FeatureColumns.categoryShares(categories));
+    return names;
+  }
+
+  private List<String> features() {
+    List<String> names = new ArrayList<>(firstPurchaseFeatures(categories));
+    names.add(COUNTRY_VECTOR);
     return names;
   }
 

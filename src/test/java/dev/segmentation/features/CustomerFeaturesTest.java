@@ -3,36 +3,25 @@ package dev.segmentation.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class CustomerFeaturesTest extends SparkTestBase {
 
-  private static final StructType LINES = new StructType()
-      .add("invoice_no", DataTypes.StringType)
-      .add("stock_code", DataTypes.StringType)
-      .add("quantity", DataTypes.IntegerType)
-      .add("quantity_cancelled", DataTypes.IntegerType)
-      .add("amount", DataTypes.DoubleType)
-      .add("invoice_ts", DataTypes.TimestampType)
-      .add("customer_id", DataTypes.StringType)
-      .add("country", DataTypes.StringType)
-      .add("category", DataTypes.IntegerType);
+  private static final StructType LINES = CategorisedLines.SCHEMA;
 
   /** Customer A: two baskets (30 = 20 in category 0 + 10 in 1; then 10 in 1); B: one of 5. */
   private Dataset<Row> lines() {
     return rows(LINES,
-        line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
-        line("100", "Y", 2, 1, 10.0, "2011-01-10 10:00:00", "A", 1),
-        line("101", "Y", 1, 0, 10.0, "2011-01-20 09:00:00", "A", 1),
-        line("102", "X", 5, 0, 5.0, "2011-01-25 12:00:00", "B", 0));
+        CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
+        CategorisedLines.line("100", "Y", 2, 1, 10.0, "2011-01-10 10:00:00", "A", 1),
+        CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-01-20 09:00:00", "A", 1),
+        CategorisedLines.line("102", "X", 5, 0, 5.0, "2011-01-25 12:00:00", "B", 0));
   }
 
   @Test
@@ -93,8 +82,8 @@ class CustomerFeaturesTest extends SparkTestBase {
   @Test
   void onlyPositiveBasketsCount() {
     Dataset<Row> baskets = new BasketTable(2).apply(rows(LINES,
-        line("100", "X", 10, 10, 0.0, "2011-01-10 10:00:00", "A", 0),
-        line("101", "X", 1, 0, 3.0, "2011-01-11 10:00:00", "A", 0)));
+        CategorisedLines.line("100", "X", 10, 10, 0.0, "2011-01-10 10:00:00", "A", 0),
+        CategorisedLines.line("101", "X", 1, 0, 3.0, "2011-01-11 10:00:00", "A", 0)));
 
     assertEquals(1, baskets.filter(BasketTable.positive()).count());
   }
@@ -107,11 +96,5 @@ class CustomerFeaturesTest extends SparkTestBase {
         IllegalArgumentException.class, () -> FeatureColumns.expand(List.of("basket_median"), 2));
     org.junit.jupiter.api.Assertions.assertTrue(
         error.getMessage().startsWith("names unknown feature 'basket_median'"));
-  }
-
-  private static Object[] line(String invoice, String stock, int quantity, int cancelled,
-      double amount, String time, String customer, int category) {
-    return new Object[] {invoice, stock, quantity, cancelled, amount, Timestamp.valueOf(time),
-        customer, "United Kingdom", category};
   }
 }

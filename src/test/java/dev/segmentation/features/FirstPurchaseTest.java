@@ -11,23 +11,13 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** First purchases, what followed them within the horizon, and the per-segment expectations. */
 class FirstPurchaseTest extends SparkTestBase {
 
-  private static final StructType LINES = new StructType()
-      .add("invoice_no", DataTypes.StringType)
-      .add("stock_code", DataTypes.StringType)
-      .add("quantity", DataTypes.IntegerType)
-      .add("quantity_cancelled", DataTypes.IntegerType)
-      .add("amount", DataTypes.DoubleType)
-      .add("invoice_ts", DataTypes.TimestampType)
-      .add("customer_id", DataTypes.StringType)
-      .add("country", DataTypes.StringType)
-      .add("category", DataTypes.IntegerType);
+  private static final StructType LINES = CategorisedLines.SCHEMA;
 
   private static final Period THREE_MONTHS = Period.ofMonths(3);
   /** The data ends on 2011-06-30: its end is the day after. */
@@ -41,15 +31,15 @@ class FirstPurchaseTest extends SparkTestBase {
    */
   private Dataset<Row> baskets() {
     return new BasketTable(2).apply(rows(LINES,
-        line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
-        line("100", "Y", 2, 1, 5.0, "2011-01-10 10:00:00", "A", 1),
-        line("100", "Z", 2, 0, 5.0, "2011-01-10 10:00:00", "A", 1),
-        line("101", "Y", 1, 0, 10.0, "2011-02-20 09:00:00", "A", 1),
-        line("102", "Y", 4, 0, 40.0, "2011-04-10 10:00:00", "A", 1),
-        line("103", "Y", 9, 0, 99.0, "2011-04-10 10:01:00", "A", 1),
-        line("200", "X", 5, 0, 5.0, "2011-05-15 12:00:00", "B", 0),
-        line("301", "X", 1, 0, 7.0, "2011-03-01 08:00:00", "C", 0),
-        line("300", "Y", 1, 0, 3.0, "2011-03-01 08:00:00", "C", 1)));
+        CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
+        CategorisedLines.line("100", "Y", 2, 1, 5.0, "2011-01-10 10:00:00", "A", 1),
+        CategorisedLines.line("100", "Z", 2, 0, 5.0, "2011-01-10 10:00:00", "A", 1),
+        CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-02-20 09:00:00", "A", 1),
+        CategorisedLines.line("102", "Y", 4, 0, 40.0, "2011-04-10 10:00:00", "A", 1),
+        CategorisedLines.line("103", "Y", 9, 0, 99.0, "2011-04-10 10:01:00", "A", 1),
+        CategorisedLines.line("200", "X", 5, 0, 5.0, "2011-05-15 12:00:00", "B", 0),
+        CategorisedLines.line("301", "X", 1, 0, 7.0, "2011-03-01 08:00:00", "C", 0),
+        CategorisedLines.line("300", "Y", 1, 0, 3.0, "2011-03-01 08:00:00", "C", 1)));
   }
 
   private Dataset<Row> firstPurchases() {
@@ -104,11 +94,5 @@ class FirstPurchaseTest extends SparkTestBase {
     assertEquals(1L, one.<Long>getAs("customers"));
     assertEquals(0L, one.<Long>getAs("customers_short_followup"));
     assertEquals(7.0, one.<Double>getAs("followup_spend_median"));
-  }
-
-  private static Object[] line(String invoice, String stock, int quantity, int cancelled,
-      double amount, String time, String customer, int category) {
-    return new Object[] {invoice, stock, quantity, cancelled, amount, Timestamp.valueOf(time),
-        customer, "United Kingdom", category};
   }
 }
