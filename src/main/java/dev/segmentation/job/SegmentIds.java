@@ -19,6 +19,8 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gives a training run's segments the ids of the previous model's matching segments (see
@@ -29,6 +31,8 @@ final class SegmentIds {
 
   /** The manifest's field naming the models behind a published snapshot. */
   static final String MODELS = "models";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentIds.class);
 
   private final SparkSession spark;
   private final JobConfig config;
@@ -95,6 +99,12 @@ final class SegmentIds {
       return Optional.empty();
     }
     ModelDirectory directory = new ModelDirectory(models);
+    if (!directory.exists(spark)) {
+      // Run folders age out; ids then start afresh, and the metrics say why.
+      LOG.warn("the previous models {} are gone; segment ids are not matched to them", models);
+      metrics.put("segmentation.ids_previous_missing", models);
+      return Optional.empty();
+    }
     JsonNode ids = directory.description(spark).path("segments").path("ids");
     double[][] centres = CustomerSegmenter.centres(
         PipelineModel.load(directory.pathOf(ModelDirectory.SEGMENTATION)));

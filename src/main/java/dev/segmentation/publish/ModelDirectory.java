@@ -138,6 +138,16 @@ public final class ModelDirectory {
         categories, spark.read().parquet(pathOf(KNOWN_CUSTOMERS)), anticipator);
   }
 
+  /** Whether the folder holds a {@code model.json}. */
+  public boolean exists(SparkSession spark) {
+    Path path = new Path(root, DESCRIPTION);
+    try {
+      return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach " + root, e);
+    }
+  }
+
   /** {@code model.json}, checked to exist and parse. */
   public JsonNode description(SparkSession spark) {
     return readDescription(spark.sparkContext().hadoopConfiguration());

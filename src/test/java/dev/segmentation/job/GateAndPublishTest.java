@@ -127,6 +127,31 @@ class GateAndPublishTest extends SparkTestBase {
     Assertions.assertTrue(customers > 300, "customers in both runs " + customers);
   }
 
+  @Test
+  void idsStartAfreshWithAWarningWhenThePreviousModelsAreGone() throws IOException {
+    String[] permissive = {"--set", "segmentation.gate.min-temporal-accuracy=0", "--set",
+        "segmentation.gate.min-customers=0"};
+    assertEquals(0, run("train", concat(new String[] {"--run-id", "first"}, permissive)), err.toString());
+    try (var paths = Files.walk(dir.resolve("runs/first/models"))) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+
+    assertEquals(0, run("train", concat(new String[] {"--run-id", "again"}, permissive)), err.toString());
+
+    JsonNode segmentation = new ObjectMapper().readTree(dir.resolve("runs/again/metrics.json").toFile())
+        .get("segmentation");
+    assertEquals("none", segmentation.get("ids_matched_to").asText());
+    assertEquals(dir.resolve("runs/first/models").toString(), segmentation.get("ids_previous_missing").asText());
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
+  }
+
   /** Name, type and nullability of each column, in order (field metadata aside). */
   private static List<String> fields(StructType schema) {
     return Arrays.stream(schema.fields())
