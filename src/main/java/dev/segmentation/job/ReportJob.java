@@ -72,7 +72,7 @@ public final class ReportJob {
         p.getAs("revenue_share"))).toList();
 
     Sample sample = sample(segments, run, seed);
-    ReportData data = new ReportData(run.location(), metrics, rows, features,
+    ReportData data = new ReportData(metrics, rows, features,
         zScores(segments, profiles, features), sample.projection(), sample.silhouettes(),
         categories(spark, run, metrics));
     String location = run.pathOf(REPORT);

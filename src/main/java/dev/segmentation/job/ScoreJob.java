@@ -27,6 +27,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -74,10 +75,12 @@ public final class ScoreJob {
     Dataset<Row> known = model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
     Dataset<Row> flagged = Checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
         .na().fill(false, new String[] {KNOWN_CUSTOMER}));
-    long knownCount = flagged.filter(col(KNOWN_CUSTOMER)).count();
-    metrics.put("customers.batch", flagged.count());
-    metrics.put("customers.known", knownCount);
-    metrics.put("customers.new", flagged.count() - knownCount);
+    Map<Boolean, Long> customers = countBy(flagged, KNOWN_CUSTOMER);
+    long knownCustomers = customers.getOrDefault(true, 0L);
+    long newCustomers = customers.getOrDefault(false, 0L);
+    metrics.put("customers.batch", knownCustomers + newCustomers);
+    metrics.put("customers.known", knownCustomers);
+    metrics.put("customers.new", newCustomers);
     Dataset<Row> toScore = config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
 
     Dataset<Row> predictions = metrics.time("predict", () -> Checkpoints.materialise(
@@ -106,8 +109,9 @@ public final class ScoreJob {
     LocalDate batchEnd = range.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
     Dataset<Row> products = Checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
     Dataset<Row> categorised = ProductCategories.withCategories(lines.kept(), products);
-    metrics.put("products.batch", products.count());
-    metrics.put("products.unseen", products.filter(col(ProductCategories.UNSEEN)).count());
+    Map<Boolean, Long> byUnseen = countBy(products, ProductCategories.UNSEEN);
+    metrics.put("products.batch", byUnseen.values().stream().mapToLong(Long::longValue).sum());
+    metrics.put("products.unseen", byUnseen.getOrDefault(true, 0L));
     metrics.put("lines.unseen_products", lines.kept().join(
         products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE), InvoiceColumns.STOCK_CODE).count());
     Dataset<Row> baskets = Checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
@@ -116,6 +120,14 @@ public final class ScoreJob {
     metrics.put("baskets.all", all);
     metrics.put("baskets.excluded_non_positive", all - positive.count());
     return new FirstPurchases(model.categories(), batchEnd).apply(positive);
+  }
+
+  /** Rows per value of a boolean column: one small aggregation, two rows at most. */
+  private static Map<Boolean, Long> countBy(Dataset<Row> rows, String flag) {
+    Map<Boolean, Long> counts = new java.util.HashMap<>();
+    rows.groupBy(col(flag)).count().collectAsList()
+        .forEach(row -> counts.put(row.getBoolean(0), row.getLong(1)));
+    return counts;
   }
 
   private static Dataset<Row> predictionTable(Dataset<Row> predicted, ModelDirectory.Loaded model,

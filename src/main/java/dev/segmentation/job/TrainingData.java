@@ -59,9 +59,10 @@ record TrainingData(
       return Checkpoints.materialise(new BasketTable(categories)
           .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
     });
-    Dataset<Row> trainBaskets = positive(baskets.filter(beforeCutoff(window)), metrics, "baskets.train");
-    Dataset<Row> testBaskets = positive(baskets.filter(not(beforeCutoff(window))), metrics, "baskets.test");
+    recordBasketCounts(baskets, window, metrics);
     Dataset<Row> allBaskets = baskets.filter(BasketTable.positive());
+    Dataset<Row> trainBaskets = allBaskets.filter(beforeCutoff(window));
+    Dataset<Row> testBaskets = allBaskets.filter(not(beforeCutoff(window)));
 
     Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> Checkpoints.materialise(
         new FollowUp(config.anticipation().horizon(), window.end()).apply(allBaskets,
@@ -74,13 +75,21 @@ record TrainingData(
     return col(INVOICE_TS).lt(lit(window.cutoffTime()));
   }
 
-  /** Baskets with a positive amount; counts those left out under {@code metricPath}. */
-  private static Dataset<Row> positive(Dataset<Row> baskets, RunMetrics metrics, String metricPath) {
-    Dataset<Row> positive = baskets.filter(BasketTable.positive());
-    long all = baskets.count();
-    metrics.put(metricPath + ".all", all);
-    metrics.put(metricPath + ".excluded_non_positive", all - positive.count());
-    return positive;
+  /**
+   * Baskets of each window, and those left out for a non-positive amount, under
+   * {@code baskets.train.*} and {@code baskets.test.*}: one aggregation of four rows at most.
+   */
+  private static void recordBasketCounts(Dataset<Row> baskets, TrainingWindow window, RunMetrics metrics) {
+    long[][] counts = new long[2][2];   // [train?][positive?]
+    for (Row row : baskets.groupBy(beforeCutoff(window), BasketTable.positive()).count().collectAsList()) {
+      boolean positive = !row.isNullAt(1) && row.getBoolean(1);
+      counts[row.getBoolean(0) ? 1 : 0][positive ? 1 : 0] += row.getLong(2);
+    }
+    for (int train = 0; train < 2; train++) {
+      String path = train == 1 ? "baskets.train" : "baskets.test";
+      metrics.put(path + ".all", counts[train][0] + counts[train][1]);
+      metrics.put(path + ".excluded_non_positive", counts[train][0]);
+    }
   }
 
   private record ProductStep(ProductCategories categories, Dataset<Row> products,

@@ -14,7 +14,6 @@ import java.util.Map;
  * @param silhouettes sampled customers' silhouettes, by segment label
  */
 public record ReportData(
-    String runFolder,
     JsonNode metrics,
     List<Segment> segments,
     List<String> features,
