@@ -53,16 +53,18 @@ final class Backtest {
     this.metrics = metrics;
   }
 
-  /** Runs the backtest for segments of {@code k}; returns the predictors to use, per quantity. */
-  Anticipator.Choice run(TrainingData data, int k) {
+  /**
+   * Runs the backtest for segments of {@code k}; returns the predictors to use, per quantity.
+   *
+   * @param customers the {@link CustomerFeatures} of the training window, as train computed them
+   */
+  Anticipator.Choice run(TrainingData data, Dataset<Row> customers, int k) {
     Column heldOut = col(FULL_FOLLOWUP).and(pmod(xxhash64(col(CUSTOMER_ID), lit(config.train().seed() + 1)),
         lit(10_000)).lt(lit(Math.round(config.anticipation().backtestHoldoutFraction() * 10_000))));
     Dataset<Row> firsts = Checkpoints.materialise(data.firstPurchases().withColumn(HELD_OUT, heldOut));
     Dataset<Row> heldOutIds = firsts.filter(col(HELD_OUT)).select(CUSTOMER_ID);
 
     // Segments of the customers that stay in, from their training-window baskets as in train.
-    CustomerFeatures features = new CustomerFeatures(categories(), data.window().cutoff());
-    Dataset<Row> customers = features.apply(data.trainBaskets());
     Dataset<Row> fitCustomers = Checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
     PipelineModel segmentation = new CustomerSegmenter(fixedK(k), config.train().seed()).fit(fitCustomers).model();
     Dataset<Row> labels = segmentation.transform(fitCustomers).select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);

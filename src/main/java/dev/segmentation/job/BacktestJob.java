@@ -24,15 +24,15 @@ public final class BacktestJob {
     RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
     TrainingData data = TrainingData.prepare(spark, config, metrics);
     int k = config.segments().k();
+    Dataset<Row> customers = Checkpoints.materialise(
+        new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
     if (config.segments().searchesK()) {
-      Dataset<Row> customers = Checkpoints.materialise(
-          new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
       k = metrics.time("k_search",
           () -> new CustomerSegmenter(config.segments(), config.train().seed()).fit(customers).k());
     }
     metrics.put("segmentation.k", k);
     int segments = k;
-    metrics.time("backtest", () -> new Backtest(config, metrics).run(data, segments));
+    metrics.time("backtest", () -> new Backtest(config, metrics).run(data, customers, segments));
     RunRecord.finish(metrics, output, start);
     return metrics;
   }

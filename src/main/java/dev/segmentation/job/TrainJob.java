@@ -87,7 +87,7 @@ public final class TrainJob {
     Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, firstPurchases));
     metrics.time("evaluation", () -> temporalTest(data, segmentation.model(), classifiers));
     Anticipation anticipation = metrics.time("anticipation",
-        () -> anticipate(data, firstPurchases, segmentation.k()));
+        () -> anticipate(data, customers, firstPurchases, segmentation.k()));
 
     metrics.time("write", () -> write(data, segmented, firstPurchases, segmentation, classifiers, anticipation));
     List<String> failures = new QualityGate(config.gate()).failures(metrics);
@@ -204,12 +204,13 @@ public final class TrainJob {
   private record Anticipation(Dataset<Row> expectations, Optional<PipelineModel> regressor,
       Anticipator.Choice choice) {}
 
-  private Anticipation anticipate(TrainingData data, Dataset<Row> firstPurchases, int k) {
+  private Anticipation anticipate(TrainingData data, Dataset<Row> customers, Dataset<Row> firstPurchases,
+      int k) {
     Dataset<Row> expectations = Checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
     // The backtest decides whether the regressor is used; fitting it meanwhile costs nothing on
     // a cluster that the backtest's many small jobs leave mostly idle.
     List<Object> results = ConcurrentJobs.run(2, List.<Callable<Object>>of(
-        () -> config.anticipation().backtest() ? new Backtest(config, metrics).run(data, k) : configuredChoice(),
+        () -> config.anticipation().backtest() ? new Backtest(config, metrics).run(data, customers, k) : configuredChoice(),
         () -> mayUseRegressor()
             ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
                 .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
