@@ -36,7 +36,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code _staging/snapshot_date=D/} (a hidden folder Spark, Hive and Trino skip), and only then
  * moved into place by renames, the old partition of the same date first moved to
  * {@code _trash/}. Other dates are never touched. The manifest is written last, to a temporary
- * file renamed over the old one. On HDFS and local disks a rename is atomic; on S3 a folder
+ * file renamed over the old one, under a lock file so that runs for different dates do not lose
+ * each other's entries. On HDFS and local disks a rename is atomic; on S3 a folder
  * rename copies the objects, so S3 readers should take the snapshot the manifest names.
  */
 public final class TablePublisher {
@@ -44,6 +45,7 @@ public final class TablePublisher {
   public static final String MANIFEST = "_manifest.json";
   public static final String SNAPSHOT_COLUMN = "snapshot_date";
 
+  private static final long STALE_LOCK_MILLIS = 60_000;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
@@ -89,7 +91,14 @@ public final class TablePublisher {
       rename(fs, staging, target);
 
       step("manifest");
-      writeManifest(fs, date, count, details);
+      // Runs for other dates may update the manifest at the same time: one at a time.
+      Path lock = new Path(table, "_manifest.lock");
+      acquire(fs, lock);
+      try {
+        writeManifest(fs, date, count, details);
+      } finally {
+        fs.delete(lock, false);
+      }
       fs.delete(trash, true);
       return count;
     } catch (IOException e) {
@@ -105,6 +114,37 @@ public final class TablePublisher {
       return fs.exists(manifest) ? Optional.of(readManifest(fs, manifest)) : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + manifest, e);
+    }
+  }
+
+  /**
+   * Creating a file that must not exist is atomic on HDFS and local disks: whoever creates the
+   * lock holds it. A lock older than {@link #STALE_LOCK_MILLIS} is from a killed run.
+   */
+  private static void acquire(FileSystem fs, Path lock) throws IOException {
+    long deadline = System.currentTimeMillis() + 2 * STALE_LOCK_MILLIS;
+    while (true) {
+      try {
+        fs.create(lock, false).close();
+        return;
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException held) {
+        try {
+          if (System.currentTimeMillis() - fs.getFileStatus(lock).getModificationTime() > STALE_LOCK_MILLIS) {
+            fs.delete(lock, false);
+          }
+        } catch (java.io.FileNotFoundException released) {
+          // taken and released meanwhile: try again
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new IOException("the manifest lock " + lock + " stayed taken", held);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for " + lock, e);
+        }
+      }
     }
   }
 

@@ -85,6 +85,11 @@ class TablePublisherTest extends SparkTestBase {
     assertEquals(2L, monday.join());
     assertEquals(1L, tuesday.join());
     assertEquals(List.of("2026-11-23 a 1", "2026-11-23 b 2", "2026-11-24 c 3"), table());
+    // Neither run lost the other's entry in the manifest.
+    assertEquals(2L, manifest().at("/snapshots/2026-11-23/rows").asLong());
+    assertEquals(1L, manifest().at("/snapshots/2026-11-24/rows").asLong());
+    assertEquals("2026-11-24", manifest().get("current_snapshot").asText());
+    Assertions.assertFalse(Files.exists(dir.resolve("segments/_manifest.lock")));
   }
 
   private TablePublisher publisher() {
