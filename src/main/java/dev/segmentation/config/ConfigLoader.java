@@ -233,6 +233,8 @@ public final class ConfigLoader {
         tolerance(c),
         atLeast(c, "segmentation.segments.max-iterations", 1),
         atLeast(c, "segmentation.segments.parallel-fits", 1),
+        atLeast(c, "segmentation.segments.search-sample", 100),
+        atLeast(c, "segmentation.segments.search-starts", 1),
         featureNames(c, "segmentation.segments.features", categories));
   }
 

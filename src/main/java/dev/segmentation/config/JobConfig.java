@@ -109,6 +109,8 @@ public record JobConfig(
       double silhouetteTolerance,
       int maxIterations,
       int parallelFits,
+      int searchSample,
+      int searchStarts,
       List<String> features) {
 
     public Segments {

@@ -97,7 +97,8 @@ final class Backtest {
   private JobConfig.Segments fixedK(int k) {
     JobConfig.Segments s = config.segments();
     return new JobConfig.Segments(s.algorithm(), k, s.kMin(), s.kMax(), s.maxSegmentShare(),
-        s.silhouetteTolerance(), s.maxIterations(), s.parallelFits(), s.features());
+        s.silhouetteTolerance(), s.maxIterations(), s.parallelFits(), s.searchSample(), s.searchStarts(),
+        s.features());
   }
 
   /** The naive predictors, fitted on the customers with full follow-up that stay in. */

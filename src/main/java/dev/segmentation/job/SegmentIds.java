@@ -68,7 +68,7 @@ final class SegmentIds {
     metrics.put("segmentation.ids", idMetrics);
     PipelineModel model = CustomerSegmenter.withIds(result.model(), ids);
     previous.flatMap(Previous::snapshot).ifPresent(snapshot -> recordMigration(snapshot, model.transform(customers)));
-    return new CustomerSegmenter.Result(model, result.k(), result.scores());
+    return result.withModel(model);
   }
 
   /** Rows and columns of a confusion matrix: one per segment id up to the largest. */

@@ -119,10 +119,11 @@ public final class TrainJob {
     metrics.put("segmentation.k", result.k());
     metrics.put("segmentation.silhouette_by_k", byK);
     metrics.put("segmentation.largest_share_by_k", largestShares(result));
-    result.scores().stream().filter(s -> s.k() == result.k()).findFirst().ifPresent(s -> {
-      metrics.put("segmentation.silhouette", RunMetrics.rounded(s.silhouette()));
-      metrics.put("segmentation.balanced", s.accepted());
-    });
+    metrics.put("segmentation.search_customers", result.searched());
+    // The saved model's own silhouette, by ClusteringEvaluator on every customer.
+    metrics.put("segmentation.silhouette", RunMetrics.rounded(result.chosen().silhouette()));
+    metrics.put("segmentation.largest_share", RunMetrics.rounded(result.chosen().largestShare()));
+    metrics.put("segmentation.balanced", result.chosen().accepted());
     return result;
   }
 

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Customer segments as one MLlib pipeline: VectorAssembler → StandardScaler → a clusterer
  * (KMeans, BisectingKMeans or GaussianMixture). With no fixed k, every k of the configured range
- * is fitted on the same standardised, cached features, and the k with the best silhouette wins
- * among those whose largest segment stays within the allowed share.
+ * is scored by silhouette on the same standardised, cached features, and the k with the best
+ * silhouette wins among those whose largest segment stays within the allowed share. For k-means
+ * the range is searched in Spark tasks on a bounded sample ({@link KMeansSearch}) and MLlib fits
+ * the chosen k once; the alternatives are fitted by MLlib for every k.
  *
  * <p>Input: {@code customer_id} and the configured {@link FeatureColumns}. The fitted pipeline
  * adds {@link #SCALED} (vector), {@link #SEGMENT_INDEX} and {@link #SEGMENT} (int): a last
@@ -69,8 +71,17 @@ public final class CustomerSegmenter {
   /** How one k did. {@code largestShare} is the share of customers in its largest segment. */
   public record KScore(int k, double silhouette, double largestShare, boolean accepted) {}
 
-  /** The chosen pipeline, its k, and every k tried. */
-  public record Result(PipelineModel model, int k, List<KScore> scores) {}
+  /**
+   * The chosen pipeline, its k, every k tried, the saved model's own score on every customer,
+   * and how many customers the k search fitted on (all of them unless the k-means search
+   * sampled).
+   */
+  public record Result(PipelineModel model, int k, List<KScore> scores, KScore chosen, long searched) {
+
+    public Result withModel(PipelineModel other) {
+      return new Result(other, k, scores, chosen, searched);
+    }
+  }
 
   public Result fit(Dataset<Row> customers) {
     PipelineModel scaling = new Pipeline().setStages(new PipelineStage[] {
@@ -89,24 +100,56 @@ public final class CustomerSegmenter {
     Dataset<Row> scaled = StablePartitions.of(scaling.transform(customers), FeatureColumns.CUSTOMER_ID, total)
         .select(SCALED)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    scaled.count();
-
-    List<Integer> ks = settings.searchesK()
-        ? IntStream.rangeClosed(settings.kMin(), settings.kMax()).boxed().toList()
-        : List.of(settings.k());
-    List<Fitted> fits = fitAll(scaled, ks, total);
-    scaled.unpersist(false);
-
-    Fitted best = choose(fits);
-    List<Transformer> stages = new ArrayList<>(List.of(scaling.stages()));
-    stages.add(best.model());
-    stages.add(idStage(SegmentIdentities.identity(best.score().k())));
-    PipelineModel pipeline = new PipelineModel(scaling.uid(), stages.toArray(Transformer[]::new));
-    return new Result(pipeline, best.score().k(), fits.stream().map(Fitted::score).toList());
+    try {
+      Searched searched = search(scaled, total);
+      Fitted chosen = searched.chosen();
+      List<Transformer> stages = new ArrayList<>(List.of(scaling.stages()));
+      stages.add(chosen.model());
+      stages.add(idStage(SegmentIdentities.identity(chosen.score().k())));
+      PipelineModel pipeline = new PipelineModel(scaling.uid(), stages.toArray(Transformer[]::new));
+      return new Result(pipeline, chosen.score().k(), searched.scores(), chosen.score(), searched.customers());
+    } finally {
+      scaled.unpersist(false);
+    }
   }
 
   private record Fitted(KScore score, Model<?> model) {}
 
+  private record Searched(List<KScore> scores, Fitted chosen, long customers) {}
+
+  /**
+   * k-means searches k in Spark tasks on a sample ({@link KMeansSearch}) and fits MLlib once;
+   * the alternatives, and a fixed k, are fitted by MLlib for every k.
+   */
+  private Searched search(Dataset<Row> scaled, long total) {
+    if (!settings.searchesK()) {
+      Fitted fitted = fitOne(scaled, settings.k(), total);
+      return new Searched(List.of(fitted.score()), fitted, total);
+    }
+    List<Integer> ks = IntStream.rangeClosed(settings.kMin(), settings.kMax()).boxed().toList();
+    if (settings.algorithm() == JobConfig.Algorithm.KMEANS) {
+      KMeansSearch.Result result = KMeansSearch.builder()
+          .sampleLimit(settings.searchSample())
+          .starts(settings.searchStarts())
+          .maxIterations(settings.maxIterations())
+          .seed(seed)
+          .build()
+          .search(scaled, SCALED, total, ks);
+      List<KScore> scores = result.scores().stream().map(this::score).toList();
+      return new Searched(scores, fitOne(scaled, choose(scores).k(), total), result.sampled());
+    }
+    List<Fitted> fits = fitAll(scaled, ks, total);
+    KScore best = choose(fits.stream().map(Fitted::score).toList());
+    Fitted chosen = fits.stream().filter(f -> f.score() == best).findFirst().orElseThrow();
+    return new Searched(fits.stream().map(Fitted::score).toList(), chosen, total);
+  }
+
+  private KScore score(KMeansSearch.Score searched) {
+    boolean accepted = searched.usable() && searched.largestShare() <= settings.maxSegmentShare();
+    LOG.info("k={} silhouette={} largest segment={}% (search sample)", searched.k(),
+        String.format("%.4f", searched.silhouette()), String.format("%.1f", 100 * searched.largestShare()));
+    return new KScore(searched.k(), searched.silhouette(), searched.largestShare(), accepted);
+  }
 
   private List<Fitted> fitAll(Dataset<Row> scaled, List<Integer> ks, long total) {
     List<Callable<Fitted>> fits = ks.stream()
@@ -115,6 +158,7 @@ public final class CustomerSegmenter {
     return ConcurrentJobs.run(settings.parallelFits(), fits);
   }
 
+  /** An MLlib fit on every customer, scored by {@code ClusteringEvaluator}. */
   private Fitted fitOne(Dataset<Row> scaled, int k, long total) {
     Model<?> model = clusterer(k).fit(scaled);
     long[] sizes = segmentSizes(model);
@@ -150,19 +194,17 @@ public final class CustomerSegmenter {
    * The smallest accepted k whose silhouette is within the tolerance of the best accepted one;
    * if no k is accepted, the most balanced one.
    */
-  private Fitted choose(List<Fitted> fits) {
-    List<Fitted> accepted = fits.stream().filter(f -> f.score().accepted()).toList();
+  private KScore choose(List<KScore> scores) {
+    List<KScore> accepted = scores.stream().filter(KScore::accepted).toList();
     if (accepted.isEmpty()) {
       LOG.warn("no k keeps every segment within {} of customers; taking the most balanced",
           settings.maxSegmentShare());
-      return fits.stream()
-          .min(Comparator.comparingDouble((Fitted f) -> f.score().largestShare()))
-          .orElseThrow();
+      return scores.stream().min(Comparator.comparingDouble(KScore::largestShare)).orElseThrow();
     }
-    double best = accepted.stream().mapToDouble(f -> f.score().silhouette()).max().orElseThrow();
+    double best = accepted.stream().mapToDouble(KScore::silhouette).max().orElseThrow();
     return accepted.stream()
-        .filter(f -> f.score().silhouette() >= best - settings.silhouetteTolerance())
-        .min(Comparator.comparingInt(f -> f.score().k()))
+        .filter(s -> s.silhouette() >= best - settings.silhouetteTolerance())
+        .min(Comparator.comparingInt(KScore::k))
         .orElseThrow();
   }
 

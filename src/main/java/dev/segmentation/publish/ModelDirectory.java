@@ -2,6 +2,7 @@ package dev.segmentation.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.model.Anticipator;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -79,27 +81,35 @@ public final class ModelDirectory {
     return new Path(root, entry).toString();
   }
 
+  /**
+   * Every entry at once: MLlib saves a pipeline stage by stage, each stage a small Spark job or
+   * two, so one after another the saves would leave the executors idle most of the time.
+   */
   public void save(Contents contents) {
-    save(contents.productCategories().pipeline(), PRODUCT_CATEGORIES);
-    save(contents.segmentation(), SEGMENTATION);
-    save(contents.classifier(), CLASSIFIER);
-    save(contents.classifierFirstInvoice(), CLASSIFIER_FIRST_INVOICE);
-    contents.followUpRegressor().ifPresent(model -> save(model, FOLLOWUP_REGRESSOR));
-    saveTable(contents.productCategories().known(), PRODUCTS);
-    saveTable(contents.expectations(), SEGMENT_EXPECTATIONS);
-    saveTable(contents.knownCustomers(), KNOWN_CUSTOMERS);
+    List<Callable<Void>> saves = new ArrayList<>(List.of(
+        () -> save(contents.productCategories().pipeline(), PRODUCT_CATEGORIES),
+        () -> save(contents.segmentation(), SEGMENTATION),
+        () -> save(contents.classifier(), CLASSIFIER),
+        () -> save(contents.classifierFirstInvoice(), CLASSIFIER_FIRST_INVOICE),
+        () -> saveTable(contents.productCategories().known(), PRODUCTS),
+        () -> saveTable(contents.expectations(), SEGMENT_EXPECTATIONS),
+        () -> saveTable(contents.knownCustomers(), KNOWN_CUSTOMERS)));
+    contents.followUpRegressor().ifPresent(model -> saves.add(() -> save(model, FOLLOWUP_REGRESSOR)));
+    ConcurrentJobs.run(saves.size(), saves);
   }
 
-  private void save(PipelineModel model, String name) {
+  private Void save(PipelineModel model, String name) {
     try {
       model.write().overwrite().save(pathOf(name));
+      return null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model " + pathOf(name), e);
     }
   }
 
-  private void saveTable(Dataset<Row> table, String name) {
+  private Void saveTable(Dataset<Row> table, String name) {
     table.coalesce(1).write().mode(SaveMode.Overwrite).parquet(pathOf(name));
+    return null;
   }
 
   /**
