@@ -28,6 +28,7 @@ import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class TrainJob {
   private Dataset<Row> describeSegments(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Dataset<Row> segmented = Checkpoints.materialise(result.model().transform(customers));
     ClusterQuality quality = ClusterQuality.of(segmented, CustomerSegmenter.SCALED, CustomerSegmenter.SEGMENT);
-    Map<String, Long> sizes = new TreeMap<>();
+    Map<String, Long> sizes = bySegmentId();
     quality.sizes().forEach((segment, size) -> sizes.put(String.valueOf(segment), size));
     metrics.put("segmentation.sizes", sizes);
     metrics.put("segmentation.davies_bouldin", RunMetrics.rounded(quality.daviesBouldin()));
@@ -247,7 +248,7 @@ public final class TrainJob {
   private void write(TrainingData data, Dataset<Row> segmented, Dataset<Row> firstPurchases,
       CustomerSegmenter.Result segmentation, Classifiers classifiers, Anticipation anticipation) {
     Dataset<Row> profiles = new SegmentProfiler(categories(), data.topWords()).apply(segmented);
-    Map<String, String> labels = new TreeMap<>();
+    Map<String, String> labels = bySegmentId();
     profiles.collectAsList().forEach(row -> labels.put(String.valueOf(row.getInt(0)),
         row.getAs(SegmentProfiler.LABEL)));
     metrics.put("segmentation.labels", labels);
@@ -319,6 +320,11 @@ public final class TrainJob {
   }
 
   // ---- small helpers -----------------------------------------------------------------------
+
+  /** Keyed by segment id as text, in numeric order (10 after 9, not after 1). */
+  private static <V> Map<String, V> bySegmentId() {
+    return new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
+  }
 
   /** Segment id to label, once {@link #write} has profiled the segments. */
   @SuppressWarnings("unchecked")

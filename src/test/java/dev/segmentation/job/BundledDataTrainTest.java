@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.SparkTestBase;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -65,6 +67,10 @@ class BundledDataTrainTest extends SparkTestBase {
     }
     assertEquals(customers, total);
     assertEquals(k, seg.get("sizes").size());
+    // Listed by segment id in numeric order, as the summary prints them (10 after 9).
+    List<Integer> ids = new ArrayList<>();
+    seg.get("sizes").fieldNames().forEachRemaining(id -> ids.add(Integer.parseInt(id)));
+    assertEquals(ids.stream().sorted().toList(), ids);
 
     JsonNode holdout = m.at("/classifier/holdout");
     Assertions.assertTrue(holdout.get("accuracy").asDouble() >= 0.85, "holdout " + holdout);
