@@ -13,18 +13,27 @@ import static org.apache.spark.sql.functions.trim;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -85,7 +94,7 @@ public final class InvoiceSource {
     Dataset<Row> dataLines = lines;
     if (input.csv().header()) {
       // Every file repeats the header; any line equal to the first file's header is one.
-      String headerLine = firstLine(lines).trim();
+      String headerLine = headerLine().trim();
       header = splitHeader(headerLine);
       dataLines = lines.filter(trim(col(RAW_LINE)).notEqual(headerLine));
     }
@@ -128,12 +137,57 @@ public final class InvoiceSource {
     return table.select(columns.toArray(Column[]::new));
   }
 
-  private String firstLine(Dataset<Row> lines) {
-    List<Row> first = lines.select(RAW_LINE).takeAsList(1);
-    if (first.isEmpty()) {
-      throw new ContractViolation("no data lines in input " + String.join(", ", input.uris()));
+  /**
+   * The first line of the first non-empty input file, in path order, read straight from the file
+   * system (decompressed by its suffix, as Spark reads it): one line is not worth a Spark job.
+   */
+  private String headerLine() {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
+    try {
+      for (String uri : input.uris()) {
+        Path pattern = new Path(uri);
+        FileSystem fs = pattern.getFileSystem(hadoop);
+        for (FileStatus match : sortedByPath(fs.globStatus(pattern))) {
+          Optional<String> line = firstLineUnder(fs, codecs, match);
+          if (line.isPresent()) {
+            return line.get();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the header of input " + String.join(", ", input.uris()), e);
     }
-    return first.get(0).getString(0);
+    throw new ContractViolation("no data lines in input " + String.join(", ", input.uris()));
+  }
+
+  private static Optional<String> firstLineUnder(FileSystem fs, CompressionCodecFactory codecs, FileStatus status)
+      throws IOException {
+    if (status.isDirectory()) {
+      for (FileStatus child : sortedByPath(fs.listStatus(status.getPath()))) {
+        String name = child.getPath().getName();
+        // Spark skips these in a folder too: _SUCCESS, .crc files, hidden staging folders.
+        if (name.startsWith("_") || name.startsWith(".")) {
+          continue;
+        }
+        Optional<String> line = firstLineUnder(fs, codecs, child);
+        if (line.isPresent()) {
+          return line;
+        }
+      }
+      return Optional.empty();
+    }
+    CompressionCodec codec = codecs.getCodec(status.getPath());
+    InputStream raw = fs.open(status.getPath());
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+        codec == null ? raw : codec.createInputStream(raw), StandardCharsets.UTF_8))) {
+      return Optional.ofNullable(reader.readLine());
+    }
+  }
+
+  private static List<FileStatus> sortedByPath(FileStatus[] statuses) {
+    return statuses == null ? List.of()
+        : Arrays.stream(statuses).sorted(Comparator.comparing(FileStatus::getPath)).toList();
   }
 
   private List<String> splitHeader(String headerLine) {

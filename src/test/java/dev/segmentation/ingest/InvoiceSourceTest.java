@@ -125,6 +125,21 @@ class InvoiceSourceTest extends SparkTestBase {
   }
 
   @Test
+  void theHeaderComesFromTheFirstNonEmptyFileInPathOrderSkippingHiddenOnes() {
+    // A hidden file that sorts first and would pass for a header with other names.
+    TestFiles.text(dir, "_SUCCESS", "a,b,c,d,e,f,g,h\n");
+    TestFiles.text(dir, "2010-11-30.csv", "");
+    TestFiles.gzipCsv(dir, "2010-12-01.csv.gz", GOOD);
+    TestFiles.csv(dir, "2010-12-02.csv", GOOD.replace("536365", "536366"));
+
+    List<Row> lines = readSorted(dir.toString());
+
+    assertEquals(List.of("536365", "536366"),
+        lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).toList());
+    Assertions.assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+  }
+
+  @Test
   void aHeaderOnlyFileYieldsNoLines() {
     TestFiles.csv(dir, "day.csv");
 
