@@ -94,11 +94,12 @@ public final class KMeansSearch {
 
   /** At most {@code sampleLimit} rows, a seeded Bernoulli sample when there are more. */
   private double[][] sample(Dataset<Row> features, long total) {
+    // Without a limit when every row fits: Spark runs a limit as a series of growing scans.
     Dataset<Row> drawn = total <= sampleLimit
         ? features
-        // A little over the limit in expectation, so the cap below rarely leaves it short.
-        : features.sample(false, Math.min(1.0, 1.1 * sampleLimit / total), seed);
-    List<Row> rows = drawn.limit(sampleLimit).collectAsList();
+        // A little over the limit in expectation, so the cap rarely leaves it short.
+        : features.sample(false, Math.min(1.0, 1.1 * sampleLimit / total), seed).limit(sampleLimit);
+    List<Row> rows = drawn.collectAsList();
     double[][] points = new double[rows.size()][];
     for (int i = 0; i < points.length; i++) {
       points[i] = ((Vector) rows.get(i).get(0)).toArray();
