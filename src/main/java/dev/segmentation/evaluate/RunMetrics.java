@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * The figures of one run, written as {@code metrics.json}. Keys are dotted paths
  * ({@code lines.set_aside.duplicate}) stored as nested JSON objects, so that
  * {@code metrics["lines"]["read"]} works for any reader.
+ *
+ * <p>Thread-safe: the steps a job runs side by side (the two classifiers, the backtest beside
+ * the regressor, ...) record their figures at the same time.
  */
 public final class RunMetrics {
 
@@ -27,7 +30,7 @@ public final class RunMetrics {
     return Math.round(value * 10_000) / 10_000.0;
   }
 
-  public RunMetrics put(String path, Object value) {
+  public synchronized RunMetrics put(String path, Object value) {
     String[] parts = path.split("\\.");
     Map<String, Object> node = root;
     for (int i = 0; i < parts.length - 1; i++) {
@@ -38,7 +41,7 @@ public final class RunMetrics {
   }
 
   /** The value at a dotted path, or null. */
-  public Object get(String path) {
+  public synchronized Object get(String path) {
     Object node = root;
     for (String part : path.split("\\.")) {
       if (!(node instanceof Map<?, ?> map)) {
@@ -75,7 +78,7 @@ public final class RunMetrics {
     });
   }
 
-  public String toJson() {
+  public synchronized String toJson() {
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
