@@ -100,6 +100,8 @@ public final class CustomerSegmenter {
     Dataset<Row> scaled = StablePartitions.of(scaling.transform(customers), FeatureColumns.CUSTOMER_ID, total)
         .select(SCALED)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // Materialised once here, not by whichever of several concurrent fits gets to it first.
+    scaled.count();
     try {
       Searched searched = search(scaled, total);
       Fitted chosen = searched.chosen();
