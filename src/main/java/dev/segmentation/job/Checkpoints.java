@@ -2,6 +2,7 @@ package dev.segmentation.job;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.LogicalRDD;
 
 /**
  * Materialises an intermediate table and cuts its query plan. Every later Spark job on it then
@@ -20,5 +21,16 @@ final class Checkpoints {
 
   static Dataset<Row> materialise(Dataset<Row> table) {
     return table.localCheckpoint(true);
+  }
+
+  /**
+   * Frees the blocks of a table {@link #materialise} returned, without waiting for the driver's
+   * garbage collector to let Spark's cleaner do it. Nothing may read the table afterwards.
+   */
+  static void release(Dataset<Row> materialised) {
+    if (!(materialised.queryExecution().analyzed() instanceof LogicalRDD table)) {
+      throw new IllegalArgumentException("not a materialised table: " + materialised.queryExecution().analyzed());
+    }
+    table.rdd().unpersist(false);
   }
 }

@@ -15,9 +15,11 @@ import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.ingest.InvoiceParser;
 import dev.segmentation.ingest.InvoiceSource;
 import dev.segmentation.ingest.MalformedReason;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,10 +47,16 @@ public final class InvoicePreparation {
       throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
     }
 
+    List<Dataset<Row>> materialised = new ArrayList<>(List.of(parsed));
+    UnaryOperator<Dataset<Row>> beforeMatching = lines -> {
+      Dataset<Row> table = Checkpoints.materialise(lines);
+      materialised.add(table);
+      return table;
+    };
     Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
     Dataset<Row> cleaned = metrics.time("clean",
-        () -> Checkpoints.materialise(
-            new LineCleaner(config.cleaning(), Checkpoints::materialise).apply(wellFormed)));
+        () -> Checkpoints.materialise(new LineCleaner(config.cleaning(), beforeMatching).apply(wellFormed)));
+    materialised.add(cleaned);
     Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);
 
@@ -58,7 +66,8 @@ public final class InvoicePreparation {
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
         cleaned.filter(col(SET_ASIDE_REASON).isNotNull()),
-        quarantine);
+        quarantine,
+        materialised);
   }
 
   private static void recordLineCounts(

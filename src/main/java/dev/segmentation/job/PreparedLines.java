@@ -1,14 +1,29 @@
 package dev.segmentation.job;
 
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What ingest and cleaning produce, read from materialised tables (see {@link Checkpoints}); Spark
- * frees those blocks once nothing refers to them.
+ * What ingest and cleaning produce, read from materialised tables (see {@link Checkpoints}).
  *
  * @param kept product purchase lines, {@link dev.segmentation.clean.CleanColumns#KEPT}
  * @param setAside well-formed lines that are not kept, with their {@code set_aside_reason}
  * @param quarantine malformed lines: {@code raw_line}, {@code source_file}, {@code reason}
+ * @param materialised the line-level tables the three are read from
  */
-public record PreparedLines(Dataset<Row> kept, Dataset<Row> setAside, Dataset<Row> quarantine) {}
+public record PreparedLines(Dataset<Row> kept, Dataset<Row> setAside, Dataset<Row> quarantine,
+    List<Dataset<Row>> materialised) {
+
+  public PreparedLines {
+    materialised = List.copyOf(materialised);
+  }
+
+  /**
+   * Frees the executors' copies of every line once a job has what it needs from them (at 100
+   * million lines, several gigabytes per table); none of the three may be read afterwards.
+   */
+  public void release() {
+    materialised.forEach(Checkpoints::release);
+  }
+}

@@ -254,7 +254,7 @@ public final class TrainJob {
     metrics.put("segmentation.labels", labels);
     ModelDirectory models = new ModelDirectory(output.pathOf(ModelDirectory.FOLDER));
     ConcurrentJobs.run(4, List.<Callable<Void>>of(
-        () -> write(IngestJob.QUARANTINE, data.lines().quarantine()),
+        () -> write(IngestJob.QUARANTINE, data.quarantine()),
         () -> write(SEGMENTS, segmentTable(segmented)),
         () -> write(SEGMENT_PROFILES, profiles),
         () -> write(PRODUCT_CATEGORIES, productCategoriesTable(data)),

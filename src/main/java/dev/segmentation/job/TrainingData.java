@@ -24,16 +24,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What {@code train} and {@code backtest} fit on: the cleaned lines, the training window, the
- * product categories fitted on the window's products, every positive basket categorised by
- * them, and each customer's first purchase with its follow-up.
+ * What {@code train} and {@code backtest} fit on: the training window, the product categories
+ * fitted on the window's products, every positive basket categorised by them, and each
+ * customer's first purchase with its follow-up. The line-level tables are released once the
+ * baskets are built; only the (small) quarantine is kept, for the run's outputs.
  *
+ * @param quarantine the malformed lines, materialised on their own
  * @param trainBaskets positive baskets before the cutoff
  * @param testBaskets positive baskets from the cutoff on
  * @param firstPurchases {@link FirstPurchases} with {@link FollowUp} over all the data
  */
 record TrainingData(
-    PreparedLines lines,
+    Dataset<Row> quarantine,
     TrainingWindow window,
     ProductCategories categories,
     Dataset<Row> products,
@@ -56,9 +58,13 @@ record TrainingData(
       Dataset<Row> lineProducts = Checkpoints.materialise(products.categories().productsOf(lines.kept()));
       metrics.put("products.unseen_after_cutoff",
           lineProducts.filter(col(ProductCategories.UNSEEN)).count());
-      return Checkpoints.materialise(new BasketTable(categories)
+      Dataset<Row> built = Checkpoints.materialise(new BasketTable(categories)
           .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
+      Checkpoints.release(lineProducts);
+      return built;
     });
+    Dataset<Row> quarantine = Checkpoints.materialise(lines.quarantine());
+    lines.release();
     recordBasketCounts(baskets, window, metrics);
     Dataset<Row> allBaskets = baskets.filter(BasketTable.positive());
     Dataset<Row> trainBaskets = allBaskets.filter(beforeCutoff(window));
@@ -67,7 +73,7 @@ record TrainingData(
     Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> Checkpoints.materialise(
         new FollowUp(config.anticipation().horizon(), window.end()).apply(allBaskets,
             new FirstPurchases(categories, window.end()).apply(allBaskets))));
-    return new TrainingData(lines, window, products.categories(), products.products(),
+    return new TrainingData(quarantine, window, products.categories(), products.products(),
         products.topWordsTable(), products.topWords(), trainBaskets, testBaskets, firstPurchases);
   }
 
