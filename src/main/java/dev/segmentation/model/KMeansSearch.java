@@ -79,8 +79,8 @@ public final class KMeansSearch {
       int starts = this.starts;
       int maxIterations = this.maxIterations;
       long seed = this.seed;
-      // A task hands back plain numbers: Spark serialises results with Kryo, which cannot set
-      // a record's final fields.
+      // A task hands back plain numbers, which any serializer Spark is configured with handles
+      // without registering or reflecting on a record.
       List<Score> scores = spark.parallelize(ks, ks.size())
           .map(k -> encode(fit(points.value(), k, starts, maxIterations, seed)))
           .collect().stream()
