@@ -63,38 +63,44 @@ public final class InvoiceSource {
   }
 
   public Dataset<Row> read() {
-    String[] paths = existingPaths();
+    List<FileStatus> matches = existingMatches();
+    String[] paths = input.uris().toArray(String[]::new);
     return switch (input.format()) {
-      case CSV -> readCsv(paths);
+      case CSV -> readCsv(paths, matches);
       case PARQUET -> readParquet(paths);
     };
   }
 
-  /** Fails fast, naming the path, before Spark plans anything on it. */
-  private String[] existingPaths() {
+  /**
+   * What every input URI matches, in the order of the URIs and then of the paths. Fails fast,
+   * naming the path, before Spark plans anything on it.
+   */
+  private List<FileStatus> existingMatches() {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    List<FileStatus> all = new ArrayList<>();
     for (String uri : input.uris()) {
       Path path = new Path(uri);
       try {
-        FileStatus[] matches = path.getFileSystem(hadoop).globStatus(path);
-        if (matches == null || matches.length == 0) {
+        List<FileStatus> matches = sortedByPath(path.getFileSystem(hadoop).globStatus(path));
+        if (matches.isEmpty()) {
           throw new ContractViolation("input path does not exist: " + uri);
         }
+        all.addAll(matches);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list input path " + uri, e);
       }
     }
-    return input.uris().toArray(String[]::new);
+    return all;
   }
 
-  private Dataset<Row> readCsv(String[] paths) {
+  private Dataset<Row> readCsv(String[] paths, List<FileStatus> matches) {
     Dataset<Row> lines =
         spark.read().text(paths).select(col("value").as(RAW_LINE), input_file_name().as(SOURCE_FILE));
     List<String> header = InvoiceColumns.ALL.stream().map(InvoiceColumns::displayName).toList();
     Dataset<Row> dataLines = lines;
     if (input.csv().header()) {
       // Every file repeats the header; any line equal to the first file's header is one.
-      String headerLine = headerLine().trim();
+      String headerLine = headerLine(matches).trim();
       header = splitHeader(headerLine);
       dataLines = lines.filter(trim(col(RAW_LINE)).notEqual(headerLine));
     }
@@ -141,18 +147,14 @@ public final class InvoiceSource {
    * The first line of the first non-empty input file, in path order, read straight from the file
    * system (decompressed by its suffix, as Spark reads it): one line is not worth a Spark job.
    */
-  private String headerLine() {
+  private String headerLine(List<FileStatus> matches) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
     try {
-      for (String uri : input.uris()) {
-        Path pattern = new Path(uri);
-        FileSystem fs = pattern.getFileSystem(hadoop);
-        for (FileStatus match : sortedByPath(fs.globStatus(pattern))) {
-          Optional<String> line = firstLineUnder(fs, codecs, match);
-          if (line.isPresent()) {
-            return line.get();
-          }
+      for (FileStatus match : matches) {
+        Optional<String> line = firstLineUnder(match.getPath().getFileSystem(hadoop), codecs, match);
+        if (line.isPresent()) {
+          return line.get();
         }
       }
     } catch (IOException e) {
