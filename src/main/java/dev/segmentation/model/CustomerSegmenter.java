@@ -125,7 +125,7 @@ public final class CustomerSegmenter {
    */
   private Searched search(Dataset<Row> scaled, long total) {
     if (!settings.searchesK()) {
-      Fitted fitted = fitOne(scaled, settings.k(), total);
+      Fitted fitted = fitOne(scaled, settings.k());
       return new Searched(List.of(fitted.score()), fitted, total);
     }
     List<Integer> ks = IntStream.rangeClosed(settings.kMin(), settings.kMax()).boxed().toList();
@@ -137,44 +137,39 @@ public final class CustomerSegmenter {
           .seed(seed)
           .build()
           .search(scaled, SCALED, total, ks);
-      List<KScore> scores = result.scores().stream().map(this::score).toList();
-      return new Searched(scores, fitOne(scaled, choose(scores).k(), total), result.sampled());
+      List<KScore> scores = result.scores().stream().map(searched -> score(searched, "search sample")).toList();
+      return new Searched(scores, fitOne(scaled, choose(scores).k()), result.sampled());
     }
-    List<Fitted> fits = fitAll(scaled, ks, total);
+    List<Fitted> fits = fitAll(scaled, ks);
     KScore best = choose(fits.stream().map(Fitted::score).toList());
     Fitted chosen = fits.stream().filter(f -> f.score() == best).findFirst().orElseThrow();
     return new Searched(fits.stream().map(Fitted::score).toList(), chosen, total);
   }
 
-  private KScore score(KMeansSearch.Score searched) {
-    boolean accepted = searched.usable() && searched.largestShare() <= settings.maxSegmentShare();
-    LOG.info("k={} silhouette={} largest segment={}% (search sample)", searched.k(),
-        String.format("%.4f", searched.silhouette()), String.format("%.1f", 100 * searched.largestShare()));
-    return new KScore(searched.k(), searched.silhouette(), searched.largestShare(), accepted);
+  /** Accepted when it can be scored and its largest segment stays within the allowed share. */
+  private KScore score(KMeansSearch.Score fitted, String on) {
+    boolean accepted = fitted.usable() && fitted.largestShare() <= settings.maxSegmentShare();
+    LOG.info("k={} silhouette={} largest segment={}% ({})", fitted.k(),
+        String.format("%.4f", fitted.silhouette()), String.format("%.1f", 100 * fitted.largestShare()), on);
+    return new KScore(fitted.k(), fitted.silhouette(), fitted.largestShare(), accepted);
   }
 
-  private List<Fitted> fitAll(Dataset<Row> scaled, List<Integer> ks, long total) {
+  private List<Fitted> fitAll(Dataset<Row> scaled, List<Integer> ks) {
     List<Callable<Fitted>> fits = ks.stream()
-        .map(k -> (Callable<Fitted>) () -> fitOne(scaled, k, total))
+        .map(k -> (Callable<Fitted>) () -> fitOne(scaled, k))
         .toList();
     return ConcurrentJobs.run(settings.parallelFits(), fits);
   }
 
   /** An MLlib fit on every customer, scored by {@code ClusteringEvaluator}. */
-  private Fitted fitOne(Dataset<Row> scaled, int k, long total) {
+  private Fitted fitOne(Dataset<Row> scaled, int k) {
     Model<?> model = clusterer(k).fit(scaled);
     long[] sizes = segmentSizes(model);
-    // A fit can leave segments empty; with fewer than two, silhouette has no meaning.
-    boolean usable = Arrays.stream(sizes).filter(size -> size > 0).count() >= 2;
-    double silhouette = usable
+    double silhouette = KMeansSearch.Score.usable(sizes)
         ? new ClusteringEvaluator().setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX)
             .evaluate(model.transform(scaled))
         : -1;
-    double largestShare = (double) Arrays.stream(sizes).max().orElse(0) / total;
-    boolean accepted = usable && largestShare <= settings.maxSegmentShare();
-    LOG.info("k={} silhouette={} largest segment={}%", k, String.format("%.4f", silhouette),
-        String.format("%.1f", 100 * largestShare));
-    return new Fitted(new KScore(k, silhouette, largestShare, accepted), model);
+    return new Fitted(score(new KMeansSearch.Score(k, silhouette, sizes), "every customer"), model);
   }
 
   /** Segment sizes, from the summary MLlib keeps of every fit. */

@@ -49,7 +49,7 @@ public final class KMeansSearch {
     return new Builder();
   }
 
-  /** How one k did on the sample: its silhouette and the size of each segment. */
+  /** How one k did: its silhouette and the size of each segment. */
   public record Score(int k, double silhouette, long[] sizes) {
 
     /** The share of the sample in the largest segment. */
@@ -60,6 +60,11 @@ public final class KMeansSearch {
 
     /** With fewer than two non-empty segments a silhouette means nothing. */
     public boolean usable() {
+      return usable(sizes);
+    }
+
+    /** A fit can leave segments empty; it needs two non-empty ones to be scored. */
+    public static boolean usable(long[] sizes) {
       return Arrays.stream(sizes).filter(size -> size > 0).count() >= 2;
     }
   }
@@ -127,9 +132,7 @@ public final class KMeansSearch {
     for (int label : labels) {
       sizes[label]++;
     }
-    double silhouette = Arrays.stream(sizes).filter(size -> size > 0).count() >= 2
-        ? silhouette(points, labels, centres.length)
-        : -1;
+    double silhouette = Score.usable(sizes) ? silhouette(points, labels, centres.length) : -1;
     return new Score(k, silhouette, sizes);
   }
 
