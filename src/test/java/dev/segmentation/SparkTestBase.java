@@ -3,6 +3,7 @@ package dev.segmentation;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.TestConfigs;
+import dev.segmentation.storage.PosixLocalFileSystem;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -30,7 +31,9 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
         .setMaster("local[2]")
         .setAppName("segmentation-tests")
         .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1");
+        .set("spark.driver.host", "127.0.0.1")
+        // As conf/local.conf: local disk without a chmod process per file written.
+        .set("spark.hadoop.fs.file.impl", PosixLocalFileSystem.class.getName());
     // The job's own Spark defaults (UTC, java.time parser, ...) hold in tests too.
     TestConfigs.defaults().sparkConf().forEach((key, value) -> {
       if (!key.equals("spark.sql.shuffle.partitions")) {
