@@ -90,8 +90,7 @@ public record JobConfig(
 
   public enum Algorithm {
     KMEANS,
-    BISECTING_KMEANS,
-    GAUSSIAN_MIXTURE
+    BISECTING_KMEANS
   }
 
   /**

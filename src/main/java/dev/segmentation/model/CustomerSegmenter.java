@@ -5,7 +5,6 @@ import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.features.FeatureColumns;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.clustering.BisectingKMeans;
 import org.apache.spark.ml.clustering.BisectingKMeansModel;
-import org.apache.spark.ml.clustering.GaussianMixture;
-import org.apache.spark.ml.clustering.GaussianMixtureModel;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
@@ -39,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Customer segments as one MLlib pipeline: VectorAssembler → StandardScaler → a clusterer
- * (KMeans, BisectingKMeans or GaussianMixture). With no fixed k, every k of the configured range
+ * (KMeans or BisectingKMeans). With no fixed k, every k of the configured range
  * is scored by silhouette on the same standardised, cached features, and the k with the best
  * silhouette wins among those whose largest segment stays within the allowed share. For k-means
  * the range is searched in Spark tasks on a bounded sample ({@link KMeansSearch}) and MLlib fits
@@ -179,8 +176,6 @@ public final class CustomerSegmenter {
       sizes = kmeans.summary().clusterSizes();
     } else if (model instanceof BisectingKMeansModel bisecting) {
       sizes = bisecting.summary().clusterSizes();
-    } else if (model instanceof GaussianMixtureModel mixture) {
-      sizes = mixture.summary().clusterSizes();
     } else {
       throw new IllegalArgumentException("unexpected clustering model " + model.getClass());
     }
@@ -220,8 +215,6 @@ public final class CustomerSegmenter {
       scaled = kmeans.clusterCenters();
     } else if (clusterer instanceof BisectingKMeansModel bisecting) {
       scaled = bisecting.clusterCenters();
-    } else if (clusterer instanceof GaussianMixtureModel mixture) {
-      scaled = Arrays.stream(mixture.gaussians()).map(g -> g.mean()).toArray(Vector[]::new);
     } else {
       throw new IllegalArgumentException("unexpected clustering model " + clusterer.getClass());
     }
@@ -257,9 +250,6 @@ public final class CustomerSegmenter {
           .setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX);
       case BISECTING_KMEANS -> new BisectingKMeans().setK(k).setSeed(seed)
           .setMaxIter(settings.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX);
-      case GAUSSIAN_MIXTURE -> new GaussianMixture().setK(k).setSeed(seed)
-          .setMaxIter(settings.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(SEGMENT_INDEX)
-          .setProbabilityCol("segment_probability");
     };
   }
 
