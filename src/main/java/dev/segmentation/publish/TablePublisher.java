@@ -118,8 +118,9 @@ public final class TablePublisher {
   }
 
   /**
-   * Creating a file that must not exist is atomic on HDFS and local disks: whoever creates the
-   * lock holds it. A lock older than {@link #STALE_LOCK_MILLIS} is from a killed run.
+   * Creating a file that must not exist is atomic on HDFS, and on local disks through
+   * {@code PosixLocalFileSystem} (Hadoop's own local file system checks, then opens): whoever
+   * creates the lock holds it. A lock older than {@link #STALE_LOCK_MILLIS} is from a killed run.
    */
   private static void acquire(FileSystem fs, Path lock) throws IOException {
     long deadline = System.currentTimeMillis() + 2 * STALE_LOCK_MILLIS;

@@ -2,14 +2,21 @@ package dev.segmentation.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.segmentation.SparkTestBase;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -43,6 +50,55 @@ class PosixLocalFileSystemTest extends SparkTestBase {
     assertEquals("rw----r--", fs.getFileStatus(file).getPermission().toString());
     // The checksum file of LocalFileSystem is still written beside the data.
     assertEquals(List.of(".part-0.crc", "part-0"), listing(dir.resolve("a/b")));
+  }
+
+  @Test
+  void creatingAFileThatMustNotExistHasOneWinner() throws Exception {
+    FileSystem fs = new PosixLocalFileSystem();
+    fs.initialize(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 30; round++) {
+        Path lock = new Path(dir.resolve("locks/round-" + round).toUri());
+        CyclicBarrier start = new CyclicBarrier(8);
+        List<Future<Boolean>> tries = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          tries.add(pool.submit(() -> {
+            start.await();
+            try {
+              fs.create(lock, false).close();
+              return true;
+            } catch (FileAlreadyExistsException taken) {
+              return false;
+            }
+          }));
+        }
+        int winners = 0;
+        for (Future<Boolean> attempt : tries) {
+          winners += attempt.get() ? 1 : 0;
+        }
+        assertEquals(1, winners, "round " + round);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFileThatExistsIsNotOverwrittenWithoutOverwrite() throws IOException {
+    FileSystem fs = new PosixLocalFileSystem();
+    fs.initialize(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    Path file = new Path(dir.resolve("kept").toUri());
+    try (FSDataOutputStream out = fs.create(file, false)) {
+      out.writeBytes("first\n");
+    }
+
+    assertThrows(FileAlreadyExistsException.class, () -> fs.create(file, false));
+    assertEquals(List.of("first"), Files.readAllLines(dir.resolve("kept")));
+    try (FSDataOutputStream out = fs.create(file, true)) {
+      out.writeBytes("second\n");
+    }
+    assertEquals(List.of("second"), Files.readAllLines(dir.resolve("kept")));
   }
 
   @Test
