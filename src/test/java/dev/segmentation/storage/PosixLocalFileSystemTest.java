@@ -35,8 +35,7 @@ class PosixLocalFileSystemTest extends SparkTestBase {
 
   @Test
   void setsThePermissionsItIsAskedFor() throws IOException {
-    FileSystem fs = new PosixLocalFileSystem();
-    fs.initialize(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    FileSystem fs = localFileSystem();
     Path folder = new Path(dir.resolve("a/b").toUri());
     fs.mkdirs(folder, new FsPermission((short) 0750));
     Path file = new Path(folder, "part-0");
@@ -54,8 +53,7 @@ class PosixLocalFileSystemTest extends SparkTestBase {
 
   @Test
   void creatingAFileThatMustNotExistHasOneWinner() throws Exception {
-    FileSystem fs = new PosixLocalFileSystem();
-    fs.initialize(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    FileSystem fs = localFileSystem();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       for (int round = 0; round < 30; round++) {
@@ -86,8 +84,7 @@ class PosixLocalFileSystemTest extends SparkTestBase {
 
   @Test
   void aFileThatExistsIsNotOverwrittenWithoutOverwrite() throws IOException {
-    FileSystem fs = new PosixLocalFileSystem();
-    fs.initialize(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    FileSystem fs = localFileSystem();
     Path file = new Path(dir.resolve("kept").toUri());
     try (FSDataOutputStream out = fs.create(file, false)) {
       out.writeBytes("first\n");
@@ -108,6 +105,12 @@ class PosixLocalFileSystemTest extends SparkTestBase {
     // The sticky bit has no java.nio form and is dropped.
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 01755)));
     assertEquals("---------", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0)));
+  }
+
+  private FileSystem localFileSystem() throws IOException {
+    FileSystem fs = new PosixLocalFileSystem();
+    fs.initialize(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    return fs;
   }
 
   private static String mode(java.nio.file.Path path) throws IOException {
