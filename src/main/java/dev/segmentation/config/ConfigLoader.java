@@ -17,6 +17,8 @@ import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
 import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Gate;
+import dev.segmentation.config.JobConfig.Materialise;
+import dev.segmentation.config.JobConfig.MaterialiseMode;
 import dev.segmentation.config.JobConfig.Publish;
 import dev.segmentation.config.JobConfig.Report;
 import dev.segmentation.config.JobConfig.Input;
@@ -179,6 +181,7 @@ public final class ConfigLoader {
             positive(root, "segmentation.stable-ids.max-distance")),
         publish(root),
         gate(root),
+        materialise(root),
         sparkConf(root));
   }
 
@@ -380,6 +383,15 @@ public final class ConfigLoader {
         "segmentation.cleaning.non-product-codes",
         "has an empty code");
     return new Cleaning(codes, c.getBoolean("segmentation.cleaning.match-cancellations"));
+  }
+
+  private static Materialise materialise(Config c) {
+    String key = "segmentation.materialise.mode";
+    MaterialiseMode mode = enumValue(c.getString(key), MaterialiseMode.class, key);
+    String dir = c.getString("segmentation.materialise.checkpoint-dir").trim();
+    require(mode != MaterialiseMode.RELIABLE || !dir.isEmpty(), "segmentation.materialise.checkpoint-dir",
+        "must be set when segmentation.materialise.mode is reliable");
+    return new Materialise(mode, dir);
   }
 
   /** Flattens the spark subtree; quoted keys such as "speculation.multiplier" are allowed. */

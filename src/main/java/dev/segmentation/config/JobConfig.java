@@ -27,6 +27,7 @@ public record JobConfig(
     StableIds stableIds,
     Publish publish,
     Gate gate,
+    Materialise materialise,
     Map<String, String> sparkConf) {
 
   public JobConfig {
@@ -190,4 +191,24 @@ public record JobConfig(
 
   /** @param enabled whether {@code train} ends with {@code report.html} */
   public record Report(boolean enabled) {}
+
+  /**
+   * How intermediate tables are kept between steps, and where Spark checkpoints.
+   *
+   * @param checkpointDir scratch folder every executor reaches; empty: none
+   */
+  public record Materialise(MaterialiseMode mode, String checkpointDir) {
+
+    public boolean hasCheckpointDir() {
+      return !checkpointDir.isEmpty();
+    }
+  }
+
+  /** See {@code segmentation.materialise.mode} in application.conf. */
+  public enum MaterialiseMode {
+    AUTO,
+    LOCAL,
+    PERSIST,
+    RELIABLE
+  }
 }

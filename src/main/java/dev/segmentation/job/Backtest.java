@@ -47,10 +47,12 @@ final class Backtest {
 
   private final JobConfig config;
   private final RunMetrics metrics;
+  private final Checkpoints checkpoints;
 
-  Backtest(JobConfig config, RunMetrics metrics) {
+  Backtest(JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
     this.config = config;
     this.metrics = metrics;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -61,20 +63,20 @@ final class Backtest {
   Anticipator.Choice run(TrainingData data, Dataset<Row> customers, int k) {
     Column heldOut = col(FULL_FOLLOWUP).and(pmod(xxhash64(col(CUSTOMER_ID), lit(config.train().seed() + 1)),
         lit(10_000)).lt(lit(Math.round(config.anticipation().backtestHoldoutFraction() * 10_000))));
-    Dataset<Row> firsts = Checkpoints.materialise(data.firstPurchases().withColumn(HELD_OUT, heldOut));
+    Dataset<Row> firsts = checkpoints.materialise(data.firstPurchases().withColumn(HELD_OUT, heldOut));
     Dataset<Row> heldOutIds = firsts.filter(col(HELD_OUT)).select(CUSTOMER_ID);
 
     // Segments of the customers that stay in, from their training-window baskets as in train.
-    Dataset<Row> fitCustomers = Checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
+    Dataset<Row> fitCustomers = checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
     PipelineModel segmentation = new CustomerSegmenter(fixedK(k), config.train().seed()).fit(fitCustomers).model();
     Dataset<Row> labels = segmentation.transform(fitCustomers).select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
 
-    Dataset<Row> fitFirsts = Checkpoints.materialise(firsts.filter(col(HELD_OUT).equalTo(false))
+    Dataset<Row> fitFirsts = checkpoints.materialise(firsts.filter(col(HELD_OUT).equalTo(false))
         .join(labels, CUSTOMER_ID));
     Dataset<Row> fitEligible = fitFirsts.filter(col(FULL_FOLLOWUP));
     PipelineModel classifier = new SegmentClassifier(config.classifier().features(), config.classifier(),
         config.train().seed()).fit(fitFirsts);
-    Dataset<Row> expectations = Checkpoints.materialise(new SegmentExpectations().apply(fitFirsts));
+    Dataset<Row> expectations = checkpoints.materialise(new SegmentExpectations().apply(fitFirsts));
     PipelineModel regressor = new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
         .fit(fitEligible);
     Baselines baselines = Baselines.of(fitEligible);

@@ -19,21 +19,23 @@ public final class BacktestJob {
   private BacktestJob() {}
 
   public static RunMetrics run(SparkSession spark, JobConfig config) {
-    long start = System.nanoTime();
-    RunMetrics metrics = RunRecord.begin(config, "backtest");
-    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
-    TrainingData data = TrainingData.prepare(spark, config, metrics);
-    int k = config.segments().k();
-    Dataset<Row> customers = Checkpoints.materialise(
-        new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
-    if (config.segments().searchesK()) {
-      k = metrics.time("k_search",
-          () -> new CustomerSegmenter(config.segments(), config.train().seed()).fit(customers).k());
+    try (RunRecord run = RunRecord.begin(spark, config, "backtest")) {
+      RunMetrics metrics = run.metrics();
+      Checkpoints checkpoints = run.checkpoints();
+      RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
+      TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
+      int k = config.segments().k();
+      Dataset<Row> customers = checkpoints.materialise(
+          new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
+      if (config.segments().searchesK()) {
+        k = metrics.time("k_search",
+            () -> new CustomerSegmenter(config.segments(), config.train().seed()).fit(customers).k());
+      }
+      metrics.put("segmentation.k", k);
+      int segments = k;
+      metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segments));
+      run.finish(output);
+      return metrics;
     }
-    metrics.put("segmentation.k", k);
-    int segments = k;
-    metrics.time("backtest", () -> new Backtest(config, metrics).run(data, customers, segments));
-    RunRecord.finish(metrics, output, start);
-    return metrics;
   }
 }

@@ -1,36 +1,130 @@
 package dev.segmentation.job;
 
+import dev.segmentation.ContractViolation;
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.config.JobConfig.MaterialiseMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Materialises an intermediate table and cuts its query plan. Every later Spark job on it then
- * plans against a short plan instead of the whole chain from the raw files: on small tables
- * (thousands of customers, hundreds of k-means iterations) planning would otherwise cost more
- * than computing.
+ * Materialises the intermediate tables that several steps reuse, the way
+ * {@code segmentation.materialise.mode} says, and owns the run's checkpoint folder.
  *
- * <p>The data lives on the executors' block managers (memory, then local disk), like a cache
- * that cannot be recomputed: losing an executor mid-run fails the run, and the scheduler's retry
- * starts it again. Keep executors that hold cached data alive under dynamic allocation
- * ({@code spark.dynamicAllocation.cachedExecutorIdleTimeout}).
+ * <ul>
+ *   <li>{@code local}: {@link Dataset#localCheckpoint}. The plan is cut, so later jobs plan
+ *       against a short plan (on small tables with many k-means iterations planning would cost
+ *       more than computing), but a block lives only on the executor that computed it: a lost
+ *       executor fails the run. Only for a local master, where there is no other executor.
+ *   <li>{@code persist}: cached in memory and on executor disk with the lineage kept. Spark's
+ *       cache manager still hands later plans the cached table as a leaf; a lost block is
+ *       recomputed from the input, and a lost executor costs the time of that recomputation.
+ *   <li>{@code reliable}: {@link Dataset#checkpoint} to the checkpoint folder, read back from
+ *       there: nothing to recompute after a loss, at the price of writing every table once.
+ * </ul>
  */
-final class Checkpoints {
+final class Checkpoints implements AutoCloseable {
 
-  private Checkpoints() {}
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
-  static Dataset<Row> materialise(Dataset<Row> table) {
-    return table.localCheckpoint(true);
+  private final SparkSession spark;
+  private final MaterialiseMode mode;
+  private final Optional<Path> folder;
+
+  private Checkpoints(SparkSession spark, MaterialiseMode mode, Optional<Path> folder) {
+    this.spark = spark;
+    this.mode = mode;
+    this.folder = folder;
   }
 
   /**
-   * Frees the blocks of a table {@link #materialise} returned, without waiting for the driver's
-   * garbage collector to let Spark's cleaner do it. Nothing may read the table afterwards.
+   * Resolves {@code auto} for this session's master and, when a checkpoint folder is configured,
+   * makes {@code <checkpoint-dir>/<run-id>/} Spark's checkpoint directory (reliable checkpoints
+   * and MLlib's tree learners use it). {@link #close} deletes that folder.
    */
-  static void release(Dataset<Row> materialised) {
+  static Checkpoints open(SparkSession spark, JobConfig config) {
+    JobConfig.Materialise settings = config.materialise();
+    SparkContext context = spark.sparkContext();
+    MaterialiseMode mode = switch (settings.mode()) {
+      case AUTO -> context.isLocal() ? MaterialiseMode.LOCAL : MaterialiseMode.PERSIST;
+      case LOCAL -> {
+        if (!context.isLocal()) {
+          throw new ContractViolation("invalid configuration: segmentation.materialise.mode local "
+              + "cannot survive a lost executor and is for a local master only, not " + context.master()
+              + "; use persist or reliable");
+        }
+        yield MaterialiseMode.LOCAL;
+      }
+      default -> settings.mode();
+    };
+    Optional<Path> folder = Optional.empty();
+    if (settings.hasCheckpointDir()) {
+      Path runFolder = new Path(settings.checkpointDir(), config.runId());
+      context.setCheckpointDir(runFolder.toString());
+      folder = Optional.of(runFolder);
+    }
+    LOG.info("intermediate tables: {}{}", mode.name().toLowerCase(Locale.ROOT),
+        folder.map(f -> ", checkpoints in " + f).orElse(""));
+    return new Checkpoints(spark, mode, folder);
+  }
+
+  /** The resolved mode, as configured: local, persist or reliable. */
+  String mode() {
+    return mode.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The table, computed once now; later jobs read it instead of its plan's inputs. */
+  Dataset<Row> materialise(Dataset<Row> table) {
+    return switch (mode) {
+      case LOCAL -> table.localCheckpoint(true);
+      case RELIABLE -> table.checkpoint(true);
+      default -> {
+        Dataset<Row> cached = table.persist(StorageLevel.MEMORY_AND_DISK());
+        cached.count();
+        yield cached;
+      }
+    };
+  }
+
+  /**
+   * Frees a table {@link #materialise} returned, without waiting for the driver's garbage
+   * collector to let Spark's cleaner do it. Nothing may read the table afterwards.
+   */
+  void release(Dataset<Row> materialised) {
+    if (mode == MaterialiseMode.PERSIST) {
+      materialised.unpersist(false);
+      return;
+    }
     if (!(materialised.queryExecution().analyzed() instanceof LogicalRDD table)) {
       throw new IllegalArgumentException("not a materialised table: " + materialised.queryExecution().analyzed());
     }
     table.rdd().unpersist(false);
+    if (table.rdd().getCheckpointFile().isDefined()) {
+      delete(new Path(table.rdd().getCheckpointFile().get()));
+    }
+  }
+
+  /** Deletes the run's checkpoint folder, if any. */
+  @Override
+  public void close() {
+    folder.ifPresent(this::delete);
+  }
+
+  private void delete(Path path) {
+    try {
+      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete checkpoint folder " + path, e);
+    }
   }
 }

@@ -21,16 +21,17 @@ public final class IngestJob {
   private IngestJob() {}
 
   public static RunMetrics run(SparkSession spark, JobConfig config) {
-    long start = System.nanoTime();
-    RunMetrics metrics = RunRecord.begin(config, "ingest");
-    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
-    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
-    metrics.time("write", () -> {
-      output.writeTable(CLEAN_LINES, lines.kept());
-      output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
-      output.writeTable(QUARANTINE, lines.quarantine());
-    });
-    RunRecord.finish(metrics, output, start);
-    return metrics;
+    try (RunRecord run = RunRecord.begin(spark, config, "ingest")) {
+      RunMetrics metrics = run.metrics();
+      RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
+      PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, run.checkpoints());
+      metrics.time("write", () -> {
+        output.writeTable(CLEAN_LINES, lines.kept());
+        output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
+        output.writeTable(QUARANTINE, lines.quarantine());
+      });
+      run.finish(output);
+      return metrics;
+    }
   }
 }

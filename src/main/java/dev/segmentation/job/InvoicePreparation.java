@@ -36,10 +36,11 @@ public final class InvoicePreparation {
 
   private InvoicePreparation() {}
 
-  public static PreparedLines prepare(SparkSession spark, JobConfig config, RunMetrics metrics) {
+  static PreparedLines prepare(SparkSession spark, JobConfig config, RunMetrics metrics,
+      Checkpoints checkpoints) {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
-    Dataset<Row> parsed = metrics.time("read", () -> Checkpoints.materialise(
+    Dataset<Row> parsed = metrics.time("read", () -> checkpoints.materialise(
         parser.apply(new InvoiceSource(spark, config.input()).read())));
     Map<String, Long> malformed = countBy(parsed, MALFORMED_REASON);
     long read = malformed.values().stream().mapToLong(Long::longValue).sum();
@@ -49,13 +50,13 @@ public final class InvoicePreparation {
 
     List<Dataset<Row>> materialised = new ArrayList<>(List.of(parsed));
     UnaryOperator<Dataset<Row>> beforeMatching = lines -> {
-      Dataset<Row> table = Checkpoints.materialise(lines);
+      Dataset<Row> table = checkpoints.materialise(lines);
       materialised.add(table);
       return table;
     };
     Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
     Dataset<Row> cleaned = metrics.time("clean",
-        () -> Checkpoints.materialise(new LineCleaner(config.cleaning(), beforeMatching).apply(wellFormed)));
+        () -> checkpoints.materialise(new LineCleaner(config.cleaning(), beforeMatching).apply(wellFormed)));
     materialised.add(cleaned);
     Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);

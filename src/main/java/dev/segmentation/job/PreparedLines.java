@@ -23,7 +23,7 @@ public record PreparedLines(Dataset<Row> kept, Dataset<Row> setAside, Dataset<Ro
    * Frees the executors' copies of every line once a job has what it needs from them (at 100
    * million lines, several gigabytes per table); none of the three may be read afterwards.
    */
-  public void release() {
-    materialised.forEach(Checkpoints::release);
+  void release(Checkpoints checkpoints) {
+    materialised.forEach(checkpoints::release);
   }
 }

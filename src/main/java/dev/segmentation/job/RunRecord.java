@@ -3,23 +3,39 @@ package dev.segmentation.job;
 import dev.segmentation.BuildInfo;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.Secrets;
+import dev.segmentation.evaluate.ClusterEvents;
 import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.publish.RunOutput;
 import java.time.Instant;
+import org.apache.spark.sql.SparkSession;
 
 /**
- * What every subcommand records around its own figures: at the start what ran, on what and with
- * which settings; at the end the output, the total time and peak memory, written as metrics.json.
+ * What every subcommand does around its own work: at the start it records what ran, on what and
+ * with which settings, listens for lost executors and opens the run's {@link Checkpoints}; at the
+ * end it records the output, the total time, peak memory and what the cluster did, and writes
+ * metrics.json. Closing it deletes the run's checkpoints, whether the run succeeded or not.
  */
-final class RunRecord {
+final class RunRecord implements AutoCloseable {
 
   static final String METRICS = "metrics.json";
 
-  private RunRecord() {}
+  private final SparkSession spark;
+  private final RunMetrics metrics;
+  private final Checkpoints checkpoints;
+  private final ClusterEvents events;
+  private final long startNanos = System.nanoTime();
+  private boolean listening = true;
 
-  static RunMetrics begin(JobConfig config, String subcommand) {
-    return new RunMetrics()
+  private RunRecord(SparkSession spark, RunMetrics metrics, Checkpoints checkpoints) {
+    this.spark = spark;
+    this.metrics = metrics;
+    this.checkpoints = checkpoints;
+    this.events = ClusterEvents.listen(spark.sparkContext());
+  }
+
+  static RunRecord begin(SparkSession spark, JobConfig config, String subcommand) {
+    RunMetrics metrics = new RunMetrics()
         .put("run_id", config.runId())
         .put("subcommand", subcommand)
         .put("code_version", BuildInfo.version())
@@ -30,12 +46,38 @@ final class RunRecord {
         .put("config.cleaning.non_product_codes", config.cleaning().nonProductCodes())
         .put("config.cleaning.match_cancellations", config.cleaning().matchCancellations())
         .put("config.spark", Secrets.redact(config.sparkConf()));
+    Checkpoints checkpoints = Checkpoints.open(spark, config);
+    metrics.put("config.materialise", checkpoints.mode());
+    return new RunRecord(spark, metrics, checkpoints);
   }
 
-  static void finish(RunMetrics metrics, RunOutput output, long startNanos) {
+  RunMetrics metrics() {
+    return metrics;
+  }
+
+  Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  /** Records the end of the run and writes metrics.json. */
+  void finish(RunOutput output) {
+    stopListening();
     metrics.put("output", output.location());
     metrics.put("steps_seconds.total", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
     ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
     output.writeText(METRICS, metrics.toJson());
+  }
+
+  @Override
+  public void close() {
+    stopListening();
+    checkpoints.close();
+  }
+
+  private void stopListening() {
+    if (listening) {
+      events.stop(spark.sparkContext(), metrics);
+      listening = false;
+    }
   }
 }

@@ -59,21 +59,28 @@ public final class ScoreJob {
   private ScoreJob() {}
 
   public static RunMetrics run(SparkSession spark, JobConfig config) {
-    long start = System.nanoTime();
-    RunMetrics metrics = RunRecord.begin(config, "score");
-    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
     if (config.score().model().isEmpty()) {
       throw new ContractViolation("score needs a model: --model URI (segmentation.score.model)");
     }
+    try (RunRecord run = RunRecord.begin(spark, config, "score")) {
+      score(spark, config, run);
+      return run.metrics();
+    }
+  }
+
+  private static void score(SparkSession spark, JobConfig config, RunRecord run) {
+    RunMetrics metrics = run.metrics();
+    Checkpoints checkpoints = run.checkpoints();
+    RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
     ModelDirectory.Loaded model = metrics.time("load_model",
         () -> new ModelDirectory(config.score().model()).load(spark));
     metrics.put("model.location", model.location());
     metrics.put("model.version", model.modelVersion());
 
-    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
-    Dataset<Row> firsts = metrics.time("features", () -> firstPurchases(lines, model, metrics));
+    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, checkpoints);
+    Dataset<Row> firsts = metrics.time("features", () -> firstPurchases(lines, model, metrics, checkpoints));
     Dataset<Row> known = model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
-    Dataset<Row> flagged = Checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
+    Dataset<Row> flagged = checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
         .na().fill(false, new String[] {KNOWN_CUSTOMER}));
     Map<Boolean, Long> customers = countBy(flagged, KNOWN_CUSTOMER);
     long knownCustomers = customers.getOrDefault(true, 0L);
@@ -83,7 +90,7 @@ public final class ScoreJob {
     metrics.put("customers.new", newCustomers);
     Dataset<Row> toScore = config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
 
-    Dataset<Row> predictions = metrics.time("predict", () -> Checkpoints.materialise(
+    Dataset<Row> predictions = metrics.time("predict", () -> checkpoints.materialise(
         predictionTable(model.anticipator().apply(toScore), model, config)));
     metrics.put("customers.scored", predictions.count());
     metrics.put("anticipation.horizon", model.horizon().toString());
@@ -95,26 +102,25 @@ public final class ScoreJob {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.PREDICTIONS,
           PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion()));
     }
-    RunRecord.finish(metrics, output, start);
-    return metrics;
+    run.finish(output);
   }
 
   /** Categorised, positive baskets of the batch to each customer's first purchase in it. */
   private static Dataset<Row> firstPurchases(PreparedLines lines, ModelDirectory.Loaded model,
-      RunMetrics metrics) {
+      RunMetrics metrics, Checkpoints checkpoints) {
     Row range = lines.kept().agg(max(col(INVOICE_TS))).first();
     if (range.isNullAt(0)) {
       throw new ContractViolation("no purchase line is left after cleaning the batch: nothing to score");
     }
     LocalDate batchEnd = range.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
-    Dataset<Row> products = Checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
+    Dataset<Row> products = checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
     Dataset<Row> categorised = ProductCategories.withCategories(lines.kept(), products);
     Map<Boolean, Long> byUnseen = countBy(products, ProductCategories.UNSEEN);
     metrics.put("products.batch", byUnseen.values().stream().mapToLong(Long::longValue).sum());
     metrics.put("products.unseen", byUnseen.getOrDefault(true, 0L));
     metrics.put("lines.unseen_products", lines.kept().join(
         products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE), InvoiceColumns.STOCK_CODE).count());
-    Dataset<Row> baskets = Checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
+    Dataset<Row> baskets = checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
     long all = baskets.count();
     metrics.put("baskets.all", all);

@@ -57,26 +57,32 @@ public final class TrainJob {
 
   private final SparkSession spark;
   private final JobConfig config;
+  private final RunRecord record;
   private final RunMetrics metrics;
+  private final Checkpoints checkpoints;
   private final RunOutput output;
   private final String modelVersion;
 
   private TrainJob(SparkSession spark, JobConfig config) {
     this.spark = spark;
     this.config = config;
-    this.metrics = RunRecord.begin(config, "train");
+    this.record = RunRecord.begin(spark, config, "train");
+    this.metrics = record.metrics();
+    this.checkpoints = record.checkpoints();
     this.output = new RunOutput(spark, config.output().root(), config.runId());
     this.modelVersion = BuildInfo.version() + "+" + config.runId();
   }
 
   public static RunMetrics run(SparkSession spark, JobConfig config) {
-    return new TrainJob(spark, config).run();
+    TrainJob job = new TrainJob(spark, config);
+    try (job.record) {
+      return job.run();
+    }
   }
 
   private RunMetrics run() {
-    long start = System.nanoTime();
-    TrainingData data = TrainingData.prepare(spark, config, metrics);
-    Dataset<Row> customers = metrics.time("customer_features", () -> Checkpoints.materialise(
+    TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
+    Dataset<Row> customers = metrics.time("customer_features", () -> checkpoints.materialise(
         new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())));
     metrics.put("customers.train", customers.count());
 
@@ -99,7 +105,7 @@ public final class TrainJob {
           PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
           Map.of(SegmentIds.MODELS, output.pathOf(ModelDirectory.FOLDER))));
     }
-    RunRecord.finish(metrics, output, start);
+    record.finish(output);
     if (config.report().enabled()) {
       metrics.put("report", ReportJob.write(spark, output, config.train().seed()));
     }
@@ -135,7 +141,7 @@ public final class TrainJob {
   }
 
   private Dataset<Row> describeSegments(CustomerSegmenter.Result result, Dataset<Row> customers) {
-    Dataset<Row> segmented = Checkpoints.materialise(result.model().transform(customers));
+    Dataset<Row> segmented = checkpoints.materialise(result.model().transform(customers));
     ClusterQuality quality = ClusterQuality.of(segmented, CustomerSegmenter.SCALED, CustomerSegmenter.SEGMENT);
     Map<String, Long> sizes = bySegmentId();
     quality.sizes().forEach((segment, size) -> sizes.put(String.valueOf(segment), size));
@@ -184,7 +190,7 @@ public final class TrainJob {
     TrainingWindow window = data.window();
     Dataset<Row> baskets = data.testBaskets();
     CustomerFeatures features = new CustomerFeatures(categories(), window.end());
-    Dataset<Row> actual = Checkpoints.materialise(
+    Dataset<Row> actual = checkpoints.materialise(
         segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
     metrics.put("customers.test", actual.count());
     report(classifiers.fromHistory().transform(actual), "classifier.temporal");
@@ -208,11 +214,11 @@ public final class TrainJob {
 
   private Anticipation anticipate(TrainingData data, Dataset<Row> customers, Dataset<Row> firstPurchases,
       int k) {
-    Dataset<Row> expectations = Checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
+    Dataset<Row> expectations = checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
     // The backtest decides whether the regressor is used; fitting it meanwhile costs nothing on
     // a cluster that the backtest's many small jobs leave mostly idle.
     List<Object> results = ConcurrentJobs.run(2, List.<Callable<Object>>of(
-        () -> config.anticipation().backtest() ? new Backtest(config, metrics).run(data, customers, k) : configuredChoice(),
+        () -> config.anticipation().backtest() ? new Backtest(config, metrics, checkpoints).run(data, customers, k) : configuredChoice(),
         () -> mayUseRegressor()
             ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
                 .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))

@@ -45,32 +45,33 @@ record TrainingData(
     Dataset<Row> testBaskets,
     Dataset<Row> firstPurchases) {
 
-  static TrainingData prepare(SparkSession spark, JobConfig config, RunMetrics metrics) {
-    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics);
+  static TrainingData prepare(SparkSession spark, JobConfig config, RunMetrics metrics,
+      Checkpoints checkpoints) {
+    PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, checkpoints);
     TrainingWindow window = TrainingWindow.of(lines.kept(), config.train().cutoff());
     recordWindow(metrics, window);
     Dataset<Row> trainLines = lines.kept().filter(beforeCutoff(window));
     ProductStep products = metrics.time("product_categories",
-        () -> fitProductCategories(trainLines, config, metrics));
+        () -> fitProductCategories(trainLines, config, metrics, checkpoints));
 
     int categories = config.products().categories();
     Dataset<Row> baskets = metrics.time("baskets", () -> {
-      Dataset<Row> lineProducts = Checkpoints.materialise(products.categories().productsOf(lines.kept()));
+      Dataset<Row> lineProducts = checkpoints.materialise(products.categories().productsOf(lines.kept()));
       metrics.put("products.unseen_after_cutoff",
           lineProducts.filter(col(ProductCategories.UNSEEN)).count());
-      Dataset<Row> built = Checkpoints.materialise(new BasketTable(categories)
+      Dataset<Row> built = checkpoints.materialise(new BasketTable(categories)
           .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
-      Checkpoints.release(lineProducts);
+      checkpoints.release(lineProducts);
       return built;
     });
-    Dataset<Row> quarantine = Checkpoints.materialise(lines.quarantine());
-    lines.release();
+    Dataset<Row> quarantine = checkpoints.materialise(lines.quarantine());
+    lines.release(checkpoints);
     recordBasketCounts(baskets, window, metrics);
     Dataset<Row> allBaskets = baskets.filter(BasketTable.positive());
     Dataset<Row> trainBaskets = allBaskets.filter(beforeCutoff(window));
     Dataset<Row> testBaskets = allBaskets.filter(not(beforeCutoff(window)));
 
-    Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> Checkpoints.materialise(
+    Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> checkpoints.materialise(
         new FollowUp(config.anticipation().horizon(), window.end()).apply(allBaskets,
             new FirstPurchases(categories, window.end()).apply(allBaskets))));
     return new TrainingData(quarantine, window, products.categories(), products.products(),
@@ -102,10 +103,10 @@ record TrainingData(
       Dataset<Row> topWordsTable, Map<Integer, List<String>> topWords) {}
 
   private static ProductStep fitProductCategories(Dataset<Row> trainLines, JobConfig config,
-      RunMetrics metrics) {
-    Dataset<Row> products = Checkpoints.materialise(new ProductTable().apply(trainLines));
+      RunMetrics metrics, Checkpoints checkpoints) {
+    Dataset<Row> products = checkpoints.materialise(new ProductTable().apply(trainLines));
     PipelineModel model = new ProductCategoryModel(config.products(), config.train().seed()).fit(products);
-    Dataset<Row> categorised = Checkpoints.materialise(model.transform(products));
+    Dataset<Row> categorised = checkpoints.materialise(model.transform(products));
     List<String> vocabulary = ProductCategoryModel.vocabulary(model);
     metrics.put("products.train", categorised.count());
     metrics.put("products.vocabulary", vocabulary.size());
@@ -113,7 +114,7 @@ record TrainingData(
         .setFeaturesCol(ProductCategoryModel.FEATURES)
         .setPredictionCol(ProductCategoryModel.CATEGORY)
         .evaluate(categorised)));
-    Dataset<Row> topWordsTable = Checkpoints.materialise(
+    Dataset<Row> topWordsTable = checkpoints.materialise(
         ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
     Map<Integer, List<String>> topWords = new TreeMap<>();
     topWordsTable.collectAsList().forEach(row -> topWords.put(row.getInt(0), row.getList(1)));

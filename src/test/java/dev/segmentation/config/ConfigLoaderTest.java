@@ -191,6 +191,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void materialiseSettingsAreTypedAndChecked() {
+    assertEquals(new JobConfig.Materialise(JobConfig.MaterialiseMode.AUTO, ""), TestConfigs.defaults().materialise());
+    assertEquals(new JobConfig.Materialise(JobConfig.MaterialiseMode.RELIABLE, "hdfs:///tmp/c"),
+        TestConfigs.withOverrides(Map.of("segmentation.materialise.mode", "reliable",
+            "segmentation.materialise.checkpoint-dir", "hdfs:///tmp/c")).materialise());
+
+    assertEquals("invalid configuration: segmentation.materialise.checkpoint-dir must be set when "
+        + "segmentation.materialise.mode is reliable", violation("segmentation.materialise.mode", "reliable"));
+    assertTrue(violation("segmentation.materialise.mode", "cache").contains(
+        "segmentation.materialise.mode must be one of auto, local, persist, reliable, got 'cache'"));
+  }
+
+  @Test
   void messagesAreOneLine() {
     String message = violation("segmentation.cleaning.match-cancellations", "maybe");
     assertFalse(message.contains("\n"), message);

@@ -1,0 +1,80 @@
+package dev.segmentation.evaluate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
+import org.apache.spark.Success$;
+import org.apache.spark.TaskEndReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the cluster did to a run: executors that went away, tasks that failed, stages Spark
+ * submitted again to recompute lost output. A run that survives a lost executor says so in its
+ * log and in {@code metrics.json} ({@code cluster.*}), instead of only taking longer.
+ */
+public final class ClusterEvents extends SparkListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
+
+  private final List<String> removedExecutors = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicLong> failedTasks = new TreeMap<>();
+  private final AtomicLong resubmittedStages = new AtomicLong();
+
+  private ClusterEvents() {}
+
+  /** Starts listening to the session's scheduler; {@link #stop} ends it. */
+  public static ClusterEvents listen(SparkContext context) {
+    ClusterEvents events = new ClusterEvents();
+    context.addSparkListener(events);
+    return events;
+  }
+
+  @Override
+  public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+    removedExecutors.add(removed.executorId() + ": " + removed.reason());
+    LOG.warn("executor {} lost ({}): Spark reruns its tasks and recomputes the shuffle output and "
+        + "cached blocks it held", removed.executorId(), removed.reason());
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd task) {
+    TaskEndReason reason = task.reason();
+    if (reason != Success$.MODULE$) {
+      String kind = reason.getClass().getSimpleName().replace("$", "");
+      synchronized (failedTasks) {
+        failedTasks.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+    int attempt = submitted.stageInfo().attemptNumber();
+    if (attempt > 0) {
+      resubmittedStages.incrementAndGet();
+      LOG.warn("stage {} attempt {}: recomputing output that was lost", submitted.stageInfo().stageId(),
+          attempt);
+    }
+  }
+
+  /** Stops listening and records the counts under {@code cluster.*}. */
+  public void stop(SparkContext context, RunMetrics metrics) {
+    context.removeSparkListener(this);
+    Map<String, Long> failed = new TreeMap<>();
+    synchronized (failedTasks) {
+      failedTasks.forEach((kind, count) -> failed.put(kind, count.get()));
+    }
+    metrics.put("cluster.executors_lost", removedExecutors.size());
+    metrics.put("cluster.executors_lost_reasons", List.copyOf(removedExecutors));
+    metrics.put("cluster.failed_tasks", failed);
+    metrics.put("cluster.resubmitted_stages", resubmittedStages.get());
+  }
+}
