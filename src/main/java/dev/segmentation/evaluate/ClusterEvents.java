@@ -1,6 +1,9 @@
 package dev.segmentation.evaluate;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,15 +12,17 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskEndReason;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.storage.BlockUpdatedInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the cluster did to a run: executors that went away, tasks that failed, stages Spark
- * submitted again to recompute lost output. A run that survives a lost executor says so in its
+ * What the cluster did to a run: executors that went away and the cached blocks they took with
+ * them, tasks that failed, stages Spark submitted again to recompute lost output. A run that survives a lost executor says so in its
  * log and in {@code metrics.json} ({@code cluster.*}), instead of only taking longer.
  */
 public final class ClusterEvents extends SparkListener {
@@ -25,6 +30,9 @@ public final class ClusterEvents extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
 
   private final List<String> removedExecutors = new CopyOnWriteArrayList<>();
+  /** Cached blocks (materialised tables) by the executor that holds them. */
+  private final Map<String, Set<String>> cachedBlocks = new HashMap<>();
+  private final AtomicLong lostBlocks = new AtomicLong();
   private final Map<String, AtomicLong> failedTasks = new TreeMap<>();
   private final AtomicLong resubmittedStages = new AtomicLong();
 
@@ -38,10 +46,33 @@ public final class ClusterEvents extends SparkListener {
   }
 
   @Override
+  public void onBlockUpdated(SparkListenerBlockUpdated update) {
+    BlockUpdatedInfo block = update.blockUpdatedInfo();
+    if (!block.blockId().isRDD()) {
+      return;
+    }
+    synchronized (cachedBlocks) {
+      Set<String> held = cachedBlocks.computeIfAbsent(block.blockManagerId().executorId(), e -> new HashSet<>());
+      if (block.storageLevel().isValid()) {
+        held.add(block.blockId().name());
+      } else {
+        held.remove(block.blockId().name());
+      }
+    }
+  }
+
+  @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+    int blocks;
+    synchronized (cachedBlocks) {
+      blocks = cachedBlocks.getOrDefault(removed.executorId(), Set.of()).size();
+      cachedBlocks.remove(removed.executorId());
+    }
+    lostBlocks.addAndGet(blocks);
     removedExecutors.add(removed.executorId() + ": " + removed.reason());
-    LOG.warn("executor {} lost ({}): Spark reruns its tasks and recomputes the shuffle output and "
-        + "cached blocks it held", removed.executorId(), removed.reason());
+    LOG.warn("executor {} lost ({}) with {} cached blocks of intermediate tables: Spark reruns its "
+        + "tasks and recomputes those blocks and its shuffle output when they are needed",
+        removed.executorId(), removed.reason(), blocks);
   }
 
   @Override
@@ -74,6 +105,7 @@ public final class ClusterEvents extends SparkListener {
     }
     metrics.put("cluster.executors_lost", removedExecutors.size());
     metrics.put("cluster.executors_lost_reasons", List.copyOf(removedExecutors));
+    metrics.put("cluster.cached_blocks_lost", lostBlocks.get());
     metrics.put("cluster.failed_tasks", failed);
     metrics.put("cluster.resubmitted_stages", resubmittedStages.get());
   }

@@ -9,10 +9,14 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Dataset$;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.execution.LogicalRDD$;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       against a short plan (on small tables with many k-means iterations planning would cost
  *       more than computing), but a block lives only on the executor that computed it: a lost
  *       executor fails the run. Only for a local master, where there is no other executor.
- *   <li>{@code persist}: cached in memory and on executor disk with the lineage kept. Spark's
- *       cache manager still hands later plans the cached table as a leaf; a lost block is
+ *   <li>{@code persist}: kept in memory and on executor disk as the local checkpoint keeps it,
+ *       with the plan cut the same way, but the RDD keeps its lineage: a lost block is
  *       recomputed from the input, and a lost executor costs the time of that recomputation.
  *   <li>{@code reliable}: {@link Dataset#checkpoint} to the checkpoint folder, read back from
  *       there: nothing to recompute after a loss, at the price of writing every table once.
@@ -88,12 +92,23 @@ final class Checkpoints implements AutoCloseable {
     return switch (mode) {
       case LOCAL -> table.localCheckpoint(true);
       case RELIABLE -> table.checkpoint(true);
-      default -> {
-        Dataset<Row> cached = table.persist(StorageLevel.MEMORY_AND_DISK());
-        cached.count();
-        yield cached;
-      }
+      default -> persisted(table);
     };
+  }
+
+  /**
+   * What {@link Dataset#localCheckpoint} does, without marking the blocks as a checkpoint: the
+   * rows are kept in executor memory and disk, the RDD keeps its lineage, and the new table's
+   * plan is a leaf. {@link Dataset#persist} alone would keep the lineage too, but every later
+   * plan would carry the whole chain from the input files; on train's plans that grew past a
+   * 2 GB driver heap in a single explain string. The two helpers are Spark-internal
+   * ({@code private[sql]} in Scala, public to Java); {@code Dataset.checkpoint} uses the same.
+   */
+  private Dataset<Row> persisted(Dataset<Row> table) {
+    RDD<InternalRow> rows = table.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd()
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    rows.count();
+    return Dataset$.MODULE$.ofRows(spark, LogicalRDD$.MODULE$.fromDataset(rows, table, false));
   }
 
   /**
@@ -101,10 +116,6 @@ final class Checkpoints implements AutoCloseable {
    * collector to let Spark's cleaner do it. Nothing may read the table afterwards.
    */
   void release(Dataset<Row> materialised) {
-    if (mode == MaterialiseMode.PERSIST) {
-      materialised.unpersist(false);
-      return;
-    }
     if (!(materialised.queryExecution().analyzed() instanceof LogicalRDD table)) {
       throw new IllegalArgumentException("not a materialised table: " + materialised.queryExecution().analyzed());
     }
