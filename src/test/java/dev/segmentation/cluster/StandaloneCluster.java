@@ -1,8 +1,8 @@
 package dev.segmentation.cluster;
 
+import dev.segmentation.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +31,8 @@ final class StandaloneCluster implements AutoCloseable {
   private static final Pattern ALIVE = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
   private final Path home;
-  private final int masterPort = freePort();
-  private final int masterUiPort = freePort();
+  private final int masterPort = LoopbackPorts.free();
+  private final int masterUiPort = LoopbackPorts.free();
   private final Process master;
   private final List<Process> workers = new ArrayList<>();
   private final int cores;
@@ -101,7 +101,7 @@ final class StandaloneCluster implements AutoCloseable {
   private Process startWorker(int index) {
     Path workDir = home.resolveSibling("work-" + index);
     return start("worker-" + index, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-        "--cores", String.valueOf(cores), "--memory", memory, "--webui-port", String.valueOf(freePort()),
+        "--cores", String.valueOf(cores), "--memory", memory, "--webui-port", String.valueOf(LoopbackPorts.free()),
         masterUrl()), Map.of("SPARK_WORKER_DIR", workDir.toString()));
   }
 
@@ -173,14 +173,6 @@ final class StandaloneCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return jars.getParent();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static void sleep(long millis) {

@@ -135,6 +135,17 @@ class StandaloneClusterIT extends SparkTestBase {
     assertSameIngest(localIngest(), clustered);
   }
 
+  @Test
+  @Order(5)
+  void theLocalCheckpointIsRefusedOnACluster() {
+    Run refused = submit(cluster.masterUrl(), "ingest", "ingest-local-mode",
+        "--set", "segmentation.materialise.mode=local");
+
+    assertEquals(2, refused.result.exitCode(), refused.result.output());
+    Assertions.assertTrue(refused.result.output().contains("error: invalid configuration: "
+        + "segmentation.materialise.mode local cannot survive a lost executor"), tail(refused.result.output()));
+  }
+
   // ---- runs --------------------------------------------------------------------------------
 
   /** One run's folder, metrics and driver output. */

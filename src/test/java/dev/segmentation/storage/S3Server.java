@@ -5,11 +5,11 @@ import com.amazonaws.auth.BasicAWSCredentials;
 import com.amazonaws.client.builder.AwsClientBuilder.EndpointConfiguration;
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
+import dev.segmentation.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ public final class S3Server {
       throw new IllegalStateException("S3Proxy jar not found at " + jar + "; run the tests through Maven");
     }
     try {
-      int port = freePort();
+      int port = LoopbackPorts.free();
       String endpoint = "http://127.0.0.1:" + port;
       String accessKey = "test-access-" + UUID.randomUUID().toString().substring(0, 8);
       String secretKey = "planted-secret-" + UUID.randomUUID();
@@ -123,12 +123,6 @@ public final class S3Server {
       return new S3Server(endpoint, accessKey, secretKey, process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start S3Proxy", e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

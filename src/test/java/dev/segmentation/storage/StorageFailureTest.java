@@ -2,11 +2,11 @@ package dev.segmentation.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.segmentation.LoopbackPorts;
 import dev.segmentation.SparkTestBase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +59,7 @@ class StorageFailureTest extends SparkTestBase {
 
   @Test
   void anUnreachableEndpointFailsWithinTwoMinutesNamingThePath() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = LoopbackPorts.free();
 
     JobProcess.Result result = JobProcess.run(
         Map.of("AWS_ACCESS_KEY_ID", "unused", "AWS_SECRET_ACCESS_KEY", "unused"),
