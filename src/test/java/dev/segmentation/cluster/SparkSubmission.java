@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,6 +76,8 @@ final class SparkSubmission {
     builder.environment().putAll(sparkEnvironment(sparkHome));
     try {
       Process process = builder.start();
+      // A hung run must not hold the suite: reading its output would block until it ends.
+      CompletableFuture.delayedExecutor(12, TimeUnit.MINUTES).execute(process::destroyForcibly);
       StringBuilder output = new StringBuilder();
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
               StandardCharsets.UTF_8));

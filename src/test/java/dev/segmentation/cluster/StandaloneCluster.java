@@ -52,7 +52,10 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Starts a master and {@code workerCount} workers of {@code cores} and {@code memory} each. */
   static StandaloneCluster start(Path folder, int workerCount, int cores, String memory) {
-    return new StandaloneCluster(sparkHome(folder), workerCount, cores, memory);
+    StandaloneCluster cluster = new StandaloneCluster(sparkHome(folder), workerCount, cores, memory);
+    // Even when the test JVM ends without its @AfterAll, no cluster JVM outlives it.
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+    return cluster;
   }
 
   String masterUrl() {
