@@ -82,14 +82,17 @@ class StandaloneClusterIT extends SparkTestBase {
     assertEquals("persist", clustered.metrics().at("/config/materialise").asText());
     clustered.assertLostAndRecomputed();
     assertEquals(0, local.metrics().at("/cluster/executors_lost").asInt());
-    for (String figures : new String[] {"/lines", "/customers", "/segmentation", "/classifier", "/backtest",
-        "/anticipation", "/products"}) {
+    for (String figures : new String[] {"/lines", "/customers", "/segmentation", "/classifier", "/anticipation",
+        "/products"}) {
       assertEquals(local.metrics().at(figures), clustered.metrics().at(figures), figures);
     }
     assertSameFigures(local.table("segments"), clustered.table("segments"), "customer_id");
     assertSameFigures(local.table("segment_profiles"), clustered.table("segment_profiles"), "segment");
     assertSameFigures(local.published("customer_segments"), clustered.published("customer_segments"), "customer_id");
     Assertions.assertTrue(Files.isRegularFile(clustered.folder().resolve("report.html")), "the report");
+    Assertions.assertTrue(Files.isDirectory(ROOT.resolve("checkpoints")), "Spark's checkpoint folder was used");
+    Assertions.assertFalse(Files.exists(ROOT.resolve("checkpoints").resolve("train-cluster")),
+        "the run's checkpoints are deleted at its end");
   }
 
   @Test
@@ -232,7 +235,9 @@ class StandaloneClusterIT extends SparkTestBase {
   /**
    * The configuration every run shares, but for its own warehouse (stable ids would otherwise
    * carry one run's segment ids into the next). Absolute URIs: executors run in work folders of
-   * their own, where relative paths would resolve elsewhere.
+   * their own, where relative paths would resolve elsewhere. Without the backtest, a second fit
+   * of everything that BundledDataTrainTest covers, but with the follow-up regressor, so its
+   * gradient-boosted trees are fitted (and checkpointed) on the cluster too.
    */
   private static Path overlay(String runId) {
     String text = """
@@ -247,6 +252,8 @@ class StandaloneClusterIT extends SparkTestBase {
           publish.root = "%s"
           publish.snapshot-date = "2026-12-01"
           materialise.checkpoint-dir = "%s"
+          anticipation.backtest.enabled = false
+          anticipation.predictor = regressor
         }
         """.formatted(DATA.toUri(), ROOT.resolve("runs").toUri(), ROOT.resolve("warehouse-" + runId).toUri(),
         ROOT.resolve("checkpoints").toUri());
