@@ -48,12 +48,12 @@ public final class BasketTable {
     List<Column> aggregates = new ArrayList<>(List.of(
         min(col(INVOICE_TS)).as(INVOICE_TS),
         first(col(COUNTRY), true).as(COUNTRY),
-        sum(col(CleanColumns.AMOUNT)).as(BASKET_AMOUNT),
+        FeatureColumns.sumOfMoney(col(CleanColumns.AMOUNT)).as(BASKET_AMOUNT),
         count(lit(1)).as(LINE_COUNT),
         sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED))).cast("long").as(QUANTITY)));
     for (int i = 0; i < categories; i++) {
       aggregates.add(
-          sum(when(col(FeatureColumns.CATEGORY).equalTo(i), col(CleanColumns.AMOUNT)).otherwise(0.0))
+          FeatureColumns.sumOfMoney(when(col(FeatureColumns.CATEGORY).equalTo(i), col(CleanColumns.AMOUNT)).otherwise(0.0))
               .as(FeatureColumns.categoryAmount(i)));
     }
     return categorisedLines

@@ -14,7 +14,6 @@ import static dev.segmentation.features.FeatureColumns.INVOICE_NO;
 import static dev.segmentation.features.FeatureColumns.INVOICE_TS;
 import static dev.segmentation.features.FeatureColumns.MONETARY;
 import static dev.segmentation.features.FeatureColumns.RECENCY_DAYS;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
@@ -22,7 +21,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sum;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -59,11 +57,11 @@ public final class CustomerFeatures {
         count(col(INVOICE_NO)).cast(DataTypes.DoubleType).as(INVOICE_COUNT),
         min(col(BASKET_AMOUNT)).as(BASKET_MIN),
         max(col(BASKET_AMOUNT)).as(BASKET_MAX),
-        avg(col(BASKET_AMOUNT)).as(BASKET_MEAN),
-        sum(col(BASKET_AMOUNT)).as(BASKET_SUM)));
+        FeatureColumns.meanOfMoney(col(BASKET_AMOUNT)).as(BASKET_MEAN),
+        FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(BASKET_SUM)));
     for (int i = 0; i < categories; i++) {
-      aggregates.add(sum(col(FeatureColumns.categoryAmount(i))).multiply(100.0)
-          .divide(sum(col(BASKET_AMOUNT))).as(FeatureColumns.categoryShare(i)));
+      aggregates.add(FeatureColumns.sumOfMoney(col(FeatureColumns.categoryAmount(i))).multiply(100.0)
+          .divide(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT))).as(FeatureColumns.categoryShare(i)));
     }
     aggregates.add(datediff(end, min(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_FIRST));
     aggregates.add(datediff(end, max(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_LAST));

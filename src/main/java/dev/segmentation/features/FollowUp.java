@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -59,7 +58,7 @@ public final class FollowUp {
             .and(col(INVOICE_TS).leq(col(HORIZON_END))))
         .groupBy(col(CUSTOMER_ID))
         .agg(count(lit(1)).cast(DataTypes.DoubleType).as(FOLLOWUP_INVOICES),
-            sum(col(BASKET_AMOUNT)).as(FOLLOWUP_SPEND));
+            FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(FOLLOWUP_SPEND));
     Timestamp end = Timestamp.from(dataEnd.atStartOfDay().toInstant(ZoneOffset.UTC));
     return firsts.join(later, CUSTOMER_ID, "left")
         .withColumn(FOLLOWUP_INVOICES, coalesce(col(FOLLOWUP_INVOICES), lit(0.0)))
