@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Column;
@@ -41,6 +43,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * step, and must still finish with the local run's results.
  *
  * <p>The score test scores with the models the train test made, so the methods run in order.
+ * Each local reference runs beside its cluster run: the cluster run spends much of its time
+ * waiting (executors starting, a round trip per small job, recomputation after a kill), and the
+ * two together take little longer than the cluster run alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,7 +58,6 @@ class StandaloneClusterIT extends SparkTestBase {
   private static final String[] RUN_COLUMNS = {"run_id", "model_version"};
 
   private StandaloneCluster cluster;
-  private final List<Long> killed = new ArrayList<>();
 
   @BeforeAll
   void startCluster() throws IOException {
@@ -72,9 +76,10 @@ class StandaloneClusterIT extends SparkTestBase {
   @Test
   @Order(1)
   void trainSurvivesALostExecutorAndEqualsALocalRun() {
-    Run local = submit(LOCAL, "train", "train-local");
+    CompletableFuture<Run> reference = inBackground(() -> submit(LOCAL, "train", "train-local"));
     Run clustered = submit(cluster.masterUrl(), "train", "train-cluster",
-        "step classifier ...", () -> killed.add(cluster.killExecutor(0)));
+        "step classifier ...", () -> cluster.killExecutor(0));
+    Run local = reference.join();
 
     local.assertSucceeded();
     clustered.assertSucceeded();
@@ -97,15 +102,24 @@ class StandaloneClusterIT extends SparkTestBase {
 
   @Test
   @Order(2)
-  void scoreWithTheClusterModelsEqualsALocalRun() {
-    Run local = submit(LOCAL, "score", "score-local", "--model", run("train-local").resolve("models").toString());
-    Run clustered = submit(cluster.masterUrl(), "score", "score-cluster",
-        "--model", run("train-cluster").resolve("models").toString());
+  void scoreSurvivesALostWorkerAndEqualsALocalRun() {
+    CompletableFuture<Run> reference = inBackground(() -> submit(LOCAL, "score", "score-local",
+        "--model", run("train-local").resolve("models").toString()));
+    Run clustered;
+    try {
+      clustered = submit(cluster.masterUrl(), "score", "score-cluster", "step features ...",
+          () -> cluster.killWorker(0), "--model", run("train-cluster").resolve("models").toString());
+    } finally {
+      cluster.restartWorker(0);
+    }
+    Run local = reference.join();
 
     local.assertSucceeded();
     clustered.assertSucceeded();
+    clustered.assertLostAndRecomputed();
     Assertions.assertTrue(local.metrics().at("/customers/scored").asLong() > 100, local.metrics().toString());
     assertEquals(local.metrics().at("/customers"), clustered.metrics().at("/customers"));
+    assertEquals(local.metrics().at("/lines"), clustered.metrics().at("/lines"));
     assertSameFigures(local.table("predictions"), clustered.table("predictions"), "customer_id");
     assertSameFigures(local.published("segment_predictions"), clustered.published("segment_predictions"),
         "customer_id");
@@ -114,34 +128,27 @@ class StandaloneClusterIT extends SparkTestBase {
   @Test
   @Order(3)
   void ingestSurvivesALostExecutorDuringCleaning() {
+    CompletableFuture<Run> reference = inBackground(() -> submit(LOCAL, "ingest", "ingest-local"));
     Run clustered = submit(cluster.masterUrl(), "ingest", "ingest-cluster",
-        "step clean ...", () -> killed.add(cluster.killExecutor(1)));
+        "step clean ...", () -> cluster.killExecutor(1));
+    Run local = reference.join();
 
+    local.assertSucceeded();
     clustered.assertSucceeded();
     clustered.assertLostAndRecomputed();
-    assertSameIngest(localIngest(), clustered);
+    assertEquals(local.metrics().get("lines"), clustered.metrics().get("lines"));
+    // The bundled data has no malformed line: the quarantine is compared by its counts above.
+    for (String table : new String[] {"clean_lines", "set_aside"}) {
+      assertSameRows(local.table(table), clustered.table(table));
+    }
   }
 
   @Test
   @Order(4)
-  void ingestSurvivesALostWorker() {
-    Run clustered;
-    try {
-      clustered = submit(cluster.masterUrl(), "ingest", "ingest-lost-worker",
-          "step clean ...", () -> cluster.killWorker(0));
-    } finally {
-      cluster.restartWorker(0);
-    }
-
-    clustered.assertSucceeded();
-    clustered.assertLostAndRecomputed();
-    assertSameIngest(localIngest(), clustered);
-  }
-
-  @Test
-  @Order(5)
   void theLocalCheckpointIsRefusedOnACluster() {
-    Run refused = submit(cluster.masterUrl(), "ingest", "ingest-local-mode",
+    // Refused before any executor is needed: the submission does not wait for them.
+    Run refused = submit(SparkSubmission.to(cluster.home(), cluster.masterUrl())
+            .conf("spark.scheduler.minRegisteredResourcesRatio", "0"), "ingest", "ingest-local-mode",
         "--set", "segmentation.materialise.mode=local");
 
     assertEquals(2, refused.result.exitCode(), refused.result.output());
@@ -197,25 +204,6 @@ class StandaloneClusterIT extends SparkTestBase {
     }
   }
 
-  private Run localIngest;
-
-  /** The reference ingest, made once for both ingest tests. */
-  private Run localIngest() {
-    if (localIngest == null) {
-      localIngest = submit(LOCAL, "ingest", "ingest-local");
-      localIngest.assertSucceeded();
-    }
-    return localIngest;
-  }
-
-  private void assertSameIngest(Run local, Run clustered) {
-    assertEquals(local.metrics().get("lines"), clustered.metrics().get("lines"));
-    // The bundled data has no malformed line: the quarantine is compared by its counts above.
-    for (String table : new String[] {"clean_lines", "set_aside"}) {
-      assertSameRows(local.table(table), clustered.table(table));
-    }
-  }
-
   private Run submit(String master, String subcommand, String runId, String... options) {
     return submit(master, subcommand, runId, null, null, options);
   }
@@ -226,6 +214,10 @@ class StandaloneClusterIT extends SparkTestBase {
     if (trigger != null) {
       submission.when(trigger, action);
     }
+    return submit(submission, subcommand, runId, options);
+  }
+
+  private Run submit(SparkSubmission submission, String subcommand, String runId, String... options) {
     List<String> args = new ArrayList<>(List.of(subcommand, "--config", overlay(runId).toString(),
         "--run-id", runId));
     args.addAll(List.of(options));
@@ -264,6 +256,10 @@ class StandaloneClusterIT extends SparkTestBase {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  private static CompletableFuture<Run> inBackground(Supplier<Run> submission) {
+    return CompletableFuture.supplyAsync(submission);
   }
 
   private static Path run(String runId) {
