@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the cluster did to a run: executors that went away and the cached blocks they took with
- * them, tasks that failed, stages Spark submitted again to recompute lost output. A run that survives a lost executor says so in its
- * log and in {@code metrics.json} ({@code cluster.*}), instead of only taking longer.
+ * them, tasks that failed, stages Spark submitted again to recompute lost output, and what did
+ * not fit in memory (shuffle and sort spill, cached blocks kept on disk). A run that survives a
+ * lost executor says so in its log and in {@code metrics.json} ({@code cluster.*}), instead of
+ * only taking longer.
  */
 public final class ClusterEvents extends SparkListener {
 
@@ -35,6 +37,12 @@ public final class ClusterEvents extends SparkListener {
   private final AtomicLong lostBlocks = new AtomicLong();
   private final Map<String, AtomicLong> failedTasks = new TreeMap<>();
   private final AtomicLong resubmittedStages = new AtomicLong();
+  private final AtomicLong spilledToDisk = new AtomicLong();
+  private final AtomicLong spilledFromMemory = new AtomicLong();
+  /** Bytes of cached blocks on executor disk, by block, and the most there were at once. */
+  private final Map<String, Long> cachedOnDisk = new HashMap<>();
+  private long cachedOnDiskNow;
+  private long cachedOnDiskPeak;
 
   private ClusterEvents() {}
 
@@ -58,6 +66,10 @@ public final class ClusterEvents extends SparkListener {
       } else {
         held.remove(block.blockId().name());
       }
+      String key = block.blockManagerId().executorId() + "/" + block.blockId().name();
+      Long before = block.diskSize() > 0 ? cachedOnDisk.put(key, block.diskSize()) : cachedOnDisk.remove(key);
+      cachedOnDiskNow += block.diskSize() - (before == null ? 0 : before);
+      cachedOnDiskPeak = Math.max(cachedOnDiskPeak, cachedOnDiskNow);
     }
   }
 
@@ -77,6 +89,10 @@ public final class ClusterEvents extends SparkListener {
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd task) {
+    if (task.taskMetrics() != null) {
+      spilledToDisk.addAndGet(task.taskMetrics().diskBytesSpilled());
+      spilledFromMemory.addAndGet(task.taskMetrics().memoryBytesSpilled());
+    }
     TaskEndReason reason = task.reason();
     if (reason != Success$.MODULE$) {
       String kind = reason.getClass().getSimpleName().replace("$", "");
@@ -108,5 +124,10 @@ public final class ClusterEvents extends SparkListener {
     metrics.put("cluster.cached_blocks_lost", lostBlocks.get());
     metrics.put("cluster.failed_tasks", failed);
     metrics.put("cluster.resubmitted_stages", resubmittedStages.get());
+    metrics.put("cluster.spill.disk_bytes", spilledToDisk.get());
+    metrics.put("cluster.spill.memory_bytes", spilledFromMemory.get());
+    synchronized (cachedBlocks) {
+      metrics.put("cluster.spill.cached_on_disk_peak_bytes", cachedOnDiskPeak);
+    }
   }
 }
