@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code segmentation.materialise.mode} says, and owns the run's checkpoint folder.
  *
  * <ul>
- *   <li>{@code local}: {@link Dataset#localCheckpoint}. The plan is cut, so later jobs plan
- *       against a short plan (on small tables with many k-means iterations planning would cost
- *       more than computing), but a block lives only on the executor that computed it: a lost
- *       executor fails the run. Only for a local master, where there is no other executor.
+ *   <li>{@code local}: what {@link Dataset#localCheckpoint} does. The plan is cut, so later jobs
+ *       plan against a short plan (on small tables with many k-means iterations planning would
+ *       cost more than computing), but a block lives only on the executor that computed it: a
+ *       lost executor fails the run. Only for a local master, where there is no other executor.
  *   <li>{@code persist}: kept in memory and on executor disk as the local checkpoint keeps it,
  *       with the plan cut the same way, but the RDD keeps its lineage: a lost block is
  *       recomputed from the input, and a lost executor costs the time of that recomputation.
@@ -90,23 +90,30 @@ final class Checkpoints implements AutoCloseable {
   /** The table, computed once now; later jobs read it instead of its plan's inputs. */
   Dataset<Row> materialise(Dataset<Row> table) {
     return switch (mode) {
-      case LOCAL -> table.localCheckpoint(true);
+      case LOCAL -> kept(table, true);
       case RELIABLE -> table.checkpoint(true);
-      default -> persisted(table);
+      default -> kept(table, false);
     };
   }
 
   /**
-   * What {@link Dataset#localCheckpoint} does, without marking the blocks as a checkpoint: the
-   * rows are kept in executor memory and disk, the RDD keeps its lineage, and the new table's
-   * plan is a leaf. {@link Dataset#persist} alone would keep the lineage too, but every later
-   * plan would carry the whole chain from the input files; on train's plans that grew past a
-   * 2 GB driver heap in a single explain string. The two helpers are Spark-internal
-   * ({@code private[sql]} in Scala, public to Java); {@code Dataset.checkpoint} uses the same.
+   * What {@link Dataset#localCheckpoint} does, but with the rows kept serialized: an UnsafeRow
+   * is stored as its bytes, about half what the same row costs as a Java object, so at scale
+   * twice as many lines stay in executor memory instead of being written to disk (and the block
+   * manager does not estimate the size of millions of objects). With {@code cutLineage} the
+   * blocks are marked as a local checkpoint, as {@code localCheckpoint} marks them; without it
+   * the RDD keeps its lineage, so lost blocks are recomputed. Either way the new table's plan is
+   * a leaf: {@link Dataset#persist} alone would keep the whole chain from the input files in
+   * every later plan; on train's plans that grew past a 2 GB driver heap in a single explain
+   * string. The two helpers are Spark-internal ({@code private[sql]} in Scala, public to Java);
+   * {@code Dataset.checkpoint} uses the same.
    */
-  private Dataset<Row> persisted(Dataset<Row> table) {
+  private Dataset<Row> kept(Dataset<Row> table, boolean cutLineage) {
     RDD<InternalRow> rows = table.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd()
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    if (cutLineage) {
+      rows.localCheckpoint();
+    }
     rows.count();
     return Dataset$.MODULE$.ofRows(spark, LogicalRDD$.MODULE$.fromDataset(rows, table, false));
   }

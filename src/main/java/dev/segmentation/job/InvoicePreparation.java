@@ -24,12 +24,16 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Read, parse and clean: the first half of every subcommand. Records every line counter in the
  * metrics and checks that they add up (lines read = kept + quarantined + set aside).
  */
 public final class InvoicePreparation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InvoicePreparation.class);
 
   /** The count of lines that pass a step is grouped under this key. */
   private static final String PASSED = "";
@@ -48,27 +52,33 @@ public final class InvoicePreparation {
       throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
     }
 
-    List<Dataset<Row>> materialised = new ArrayList<>(List.of(parsed));
+    // Written early and on its own: the parsed lines can then be freed as soon as they are clean.
+    Dataset<Row> quarantine = checkpoints.materialise(
+        parsed.filter(col(MALFORMED_REASON).isNotNull())
+            .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
+
+    List<Dataset<Row>> beforeCleaning = new ArrayList<>(List.of(parsed));
     UnaryOperator<Dataset<Row>> beforeMatching = lines -> {
       Dataset<Row> table = checkpoints.materialise(lines);
-      materialised.add(table);
+      beforeCleaning.add(table);
       return table;
     };
     Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
     Dataset<Row> cleaned = metrics.time("clean",
         () -> checkpoints.materialise(new LineCleaner(config.cleaning(), beforeMatching).apply(wellFormed)));
-    materialised.add(cleaned);
+    // One line-level copy at a time on the executors: at 100 million lines each is gigabytes.
+    beforeCleaning.forEach(checkpoints::release);
     Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);
+    LOG.info("lines: {} read, {} quarantined, {} set aside, {} kept", read,
+        metrics.getLong("lines.quarantined"), read - metrics.getLong("lines.quarantined")
+            - metrics.getLong("lines.kept"), metrics.getLong("lines.kept"));
 
-    Dataset<Row> quarantine =
-        parsed.filter(col(MALFORMED_REASON).isNotNull())
-            .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason"));
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
         cleaned.filter(col(SET_ASIDE_REASON).isNotNull()),
         quarantine,
-        materialised);
+        List.of(cleaned));
   }
 
   private static void recordLineCounts(

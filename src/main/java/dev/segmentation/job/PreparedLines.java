@@ -9,8 +9,9 @@ import org.apache.spark.sql.Row;
  *
  * @param kept product purchase lines, {@link dev.segmentation.clean.CleanColumns#KEPT}
  * @param setAside well-formed lines that are not kept, with their {@code set_aside_reason}
- * @param quarantine malformed lines: {@code raw_line}, {@code source_file}, {@code reason}
- * @param materialised the line-level tables the three are read from
+ * @param quarantine malformed lines: {@code raw_line}, {@code source_file}, {@code reason},
+ *     materialised on their own (a small table, kept to the end of the run)
+ * @param materialised the line-level tables {@code kept} and {@code setAside} are read from
  */
 public record PreparedLines(Dataset<Row> kept, Dataset<Row> setAside, Dataset<Row> quarantine,
     List<Dataset<Row>> materialised) {
@@ -21,7 +22,8 @@ public record PreparedLines(Dataset<Row> kept, Dataset<Row> setAside, Dataset<Ro
 
   /**
    * Frees the executors' copies of every line once a job has what it needs from them (at 100
-   * million lines, several gigabytes per table); none of the three may be read afterwards.
+   * million lines, several gigabytes per table); neither kept nor set-aside lines may be read
+   * afterwards.
    */
   void release(Checkpoints checkpoints) {
     materialised.forEach(checkpoints::release);

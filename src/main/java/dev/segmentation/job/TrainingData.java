@@ -64,7 +64,7 @@ record TrainingData(
       checkpoints.release(lineProducts);
       return built;
     });
-    Dataset<Row> quarantine = checkpoints.materialise(lines.quarantine());
+    Dataset<Row> quarantine = lines.quarantine();
     lines.release(checkpoints);
     recordBasketCounts(baskets, window, metrics);
     Dataset<Row> allBaskets = baskets.filter(BasketTable.positive());
