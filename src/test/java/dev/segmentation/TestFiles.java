@@ -1,11 +1,13 @@
 package dev.segmentation;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /** Small hand-made input files. */
@@ -27,6 +29,34 @@ public final class TestFiles {
 
   public static Path text(Path dir, String name, String content) {
     return write(dir.resolve(name), content, false);
+  }
+
+  public static Path gzipText(Path dir, String name, String content) {
+    return write(dir.resolve(name), content, true);
+  }
+
+  /**
+   * A gzip file of the standard header and {@code lines} distinct lines, cut in the middle of its
+   * compressed data: the header still reads, the end does not.
+   */
+  public static Path truncatedGzipCsv(Path dir, String name, int lines) {
+    StringBuilder content = new StringBuilder(HEADER).append('\n');
+    for (int i = 0; i < lines; i++) {
+      content.append(600000 + i).append(",85123A,WHITE HANGING HEART,").append(i % 50 + 1)
+          .append(",2010-12-01 08:26:00,2.55,").append(12000 + i % 997).append(".0,United Kingdom\n");
+    }
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (OutputStream out = new GZIPOutputStream(bytes)) {
+        out.write(content.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] whole = bytes.toByteArray();
+      Path file = dir.resolve(name);
+      Files.createDirectories(file.getParent());
+      return Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String withHeader(String... lines) {

@@ -1,9 +1,12 @@
 package dev.segmentation.cli;
 
+import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.ingest.InvoiceSource;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -20,11 +23,29 @@ abstract class JobCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     JobConfig config = common.load(overrides());
-    RunMetrics metrics = run(SparkSessions.getOrCreate(config), config);
+    RunMetrics metrics = runNamingUnreadableInput(SparkSessions.getOrCreate(config), config);
     PrintWriter out = spec.commandLine().getOut();
     printSummary(out, metrics);
     out.flush();
     return exitCode(metrics).code();
+  }
+
+  /**
+   * A damaged input file fails the Spark task that reads it, far from the source that knows the
+   * files; here the failure is turned back into one that names the file.
+   */
+  private RunMetrics runNamingUnreadableInput(SparkSession spark, JobConfig config) {
+    try {
+      return run(spark, config);
+    } catch (Exception failure) {
+      // Scala code throws the checked SparkException undeclared, hence Exception.
+      Optional<ContractViolation> unreadable =
+          new InvoiceSource(spark, config.input()).unreadableInput(failure);
+      if (unreadable.isPresent()) {
+        throw unreadable.get();
+      }
+      throw failure;
+    }
   }
 
   /** Success, unless the subcommand's own checks say otherwise. */

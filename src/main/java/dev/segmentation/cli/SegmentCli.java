@@ -58,7 +58,8 @@ public final class SegmentCli implements Runnable {
             return ExitCode.CONTRACT.code();
           }
           LOG.error("unexpected failure", error);
-          command.getErr().println("error: unexpected failure: " + oneLine(String.valueOf(error)));
+          command.getErr().println("error: unexpected failure: " + describeFailure(error)
+              + "; the stack trace is in the log");
           command.getErr().flush();
           return ExitCode.FAILURE.code();
         });
@@ -67,6 +68,27 @@ public final class SegmentCli implements Runnable {
 
   private static String oneLine(String message) {
     return message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  /**
+   * The class and message of the deepest cause, which the outer exceptions only wrap, after the
+   * outermost message when that adds context (which path, which step). First lines only: Spark's
+   * messages go on with the failed task's stack trace.
+   */
+  static String describeFailure(Throwable error) {
+    Throwable innermost = error;
+    for (int depth = 0; innermost.getCause() != null && depth < 32; depth++) {
+      innermost = innermost.getCause();
+    }
+    String message = firstLine(innermost.getMessage());
+    String cause = innermost.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
+    String context = innermost == error ? "" : firstLine(error.getMessage());
+    return context.isEmpty() || context.contains(innermost.getClass().getName()) ? cause
+        : context + ": " + cause;
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.strip().lines().findFirst().orElse("").strip();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

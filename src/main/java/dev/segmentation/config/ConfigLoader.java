@@ -15,6 +15,7 @@ import dev.segmentation.config.JobConfig.Score;
 import dev.segmentation.config.JobConfig.StableIds;
 import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
+import dev.segmentation.config.JobConfig.CorruptFiles;
 import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Gate;
 import dev.segmentation.config.JobConfig.Materialise;
@@ -344,7 +345,9 @@ public final class ConfigLoader {
         enumValue(c.getString("segmentation.input.format"), InputFormat.class,
             "segmentation.input.format"),
         csv(c),
-        timestampPatterns(c.getStringList("segmentation.input.timestamp-patterns")));
+        timestampPatterns(c.getStringList("segmentation.input.timestamp-patterns")),
+        enumValue(c.getString("segmentation.input.corrupt-files"), CorruptFiles.class,
+            "segmentation.input.corrupt-files"));
   }
 
   private static Csv csv(Config c) {

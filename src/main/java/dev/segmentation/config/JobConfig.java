@@ -34,9 +34,17 @@ public record JobConfig(
     sparkConf = Map.copyOf(sparkConf);
   }
 
-  /** Where the invoice lines come from and how to read them. */
+  /**
+   * Where the invoice lines come from and how to read them.
+   *
+   * @param corruptFiles what a compressed CSV file that cannot be decompressed to its end does
+   */
   public record Input(
-      List<String> uris, InputFormat format, Csv csv, List<String> timestampPatterns) {
+      List<String> uris,
+      InputFormat format,
+      Csv csv,
+      List<String> timestampPatterns,
+      CorruptFiles corruptFiles) {
 
     public Input {
       uris = List.copyOf(uris);
@@ -47,6 +55,12 @@ public record JobConfig(
   public enum InputFormat {
     CSV,
     PARQUET
+  }
+
+  /** See {@code segmentation.input.corrupt-files} in application.conf. */
+  public enum CorruptFiles {
+    FAIL,
+    SKIP
   }
 
   /** CSV dialect; each value is one character. */

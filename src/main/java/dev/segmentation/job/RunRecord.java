@@ -6,8 +6,10 @@ import dev.segmentation.config.Secrets;
 import dev.segmentation.evaluate.ClusterEvents;
 import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.ingest.SkippedInputFiles;
 import dev.segmentation.publish.RunOutput;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -42,12 +44,15 @@ final class RunRecord implements AutoCloseable {
         .put("started_at", Instant.now().toString())
         .put("config.input.uris", config.input().uris())
         .put("config.input.format", config.input().format().name().toLowerCase())
+        .put("config.input.corrupt_files", config.input().corruptFiles().name().toLowerCase())
         .put("config.output.root", config.output().root())
         .put("config.cleaning.non_product_codes", config.cleaning().nonProductCodes())
         .put("config.cleaning.match_cancellations", config.cleaning().matchCancellations())
         .put("config.spark", Secrets.redact(config.sparkConf()));
     Checkpoints checkpoints = Checkpoints.open(spark, config);
     metrics.put("config.materialise", checkpoints.mode());
+    // Left by an earlier run in this session that failed before it recorded them.
+    SkippedInputFiles.take(spark);
     return new RunRecord(spark, metrics, checkpoints);
   }
 
@@ -62,6 +67,9 @@ final class RunRecord implements AutoCloseable {
   /** Records the end of the run and writes metrics.json. */
   void finish(RunOutput output) {
     stopListening();
+    Map<String, String> corruptFiles = SkippedInputFiles.take(spark);
+    metrics.put("lines.corrupt_files", corruptFiles.size());
+    metrics.put("input.corrupt_files", corruptFiles);
     metrics.put("output", output.location());
     metrics.put("steps_seconds.total", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
     ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));

@@ -3,12 +3,21 @@ package dev.segmentation.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Assertions;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.SparkTestBase;
 import dev.segmentation.TestFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +90,81 @@ class SegmentCliTest extends SparkTestBase {
 
     assertEquals(1, run("ingest", "--input", dir.resolve("in").toString(),
         "--output", notADirectory.resolve("runs").toString()));
-    Assertions.assertTrue(err.toString().startsWith("error: unexpected failure"), err.toString());
+    assertEquals("error: unexpected failure: org.apache.hadoop.fs.ParentNotDirectoryException: "
+        + "Parent path is not a directory: file:" + notADirectory + "; the stack trace is in the log",
+        err.toString().strip());
+  }
+
+  @Test
+  void anUnexpectedFailureIsToldByItsInnermostCauseOnOneLine() {
+    Exception sparkLike = new IllegalStateException("Job aborted due to stage failure: Lost task 0.0: "
+        + "java.io.IOException: disk gone\n\tat org.example.Disk.read(Disk.java:1)",
+        new IOException("disk gone\n\tat org.example.Disk.read(Disk.java:1)"));
+    Exception withContext = new UncheckedIOException("cannot list input path s3a://nowhere/input",
+        new IOException("listing failed", new ConnectException("Connection refused")));
+
+    assertEquals("java.io.IOException: disk gone", SegmentCli.describeFailure(sparkLike));
+    assertEquals("cannot list input path s3a://nowhere/input: java.net.ConnectException: "
+        + "Connection refused", SegmentCli.describeFailure(withContext));
+    assertEquals("java.lang.IllegalStateException: Job aborted: java.io.IOException: disk gone",
+        SegmentCli.describeFailure(new IllegalStateException(
+            "Job aborted: java.io.IOException: disk gone\n\tat org.example.Disk.read(Disk.java:1)")));
+    assertEquals("java.lang.NullPointerException",
+        SegmentCli.describeFailure(new RuntimeException(new NullPointerException())));
+  }
+
+  @Test
+  void aTruncatedGzipExitsWithTwoAndOneLineNamingTheFile() {
+    TestFiles.gzipCsv(dir, "in/2011-01-04.csv.gz", GOOD);
+    Path truncated = TestFiles.truncatedGzipCsv(dir, "in/2011-01-05.csv.gz", 2000);
+
+    assertEquals(2, run("ingest", "--input", dir.resolve("in").toString(), "--output", dir.toString()));
+    assertEquals("error: input file file:" + truncated
+        + " is not a readable gzip file: Unexpected end of input stream", err.toString().strip());
+  }
+
+  @Test
+  void corruptFilesCanBeSkippedAndAreCountedAndNamedInTheMetrics() throws Exception {
+    TestFiles.gzipCsv(dir, "in/2011-01-04.csv.gz", GOOD, GOOD.replace("536365", "536366"));
+    Path truncated = TestFiles.truncatedGzipCsv(dir, "in/2011-01-05.csv.gz", 2000);
+
+    assertEquals(0, run("ingest", "--input", dir.resolve("in").toString(),
+        "--output", dir.resolve("runs").toString(), "--run-id", "r1",
+        "--set", "segmentation.input.corrupt-files=skip"));
+
+    JsonNode metrics = new ObjectMapper().readTree(dir.resolve("runs/r1/metrics.json").toFile());
+    assertEquals("skip", metrics.at("/config/input/corrupt_files").asText());
+    assertEquals(2, metrics.at("/lines/read").asLong());
+    assertEquals(1, metrics.at("/lines/corrupt_files").asLong());
+    assertEquals(Map.of("file:" + truncated, "Unexpected end of input stream"),
+        new ObjectMapper().convertValue(metrics.at("/input/corrupt_files"), Map.class));
+  }
+
+  @Test
+  void aBinaryInputExitsWithTwoAndOneLineSayingItIsNotText() throws Exception {
+    Path workbook = dir.resolve("in/customers.xlsx");
+    Files.createDirectories(workbook.getParent());
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(workbook))) {
+      zip.putNextEntry(new ZipEntry("xl/workbook.xml"));
+      zip.write("<workbook/>".getBytes(StandardCharsets.UTF_8));
+    }
+
+    assertEquals(2, run("ingest", "--input", workbook.toString(), "--output", dir.toString()));
+    assertEquals("error: input file file:" + workbook + " is not delimited text (it starts like a "
+        + "ZIP archive); save it as CSV", err.toString().strip());
+  }
+
+  @Test
+  void aFileSavedWithAByteOrderMarkReadsLikeAnyOther() throws Exception {
+    TestFiles.text(dir, "in/day.csv", "\uFEFF" + TestFiles.HEADER + "\n" + GOOD + "\n");
+
+    assertEquals(0, run("ingest", "--input", dir.resolve("in").toString(),
+        "--output", dir.resolve("runs").toString(), "--run-id", "r1"));
+
+    JsonNode metrics = new ObjectMapper().readTree(dir.resolve("runs/r1/metrics.json").toFile());
+    assertEquals(1, metrics.at("/lines/read").asLong());
+    assertEquals(0, metrics.at("/lines/quarantined").asLong());
+    assertEquals(1, metrics.at("/lines/kept").asLong());
   }
 
   @Test

@@ -131,6 +131,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void corruptInputFilesFailTheRunUnlessSetToBeSkipped() {
+    assertEquals(JobConfig.CorruptFiles.FAIL, TestConfigs.defaults().input().corruptFiles());
+    assertEquals(JobConfig.CorruptFiles.SKIP, TestConfigs.withOverrides(
+        Map.of("segmentation.input.corrupt-files", "skip")).input().corruptFiles());
+
+    assertEquals("invalid configuration: segmentation.input.corrupt-files must be one of fail, skip, "
+        + "got 'ignore'", violation("segmentation.input.corrupt-files", "ignore"));
+  }
+
+  @Test
   void trainingSettingsAreTypedAndChecked() {
     JobConfig config = TestConfigs.defaults();
 

@@ -10,10 +10,16 @@ import dev.segmentation.SparkTestBase;
 import dev.segmentation.TestFiles;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.TestConfigs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +153,137 @@ class InvoiceSourceTest extends SparkTestBase {
   }
 
   @Test
+  void aByteOrderMarkIsIgnoredAtTheStartOfEveryFileAndInFrontOfAHeaderInsideOne() {
+    String bom = "\uFEFF";
+    TestFiles.text(dir, "2010-12-01.csv", bom + TestFiles.HEADER + "\n" + GOOD + "\n");
+    TestFiles.gzipText(dir, "2010-12-02.csv.gz",
+        bom + TestFiles.HEADER + "\n" + GOOD.replace("536365", "536366") + "\n");
+    // Two such files joined with cat: the second mark and header sit inside the file.
+    TestFiles.text(dir, "2010-12-03.csv", bom + TestFiles.HEADER + "\n" + GOOD.replace("536365", "536367")
+        + "\n" + bom + TestFiles.HEADER + "\n" + GOOD.replace("536365", "536368") + "\n");
+
+    List<Row> lines = readSorted(dir.toString());
+
+    assertEquals(List.of("536365", "536366", "536367", "536368"),
+        lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).toList());
+    Assertions.assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+  }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheFirstColumnName() {
+    TestFiles.text(dir, "day.csv",
+        "\uFEFFInvoiceNo,StockCode,Description,Quantity,InvoiceDate,Country\n1,2,3,4,5,6\n");
+
+    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+
+    assertEquals("input " + dir + " lacks required column(s) UnitPrice, CustomerID; found: "
+        + "InvoiceNo, StockCode, Description, Quantity, InvoiceDate, Country", error.getMessage());
+  }
+
+  @Test
+  void aTruncatedGzipFailsATaskThatIsTracedBackToTheFile() {
+    TestFiles.gzipCsv(dir, "2011-01-04.csv.gz", GOOD);
+    Path truncated = TestFiles.truncatedGzipCsv(dir, "2011-01-05.csv.gz", 2000);
+    Path alsoTruncated = TestFiles.truncatedGzipCsv(dir, "2011-01-06.csv.gz", 2000);
+    InvoiceSource source = source(dir.toString(), "fail");
+
+    Exception failure = assertThrows(Exception.class, () -> source.read().count());
+
+    assertEquals(Optional.of("input file file:" + truncated
+            + " is not a readable gzip file: Unexpected end of input stream (also unreadable: file:"
+            + alsoTruncated + ")"),
+        source.unreadableInput(failure).map(Throwable::getMessage));
+    assertEquals(Optional.empty(), source.unreadableInput(new IllegalStateException("other")));
+  }
+
+  @Test
+  void aFileThatIsNotGzipAtAllIsNamedWhenItsHeaderIsRead() throws Exception {
+    Path notGzip = Files.writeString(dir.resolve("2011-01-04.csv.gz"), TestFiles.HEADER + "\n" + GOOD);
+
+    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+
+    assertEquals("input file file:" + notGzip + " is not a readable gzip file: not a gzip file",
+        error.getMessage());
+  }
+
+  @Test
+  void skippedCorruptFilesAreLeftOutWholeAndNamed() throws Exception {
+    Path notGzip = Files.writeString(dir.resolve("2011-01-03.csv.gz"), TestFiles.HEADER + "\n" + GOOD);
+    TestFiles.gzipCsv(dir, "2011-01-04.csv.gz", GOOD, GOOD.replace("536365", "536366"));
+    Path truncated = TestFiles.truncatedGzipCsv(dir, "2011-01-05.csv.gz", 2000);
+    // Spark reads an empty compressed file as no lines: it is not corrupt.
+    Files.write(dir.resolve("2011-01-06.csv.gz"), new byte[0]);
+    SkippedInputFiles.take(spark());
+
+    List<Row> lines = source(dir.toString(), "skip").read().collectAsList();
+
+    assertEquals(List.of("536365", "536366"),
+        lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).sorted().toList());
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("file:" + notGzip, "not a gzip file");
+    expected.put("file:" + truncated, "Unexpected end of input stream");
+    assertEquals(expected, SkippedInputFiles.take(spark()));
+  }
+
+  @Test
+  void skippingEveryFileLeavesNoDataLines() {
+    TestFiles.truncatedGzipCsv(dir, "2011-01-05.csv.gz", 2000);
+
+    ContractViolation error =
+        assertThrows(ContractViolation.class, () -> source(dir.toString(), "skip").read());
+
+    assertEquals("no data lines in input " + dir + ": every file is corrupt", error.getMessage());
+    assertEquals(1, SkippedInputFiles.take(spark()).size());
+  }
+
+  @Test
+  void aBinaryFileIsNamedInsteadOfItsBytesBecomingColumnNames() throws Exception {
+    Path xlsx = dir.resolve("zip/day.csv");
+    Files.createDirectories(xlsx.getParent());
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(xlsx))) {
+      zip.putNextEntry(new ZipEntry("xl/workbook.xml"));
+      zip.write("<workbook/>".getBytes(StandardCharsets.UTF_8));
+    }
+    Path nul = TestFiles.text(dir, "nul/day.csv", TestFiles.HEADER + "\n" + GOOD + "\u0000\n");
+    Path utf16 = dir.resolve("utf16/day.csv");
+    Files.createDirectories(utf16.getParent());
+    Files.write(utf16, (TestFiles.HEADER + "\n").getBytes(StandardCharsets.UTF_16));
+    Path latin1 = dir.resolve("latin1/day.csv");
+    Files.createDirectories(latin1.getParent());
+    String beforeE = TestFiles.HEADER + "\n536365,85123A,CAF";
+    Files.write(latin1, (beforeE + "\u00c9 CUP,6,2010-12-01 08:26:00,2.55,17850.0,France\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+
+    assertEquals("input file file:" + xlsx + " is not delimited text (it starts like a ZIP archive); "
+        + "save it as CSV", readError(xlsx));
+    assertEquals("input file file:" + nul + " is not delimited text (it contains NUL bytes); "
+        + "save it as CSV", readError(nul));
+    assertEquals("input file file:" + utf16 + " is not delimited text (it is UTF-16 text); "
+        + "save it as CSV UTF-8", readError(utf16));
+    assertEquals("input file file:" + latin1 + " is not delimited text (it is not valid UTF-8: "
+        + "byte 0xC9 at offset " + beforeE.length() + "); save it as CSV UTF-8", readError(latin1));
+  }
+
+  @Test
+  void aHeaderThatSplitsWithAnotherDelimiterSaysWhichOne() {
+    String semicolons = TestFiles.HEADER.replace(',', ';');
+    String tabs = TestFiles.HEADER.replace(',', '\t');
+    TestFiles.text(dir, "semicolon/day.csv", semicolons + "\n" + GOOD.replace(',', ';') + "\n");
+    TestFiles.text(dir, "tab/day.csv", tabs + "\n" + GOOD.replace(',', '\t') + "\n");
+    String allMissing = " lacks required column(s) InvoiceNo, StockCode, Description, Quantity, "
+        + "InvoiceDate, UnitPrice, CustomerID, Country; found: ";
+
+    assertEquals("input " + dir.resolve("semicolon") + allMissing + semicolons
+            + "; the header splits into the expected columns with delimiter ';' "
+            + "(set segmentation.input.csv.delimiter)",
+        readError(dir.resolve("semicolon")));
+    assertEquals("input " + dir.resolve("tab") + allMissing + tabs
+            + "; the header splits into the expected columns with delimiter '\\t' "
+            + "(set segmentation.input.csv.delimiter)",
+        readError(dir.resolve("tab")));
+  }
+
+  @Test
   void readsParquetByColumnName() {
     spark().sql("SELECT '536365' AS InvoiceNo, '85123A' AS StockCode, 'HEART' AS Description, "
             + "6 AS Quantity, TIMESTAMP'2010-12-01 08:26:00' AS InvoiceDate, 2.55D AS UnitPrice, "
@@ -163,6 +300,16 @@ class InvoiceSourceTest extends SparkTestBase {
     assertEquals("17850.0", row.getAs(InvoiceColumns.CUSTOMER_ID));
     Assertions.assertTrue(row.<String>getAs(InvoiceColumns.RAW_LINE).contains("\"StockCode\":\"85123A\""));
     assertFalse(row.<String>getAs(InvoiceColumns.SOURCE_FILE).isEmpty());
+  }
+
+  private String readError(Path input) {
+    return assertThrows(ContractViolation.class, () -> readSorted(input.toString())).getMessage();
+  }
+
+  private InvoiceSource source(String uri, String corruptFiles) {
+    JobConfig config = TestConfigs.withOverrides(Map.of(
+        "segmentation.input.uris", uri, "segmentation.input.corrupt-files", corruptFiles));
+    return new InvoiceSource(spark(), config.input());
   }
 
   private List<Row> readSorted(String uri) {
