@@ -55,10 +55,17 @@ public final class FeatureColumns {
    * a feature one bit apart can move a tree's split and a forest's prediction.
    */
   private static final DataType MONEY = DataTypes.createDecimalType(18, 4);
+  private static final double MONEY_UNITS = 10_000.0;
 
-  /** The exact sum of an amount column, as a double. */
+  /**
+   * The exact sum of an amount column, as a double: whole hundredths of a penny summed as longs.
+   * The same figure as a sum of decimal(18, 4), whose sum Spark keeps as a decimal(28, 4), in
+   * Java's BigDecimal: on the lines of every basket that made this sum alone cost several times
+   * the rest of the basket step.
+   */
   public static Column sumOfMoney(Column amount) {
-    return functions.sum(amount.cast(MONEY)).cast(DataTypes.DoubleType);
+    Column units = functions.round(amount.multiply(MONEY_UNITS)).cast(DataTypes.LongType);
+    return functions.sum(units).divide(MONEY_UNITS);
   }
 
   /** The exact mean of an amount column, as a double. */

@@ -8,8 +8,11 @@ import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.ingest.SkippedInputFiles;
 import dev.segmentation.publish.RunOutput;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -21,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 final class RunRecord implements AutoCloseable {
 
   static final String METRICS = "metrics.json";
+  static final String DRIVER_LOG = "driver.log";
 
   private final SparkSession spark;
   private final RunMetrics metrics;
@@ -74,6 +78,13 @@ final class RunRecord implements AutoCloseable {
     metrics.put("steps_seconds.total", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
     ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
     output.writeText(METRICS, metrics.toJson());
+    driverLog().ifPresent(log -> output.copyLocalFile(DRIVER_LOG, log));
+  }
+
+  /** The log file conf/log4j2.properties writes, when the launcher named one (scripts/segment does). */
+  private static Optional<Path> driverLog() {
+    return Optional.ofNullable(System.getProperty("segmentation.log.file")).map(Path::of)
+        .filter(Files::isRegularFile);
   }
 
   @Override

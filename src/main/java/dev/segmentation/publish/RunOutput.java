@@ -49,4 +49,15 @@ public final class RunOutput {
       throw new UncheckedIOException("cannot write " + path, e);
     }
   }
+
+  /** Copies a file of the driver's local disk into the run folder, e.g. the driver's log. */
+  public void copyLocalFile(String name, java.nio.file.Path local) {
+    Path path = new Path(runDirectory, name);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.copyFromLocalFile(false, true, new Path(local.toUri()), path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + local + " to " + path, e);
+    }
+  }
 }
