@@ -8,6 +8,7 @@ import static dev.segmentation.ingest.InvoiceColumns.QUANTITY;
 import static dev.segmentation.ingest.InvoiceColumns.STOCK_CODE;
 import static dev.segmentation.ingest.InvoiceColumns.UNIT_PRICE;
 import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.least;
@@ -35,8 +36,11 @@ import org.apache.spark.sql.types.DataTypes;
  * cancellations matched to it, at most its quantity); every cancellation line is set aside as
  * matched or unmatched.
  *
- * <p>All of it is one equi-join on (customer, stock code) plus a window, so no line reaches the
- * driver and the work spreads by customer.
+ * <p>Only what can match is paired: purchases are narrowed to the (customer, stock code) keys
+ * that have a cancellation before the join, so a wholesale account that bought one product
+ * thousands of times is not a cross product with every other line. The matches (a few percent
+ * of the lines) then travel to every task that reads the lines, which tags them where they are:
+ * the whole line table is never shuffled to tag what was matched. No line reaches the driver.
  */
 public final class CancellationMatcher {
 
@@ -73,8 +77,8 @@ public final class CancellationMatcher {
 
     Dataset<Row> joined =
         keyed
-            .join(cancelledPerPurchase, sameLine(keyed, "p_customer", "p_stock", "p_key"), "left")
-            .join(matchedCancellations, sameLine(keyed, "c_customer", "c_stock", "c_key"), "left");
+            .join(broadcast(cancelledPerPurchase), sameLine(keyed, "p_customer", "p_stock", "p_key"), "left")
+            .join(broadcast(matchedCancellations), sameLine(keyed, "c_customer", "c_stock", "c_key"), "left");
 
     Column isOpenPurchase = SetAsideReason.open().and(not(isCancellation()));
     Column quantityCancelled =
@@ -110,6 +114,11 @@ public final class CancellationMatcher {
                 col(QUANTITY).as("p_quantity"),
                 col(UNIT_PRICE).as("p_price"),
                 col(INVOICE_TS).as("p_ts"));
+    Dataset<Row> cancelledProducts = cancellations.select(col("c_customer").as(CUSTOMER_ID),
+        col("c_stock").as(STOCK_CODE)).distinct();
+    purchases = purchases.join(broadcast(cancelledProducts),
+        col("p_customer").equalTo(cancelledProducts.col(CUSTOMER_ID))
+            .and(col("p_stock").equalTo(cancelledProducts.col(STOCK_CODE))), "left_semi");
     Column covers =
         col("c_customer").equalTo(col("p_customer"))
             .and(col("c_stock").equalTo(col("p_stock")))

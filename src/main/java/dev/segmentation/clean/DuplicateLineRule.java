@@ -2,6 +2,7 @@ package dev.segmentation.clean;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.segmentation.ingest.InvoiceColumns;
 import java.util.ArrayList;
@@ -22,9 +23,14 @@ public final class DuplicateLineRule {
     InvoiceColumns.ALL.forEach(name -> identity.add(col(name)));
     // Lines set aside earlier form groups of their own, so they never shadow an open line.
     identity.add(col(CleanColumns.SET_ASIDE_REASON));
-    // Copies are equal in every column kept downstream, so which one stays does not matter.
-    WindowSpec copies = Window.partitionBy(identity.toArray(Column[]::new))
-        .orderBy(identity.toArray(Column[]::new));
+    // A hash of the line leads the keys: the sort the window needs then compares one long for
+    // almost every pair of lines instead of up to nine strings; the columns themselves still
+    // decide, so two lines whose hashes collide are never taken for copies. Copies are equal in
+    // every column kept downstream, so which one stays does not matter.
+    Column hash = xxhash64(identity.toArray(Column[]::new));
+    List<Column> keys = new ArrayList<>(List.of(hash));
+    keys.addAll(identity);
+    WindowSpec copies = Window.partitionBy(keys.toArray(Column[]::new)).orderBy(hash);
     Dataset<Row> numbered = lines.withColumn(COPY_NUMBER, row_number().over(copies));
     return SetAsideReason.DUPLICATE.tag(numbered, col(COPY_NUMBER).gt(1)).drop(COPY_NUMBER);
   }
