@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>Output contract: {@code source_file}, {@code raw_line}, {@code well_formed} and the eight
  * {@link InvoiceColumns#ALL} columns as strings. No line is dropped here except header lines (and,
  * with {@code segmentation.input.corrupt-files = skip}, whole compressed files that cannot be
- * decompressed, named in {@link SkippedInputFiles}); deciding what is malformed is
+ * decompressed, named in {@link #skippedFiles}); deciding what is malformed is
  * {@link InvoiceParser}'s job.
  */
 public final class InvoiceSource {
@@ -71,10 +71,17 @@ public final class InvoiceSource {
 
   private final SparkSession spark;
   private final JobConfig.Input input;
+  /** Corrupt compressed files the read left out ({@code corrupt-files = skip}), with the problem. */
+  private final Map<String, String> skippedFiles = new LinkedHashMap<>();
 
   public InvoiceSource(SparkSession spark, JobConfig.Input input) {
     this.spark = Objects.requireNonNull(spark, "spark");
     this.input = Objects.requireNonNull(input, "input");
+  }
+
+  /** File to what is wrong with it, for the files {@link #read} left out; in the order found. */
+  public Map<String, String> skippedFiles() {
+    return new LinkedHashMap<>(skippedFiles);
   }
 
   public Dataset<Row> read() {
@@ -173,7 +180,7 @@ public final class InvoiceSource {
     }
     corrupt.forEach((file, problem) -> LOG.warn(
         "skipping input file {}: {} (segmentation.input.corrupt-files = skip)", file, problem));
-    SkippedInputFiles.add(spark, corrupt);
+    skippedFiles.putAll(corrupt);
     List<Path> readable =
         files.stream().filter(file -> !corrupt.containsKey(file.toString())).toList();
     if (readable.isEmpty()) {

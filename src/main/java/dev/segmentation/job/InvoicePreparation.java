@@ -44,8 +44,10 @@ public final class InvoicePreparation {
       Checkpoints checkpoints) {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
-    Dataset<Row> parsed = metrics.time("read", () -> checkpoints.materialise(
-        parser.apply(new InvoiceSource(spark, config.input()).read())));
+    InvoiceSource source = new InvoiceSource(spark, config.input());
+    Dataset<Row> parsed = metrics.time("read", () -> checkpoints.materialise(parser.apply(source.read())));
+    metrics.put("lines.corrupt_files", source.skippedFiles().size());
+    metrics.put("input.corrupt_files", source.skippedFiles());
     Map<String, Long> malformed = countBy(parsed, MALFORMED_REASON);
     long read = malformed.values().stream().mapToLong(Long::longValue).sum();
     if (read == 0) {

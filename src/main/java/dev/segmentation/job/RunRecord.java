@@ -6,12 +6,10 @@ import dev.segmentation.config.Secrets;
 import dev.segmentation.evaluate.ClusterEvents;
 import dev.segmentation.evaluate.ProcessStats;
 import dev.segmentation.evaluate.RunMetrics;
-import dev.segmentation.ingest.SkippedInputFiles;
 import dev.segmentation.publish.RunOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -55,8 +53,6 @@ final class RunRecord implements AutoCloseable {
         .put("config.spark", Secrets.redact(config.sparkConf()));
     Checkpoints checkpoints = Checkpoints.open(spark, config);
     metrics.put("config.materialise", checkpoints.mode());
-    // Left by an earlier run in this session that failed before it recorded them.
-    SkippedInputFiles.take(spark);
     return new RunRecord(spark, metrics, checkpoints);
   }
 
@@ -71,9 +67,6 @@ final class RunRecord implements AutoCloseable {
   /** Records the end of the run and writes metrics.json. */
   void finish(RunOutput output) {
     stopListening();
-    Map<String, String> corruptFiles = SkippedInputFiles.take(spark);
-    metrics.put("lines.corrupt_files", corruptFiles.size());
-    metrics.put("input.corrupt_files", corruptFiles);
     metrics.put("output", output.location());
     metrics.put("steps_seconds.total", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
     ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));

@@ -108,7 +108,7 @@ public final class ModelDirectory {
   }
 
   private Void saveTable(Dataset<Row> table, String name) {
-    table.coalesce(1).write().mode(SaveMode.Overwrite).parquet(pathOf(name));
+    table.write().mode(SaveMode.Overwrite).parquet(pathOf(name));
     return null;
   }
 

@@ -213,27 +213,28 @@ class InvoiceSourceTest extends SparkTestBase {
     Path truncated = TestFiles.truncatedGzipCsv(dir, "2011-01-05.csv.gz", 2000);
     // Spark reads an empty compressed file as no lines: it is not corrupt.
     Files.write(dir.resolve("2011-01-06.csv.gz"), new byte[0]);
-    SkippedInputFiles.take(spark());
+    InvoiceSource source = source(dir.toString(), "skip");
 
-    List<Row> lines = source(dir.toString(), "skip").read().collectAsList();
+    List<Row> lines = source.read().collectAsList();
 
     assertEquals(List.of("536365", "536366"),
         lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).sorted().toList());
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("file:" + notGzip, "not a gzip file");
     expected.put("file:" + truncated, "Unexpected end of input stream");
-    assertEquals(expected, SkippedInputFiles.take(spark()));
+    assertEquals(expected, source.skippedFiles());
   }
 
   @Test
   void skippingEveryFileLeavesNoDataLines() {
     TestFiles.truncatedGzipCsv(dir, "2011-01-05.csv.gz", 2000);
 
-    ContractViolation error =
-        assertThrows(ContractViolation.class, () -> source(dir.toString(), "skip").read());
+    InvoiceSource source = source(dir.toString(), "skip");
+
+    ContractViolation error = assertThrows(ContractViolation.class, source::read);
 
     assertEquals("no data lines in input " + dir + ": every file is corrupt", error.getMessage());
-    assertEquals(1, SkippedInputFiles.take(spark()).size());
+    assertEquals(1, source.skippedFiles().size());
   }
 
   @Test
