@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /** Small hand-made input files. */
 public final class TestFiles {
@@ -39,6 +41,21 @@ public final class TestFiles {
    * A gzip file of the standard header and {@code lines} distinct lines, cut in the middle of its
    * compressed data: the header still reads, the end does not.
    */
+  /** A spreadsheet workbook (a ZIP archive, as an XLSX is), whatever its name says. */
+  public static Path workbook(Path dir, String name) {
+    Path file = dir.resolve(name);
+    try {
+      Files.createDirectories(file.getParent());
+      try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+        zip.putNextEntry(new ZipEntry("xl/workbook.xml"));
+        zip.write("<workbook/>".getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
   public static Path truncatedGzipCsv(Path dir, String name, int lines) {
     StringBuilder content = new StringBuilder(HEADER).append('\n');
     for (int i = 0; i < lines; i++) {

@@ -12,12 +12,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,12 +139,7 @@ class SegmentCliTest extends SparkTestBase {
 
   @Test
   void aBinaryInputExitsWithTwoAndOneLineSayingItIsNotText() throws Exception {
-    Path workbook = dir.resolve("in/customers.xlsx");
-    Files.createDirectories(workbook.getParent());
-    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(workbook))) {
-      zip.putNextEntry(new ZipEntry("xl/workbook.xml"));
-      zip.write("<workbook/>".getBytes(StandardCharsets.UTF_8));
-    }
+    Path workbook = TestFiles.workbook(dir, "in/customers.xlsx");
 
     assertEquals(2, run("ingest", "--input", workbook.toString(), "--output", dir.toString()));
     assertEquals("error: input file file:" + workbook + " is not delimited text (it starts like a "

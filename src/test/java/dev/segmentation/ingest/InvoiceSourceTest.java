@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -239,12 +237,7 @@ class InvoiceSourceTest extends SparkTestBase {
 
   @Test
   void aBinaryFileIsNamedInsteadOfItsBytesBecomingColumnNames() throws Exception {
-    Path xlsx = dir.resolve("zip/day.csv");
-    Files.createDirectories(xlsx.getParent());
-    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(xlsx))) {
-      zip.putNextEntry(new ZipEntry("xl/workbook.xml"));
-      zip.write("<workbook/>".getBytes(StandardCharsets.UTF_8));
-    }
+    Path xlsx = TestFiles.workbook(dir, "zip/day.csv");
     Path nul = TestFiles.text(dir, "nul/day.csv", TestFiles.HEADER + "\n" + GOOD + "\u0000\n");
     Path utf16 = dir.resolve("utf16/day.csv");
     Files.createDirectories(utf16.getParent());
