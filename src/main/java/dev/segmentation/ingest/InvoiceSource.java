@@ -7,10 +7,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
@@ -146,7 +147,9 @@ public final class InvoiceSource {
     // with cat keep theirs inside, in front of a header.
     Dataset<Row> lines = text.select(
         col("value").as(RAW_LINE),
-        regexp_replace(col("value"), "^" + BYTE_ORDER_MARK, "").as(TEXT),
+        // A prefix test, not a regular expression: this runs on every line of the input.
+        when(col("value").startsWith(BYTE_ORDER_MARK), col("value").substr(lit(2), length(col("value"))))
+            .otherwise(col("value")).as(TEXT),
         input_file_name().as(SOURCE_FILE));
     List<String> header = InvoiceColumns.ALL.stream().map(InvoiceColumns::displayName).toList();
     Supplier<String> hint = () -> "";
