@@ -72,9 +72,6 @@ public final class InvoicePreparation {
     beforeCleaning.forEach(checkpoints::release);
     Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);
-    LOG.info("lines: {} read, {} quarantined, {} set aside, {} kept", read,
-        metrics.getLong("lines.quarantined"), read - metrics.getLong("lines.quarantined")
-            - metrics.getLong("lines.kept"), metrics.getLong("lines.kept"));
 
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
@@ -105,6 +102,7 @@ public final class InvoicePreparation {
     metrics.put("lines.after_duplicates",
         withCustomer - setAside.getOrDefault(SetAsideReason.DUPLICATE.label(), 0L));
     metrics.put("lines.kept", kept);
+    LOG.info("lines: {} read, {} quarantined, {} set aside, {} kept", read, quarantined, setAsideTotal, kept);
     if (read != kept + quarantined + setAsideTotal) {
       throw new IllegalStateException("line counts do not add up: read " + read + " != kept " + kept
           + " + quarantined " + quarantined + " + set aside " + setAsideTotal);
