@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.segmentation.config.JobConfig;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
@@ -17,9 +18,12 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The cleaning rules in their order: no customer, exact duplicates, non-product codes,
- * cancellations. Takes well-formed typed lines ({@link dev.segmentation.ingest.InvoiceColumns})
- * and returns every one of them with the {@link CleanColumns} added; nothing is dropped, so the
- * counts per reason always add up to the lines read.
+ * cancellations. Takes typed lines ({@link dev.segmentation.ingest.InvoiceColumns}) and returns
+ * every one of them with the {@link CleanColumns} added; nothing is dropped, so the counts per
+ * reason always add up to the lines read. Other columns pass through. Lines may arrive already
+ * set aside (a {@code set_aside_reason} column, non-null on them): no rule touches those, so a
+ * job can send the parser's malformed lines through the same pass instead of reading the input
+ * twice.
  */
 public final class LineCleaner {
 
@@ -46,7 +50,8 @@ public final class LineCleaner {
   }
 
   public Dataset<Row> apply(Dataset<Row> lines) {
-    Dataset<Row> tagged = lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
+    Dataset<Row> tagged = Arrays.asList(lines.columns()).contains(SET_ASIDE_REASON) ? lines
+        : lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
     tagged = missingCustomer.apply(tagged);
     tagged = duplicates.apply(tagged);
     tagged = nonProducts.apply(tagged);

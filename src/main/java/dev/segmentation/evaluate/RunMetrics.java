@@ -62,13 +62,36 @@ public final class RunMetrics {
 
   /** Runs one step and records its wall time under {@code steps_seconds.<step>}. */
   public <T> T time(String step, Supplier<T> work) {
-    LOG.info("step {} ...", step);
-    long start = System.nanoTime();
+    Step timer = start(step);
     T result = work.get();
-    double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
-    put("steps_seconds." + step, seconds);
-    LOG.info("step {} done in {} s", step, seconds);
+    timer.done();
     return result;
+  }
+
+  /**
+   * Starts timing a step whose end is not where it began, such as one that ends inside a
+   * stage's callback; {@link Step#done} records it as {@link #time} would.
+   */
+  public Step start(String step) {
+    LOG.info("step {} ...", step);
+    return new Step(step, System.nanoTime());
+  }
+
+  /** A step being timed. */
+  public final class Step {
+    private final String name;
+    private final long startNanos;
+
+    private Step(String name, long startNanos) {
+      this.name = name;
+      this.startNanos = startNanos;
+    }
+
+    public void done() {
+      double seconds = Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
+      put("steps_seconds." + name, seconds);
+      LOG.info("step {} done in {} s", name, seconds);
+    }
   }
 
   public void time(String step, Runnable work) {

@@ -5,6 +5,7 @@ import static dev.segmentation.ingest.InvoiceColumns.MALFORMED_REASON;
 import static dev.segmentation.ingest.InvoiceColumns.RAW_LINE;
 import static dev.segmentation.ingest.InvoiceColumns.SOURCE_FILE;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.clean.CleanColumns;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,37 +45,50 @@ public final class InvoicePreparation {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
     InvoiceSource source = new InvoiceSource(spark, config.input());
-    Dataset<Row> parsed = metrics.time("read", () -> checkpoints.materialise(parser.apply(source.read())));
+    // The malformed lines ride along, already set aside, so the input is read and parsed once and
+    // no parsed copy of every line is kept: the first table kept is the one the cancellation
+    // matcher reads three times (see LineCleaner).
+    RunMetrics.Step readStep = metrics.start("read");
+    Dataset<Row> lines = parser.apply(source.read())
+        .withColumn(SET_ASIDE_REASON, col(MALFORMED_REASON));
+    List<RunMetrics.Step> cleanStep = new ArrayList<>(1);
+    List<Dataset<Row>> beforeMatching = new ArrayList<>();
+    Dataset<Row> cleaned = checkpoints.materialise(
+        new LineCleaner(config.cleaning(), unmatched -> {
+          Dataset<Row> table = checkpoints.materialise(unmatched);
+          beforeMatching.add(table);
+          readStep.done();
+          cleanStep.add(metrics.start("clean"));
+          return table;
+        }).apply(lines));
+    cleanStep.forEach(RunMetrics.Step::done);
+    // One line-level copy at a time on the executors: at 100 million lines each is gigabytes.
+    beforeMatching.forEach(checkpoints::release);
     metrics.put("lines.corrupt_files", source.skippedFiles().size());
     metrics.put("input.corrupt_files", source.skippedFiles());
-    Map<String, Long> malformed = countBy(parsed, MALFORMED_REASON);
-    long read = malformed.values().stream().mapToLong(Long::longValue).sum();
+
+    Map<String, Long> malformed = new HashMap<>();
+    Map<String, Long> setAside = new HashMap<>();
+    for (Row row : cleaned.groupBy(col(MALFORMED_REASON), col(SET_ASIDE_REASON)).count().collectAsList()) {
+      Map<String, Long> counts = row.isNullAt(0) ? setAside : malformed;
+      String reason = row.isNullAt(1) ? PASSED : row.getString(1);
+      counts.merge(reason, row.getLong(2), Long::sum);
+    }
+    long read = malformed.values().stream().mapToLong(Long::longValue).sum()
+        + setAside.values().stream().mapToLong(Long::longValue).sum();
     if (read == 0) {
       throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
     }
-
-    // Written early and on its own: the parsed lines can then be freed as soon as they are clean.
-    Dataset<Row> quarantine = checkpoints.materialise(
-        parsed.filter(col(MALFORMED_REASON).isNotNull())
-            .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
-
-    List<Dataset<Row>> beforeCleaning = new ArrayList<>(List.of(parsed));
-    UnaryOperator<Dataset<Row>> beforeMatching = lines -> {
-      Dataset<Row> table = checkpoints.materialise(lines);
-      beforeCleaning.add(table);
-      return table;
-    };
-    Dataset<Row> wellFormed = parsed.filter(col(MALFORMED_REASON).isNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
-    Dataset<Row> cleaned = metrics.time("clean",
-        () -> checkpoints.materialise(new LineCleaner(config.cleaning(), beforeMatching).apply(wellFormed)));
-    // One line-level copy at a time on the executors: at 100 million lines each is gigabytes.
-    beforeCleaning.forEach(checkpoints::release);
-    Map<String, Long> setAside = countBy(cleaned, SET_ASIDE_REASON);
     recordLineCounts(metrics, read, malformed, setAside);
 
+    Column isMalformed = col(MALFORMED_REASON).isNotNull();
+    // Materialised on its own (a small table): the cleaned lines are freed before the run ends.
+    Dataset<Row> quarantine = checkpoints.materialise(cleaned.filter(isMalformed)
+        .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
+    Dataset<Row> wellFormed = cleaned.filter(not(isMalformed));
     return new PreparedLines(
-        cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
-        cleaned.filter(col(SET_ASIDE_REASON).isNotNull()),
+        wellFormed.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
+        wellFormed.filter(col(SET_ASIDE_REASON).isNotNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON),
         quarantine,
         List.of(cleaned));
   }
@@ -107,15 +120,6 @@ public final class InvoicePreparation {
       throw new IllegalStateException("line counts do not add up: read " + read + " != kept " + kept
           + " + quarantined " + quarantined + " + set aside " + setAsideTotal);
     }
-  }
-
-  /** Line counts per value of a reason column (a small result: one row per reason). */
-  private static Map<String, Long> countBy(Dataset<Row> lines, String reasonColumn) {
-    Map<String, Long> counts = new HashMap<>();
-    for (Row row : lines.groupBy(col(reasonColumn)).count().collectAsList()) {
-      counts.put(row.isNullAt(0) ? PASSED : row.getString(0), row.getLong(1));
-    }
-    return counts;
   }
 
   private static Column[] columns(List<String> names) {
