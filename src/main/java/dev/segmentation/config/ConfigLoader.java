@@ -198,7 +198,10 @@ public final class ConfigLoader {
     double holdout = c.getDouble("segmentation.train.holdout-fraction");
     require(holdout > 0 && holdout < 1, "segmentation.train.holdout-fraction",
         "must be between 0 and 1 (exclusive), got " + holdout);
-    return new Train(cutoff, c.getLong("segmentation.train.seed"), holdout);
+    long rowsPerPartition = c.getLong("segmentation.train.rows-per-partition");
+    require(rowsPerPartition >= 1, "segmentation.train.rows-per-partition",
+        "must be at least 1, got " + rowsPerPartition);
+    return new Train(cutoff, c.getLong("segmentation.train.seed"), holdout, rowsPerPartition);
   }
 
   private static Products products(Config c) {

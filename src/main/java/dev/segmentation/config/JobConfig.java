@@ -87,7 +87,7 @@ public record JobConfig(
    *
    * @param cutoff lines before this day train; lines from it on form the temporal test
    */
-  public record Train(LocalDate cutoff, long seed, double holdoutFraction) {}
+  public record Train(LocalDate cutoff, long seed, double holdoutFraction, long rowsPerPartition) {}
 
   /** Product categories from description words and price band. */
   public record Products(

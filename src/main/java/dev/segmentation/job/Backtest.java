@@ -68,16 +68,16 @@ final class Backtest {
 
     // Segments of the customers that stay in, from their training-window baskets as in train.
     Dataset<Row> fitCustomers = checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
-    PipelineModel segmentation = new CustomerSegmenter(fixedK(k), config.train().seed()).fit(fitCustomers).model();
+    PipelineModel segmentation = new CustomerSegmenter(fixedK(k), config.train()).fit(fitCustomers).model();
     Dataset<Row> labels = segmentation.transform(fitCustomers).select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
 
     Dataset<Row> fitFirsts = checkpoints.materialise(firsts.filter(col(HELD_OUT).equalTo(false))
         .join(labels, CUSTOMER_ID));
     Dataset<Row> fitEligible = fitFirsts.filter(col(FULL_FOLLOWUP));
     PipelineModel classifier = new SegmentClassifier(config.classifier().features(), config.classifier(),
-        config.train().seed()).fit(fitFirsts);
+        config.train()).fit(fitFirsts);
     Dataset<Row> expectations = checkpoints.materialise(new SegmentExpectations().apply(fitFirsts));
-    PipelineModel regressor = new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
+    PipelineModel regressor = new FollowUpRegressor(categories(), config.anticipation(), config.train())
         .fit(fitEligible);
     Baselines baselines = Baselines.of(fitEligible);
 

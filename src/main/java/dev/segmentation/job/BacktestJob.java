@@ -29,7 +29,7 @@ public final class BacktestJob {
           new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
       if (config.segments().searchesK()) {
         k = metrics.time("k_search",
-            () -> new CustomerSegmenter(config.segments(), config.train().seed()).fit(customers).k());
+            () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers).k());
       }
       metrics.put("segmentation.k", k);
       int segments = k;

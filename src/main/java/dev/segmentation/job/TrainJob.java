@@ -116,7 +116,7 @@ public final class TrainJob {
 
   private CustomerSegmenter.Result segment(Dataset<Row> customers) {
     CustomerSegmenter.Result result =
-        new CustomerSegmenter(config.segments(), config.train().seed()).fit(customers);
+        new CustomerSegmenter(config.segments(), config.train()).fit(customers);
     Map<String, Object> byK = new LinkedHashMap<>();
     for (CustomerSegmenter.KScore score : result.scores()) {
       byK.put(String.valueOf(score.k()), RunMetrics.rounded(score.silhouette()));
@@ -167,7 +167,7 @@ public final class TrainJob {
 
   private PipelineModel fitAndReport(Dataset<Row> labelled, String metricPath) {
     PipelineModel model = new SegmentClassifier(config.classifier().features(), config.classifier(),
-        config.train().seed()).fit(labelled.filter(col(HOLDOUT).equalTo(false)));
+        config.train()).fit(labelled.filter(col(HOLDOUT).equalTo(false)));
     report(model.transform(labelled.filter(col(HOLDOUT))), metricPath);
     return model;
   }
@@ -220,7 +220,7 @@ public final class TrainJob {
     List<Object> results = ConcurrentJobs.run(2, List.<Callable<Object>>of(
         () -> config.anticipation().backtest() ? new Backtest(config, metrics, checkpoints).run(data, customers, k) : configuredChoice(),
         () -> mayUseRegressor()
-            ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train().seed())
+            ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train())
                 .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
             : Optional.empty()));
     Anticipator.Choice choice = (Anticipator.Choice) results.get(0);

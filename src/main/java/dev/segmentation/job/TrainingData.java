@@ -105,7 +105,7 @@ record TrainingData(
   private static ProductStep fitProductCategories(Dataset<Row> trainLines, JobConfig config,
       RunMetrics metrics, Checkpoints checkpoints) {
     Dataset<Row> products = checkpoints.materialise(new ProductTable().apply(trainLines));
-    PipelineModel model = new ProductCategoryModel(config.products(), config.train().seed()).fit(products);
+    PipelineModel model = new ProductCategoryModel(config.products(), config.train()).fit(products);
     Dataset<Row> categorised = checkpoints.materialise(model.transform(products));
     List<String> vocabulary = ProductCategoryModel.vocabulary(model);
     metrics.put("products.train", categorised.count());

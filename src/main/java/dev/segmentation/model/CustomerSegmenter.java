@@ -59,10 +59,13 @@ public final class CustomerSegmenter {
 
   private final JobConfig.Segments settings;
   private final long seed;
+  private final StablePartitions layout;
 
-  public CustomerSegmenter(JobConfig.Segments settings, long seed) {
+  /** @param train the seed and the rows' layout, which make the fit repeatable */
+  public CustomerSegmenter(JobConfig.Segments settings, JobConfig.Train train) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.seed = seed;
+    this.seed = train.seed();
+    this.layout = new StablePartitions(train.rowsPerPartition());
   }
 
   /** How one k did. {@code largestShare} is the share of customers in its largest segment. */
@@ -94,7 +97,7 @@ public final class CustomerSegmenter {
             .setWithStd(true)
     }).fit(customers);
     long total = customers.count();
-    Dataset<Row> scaled = StablePartitions.of(scaling.transform(customers), FeatureColumns.CUSTOMER_ID, total)
+    Dataset<Row> scaled = layout.layOut(scaling.transform(customers), FeatureColumns.CUSTOMER_ID, total)
         .select(SCALED)
         .persist(StorageLevel.MEMORY_AND_DISK());
     // Materialised once here, not by whichever of several concurrent fits gets to it first.

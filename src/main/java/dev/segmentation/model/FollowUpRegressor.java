@@ -47,11 +47,14 @@ public final class FollowUpRegressor {
   private final int categories;
   private final JobConfig.Anticipation settings;
   private final long seed;
+  private final StablePartitions layout;
 
-  public FollowUpRegressor(int categories, JobConfig.Anticipation settings, long seed) {
+  /** @param train the seed and the rows' layout, which make the fit repeatable */
+  public FollowUpRegressor(int categories, JobConfig.Anticipation settings, JobConfig.Train train) {
     this.categories = categories;
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.seed = seed;
+    this.seed = train.seed();
+    this.layout = new StablePartitions(train.rowsPerPartition());
   }
 
   /**
@@ -72,7 +75,7 @@ public final class FollowUpRegressor {
   }
 
   public PipelineModel fit(Dataset<Row> firstPurchases) {
-    Dataset<Row> laidOut = StablePartitions.of(firstPurchases, FeatureColumns.CUSTOMER_ID,
+    Dataset<Row> laidOut = layout.layOut(firstPurchases, FeatureColumns.CUSTOMER_ID,
             firstPurchases.count())
         .withColumn(logOf(FeatureColumns.FOLLOWUP_INVOICES), log1p(col(FeatureColumns.FOLLOWUP_INVOICES)))
         .withColumn(logOf(FeatureColumns.FOLLOWUP_SPEND), log1p(col(FeatureColumns.FOLLOWUP_SPEND)));

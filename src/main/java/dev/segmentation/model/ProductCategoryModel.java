@@ -54,14 +54,17 @@ public final class ProductCategoryModel {
 
   private final JobConfig.Products settings;
   private final long seed;
+  private final StablePartitions layout;
 
-  public ProductCategoryModel(JobConfig.Products settings, long seed) {
+  /** @param train the seed and the rows' layout, which make the fit repeatable */
+  public ProductCategoryModel(JobConfig.Products settings, JobConfig.Train train) {
     this.settings = settings;
-    this.seed = seed;
+    this.seed = train.seed();
+    this.layout = new StablePartitions(train.rowsPerPartition());
   }
 
   public PipelineModel fit(Dataset<Row> products) {
-    Dataset<Row> stable = StablePartitions.of(products, InvoiceColumns.STOCK_CODE, products.count());
+    Dataset<Row> stable = layout.layOut(products, InvoiceColumns.STOCK_CODE, products.count());
     return new Pipeline().setStages(stages()).fit(stable);
   }
 

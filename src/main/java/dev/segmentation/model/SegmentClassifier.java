@@ -34,15 +34,18 @@ public final class SegmentClassifier {
   private final List<String> features;
   private final JobConfig.Classifier settings;
   private final long seed;
+  private final StablePartitions layout;
 
-  public SegmentClassifier(List<String> features, JobConfig.Classifier settings, long seed) {
+  /** @param train the seed and the rows' layout, which make the fit repeatable */
+  public SegmentClassifier(List<String> features, JobConfig.Classifier settings, JobConfig.Train train) {
     this.features = List.copyOf(features);
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.seed = seed;
+    this.seed = train.seed();
+    this.layout = new StablePartitions(train.rowsPerPartition());
   }
 
   public PipelineModel fit(Dataset<Row> labelled) {
-    Dataset<Row> withLabel = StablePartitions.of(labelled, FeatureColumns.CUSTOMER_ID, labelled.count())
+    Dataset<Row> withLabel = layout.layOut(labelled, FeatureColumns.CUSTOMER_ID, labelled.count())
         .withColumn(LABEL, col(CustomerSegmenter.SEGMENT).cast(DataTypes.DoubleType));
     return new Pipeline().setStages(new PipelineStage[] {
         new VectorAssembler().setInputCols(features.toArray(String[]::new)).setOutputCol(FEATURES),

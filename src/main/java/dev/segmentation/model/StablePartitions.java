@@ -8,17 +8,27 @@ import org.apache.spark.sql.Row;
 /**
  * MLlib's k-means|| starts and random-forest bootstraps draw per partition, so the same rows
  * split differently give a different model. Before a fit, rows are therefore laid out as a
- * function of the data alone: a fixed number of hash partitions on the key, sorted within.
- * Small tables get one partition, which also spares every iteration many tiny tasks.
+ * function of the data alone: one hash partition on the key per so many rows (a setting), sorted
+ * within. Small tables get one partition, which also spares every iteration many tiny tasks.
  */
 public final class StablePartitions {
 
-  private static final long ROWS_PER_PARTITION = 250_000;
+  private final long rowsPerPartition;
 
-  private StablePartitions() {}
+  /**
+   * @param rowsPerPartition {@code segmentation.train.rows-per-partition}: part of what makes a
+   *     fit repeatable, so a cluster that wants more parallel fits changes it knowingly
+   */
+  public StablePartitions(long rowsPerPartition) {
+    if (rowsPerPartition < 1) {
+      throw new IllegalArgumentException("rows per partition must be positive: " + rowsPerPartition);
+    }
+    this.rowsPerPartition = rowsPerPartition;
+  }
 
-  public static Dataset<Row> of(Dataset<Row> table, String key, long rows) {
-    int partitions = (int) Math.max(1, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION);
+  /** The table laid out for a fit; {@code rows} is its row count. */
+  public Dataset<Row> layOut(Dataset<Row> table, String key, long rows) {
+    int partitions = (int) Math.max(1, (rows + rowsPerPartition - 1) / rowsPerPartition);
     return table.repartition(partitions, col(key)).sortWithinPartitions(key);
   }
 }

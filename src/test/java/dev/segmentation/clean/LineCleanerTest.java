@@ -43,4 +43,26 @@ class LineCleanerTest extends SparkTestBase {
             "C201 D amount=null -> non_product"),
         described);
   }
+
+  @Test
+  void linesThatArriveSetAsideAreLeftAsTheyAre() {
+    Dataset<Row> lines = new Lines()
+        .add("100", "A", 10, "09:00", 2.5).setAside("bad_quantity")
+        .add("100", "A", 10, "09:00", 2.5)
+        .add("101", "E", 4, "09:30", 1.25).setAside("bad_quantity")
+        .add("C200", "E", -4, "10:00", 1.25)
+        .toDataset(spark());
+
+    Dataset<Row> cleaned = new LineCleaner(defaults().cleaning()).apply(lines);
+
+    List<String> described = cleaned.collectAsList().stream()
+        .map(row -> row.getAs(InvoiceColumns.INVOICE_NO) + " -> " + row.getAs(CleanColumns.SET_ASIDE_REASON))
+        .sorted()
+        .collect(Collectors.toList());
+    // The copy of 100 that arrived set aside does not make the other a duplicate, and the purchase
+    // that arrived set aside is not there for the cancellation to match.
+    assertEquals(
+        List.of("100 -> bad_quantity", "100 -> null", "101 -> bad_quantity", "C200 -> cancellation_unmatched"),
+        described);
+  }
 }

@@ -31,6 +31,18 @@ final class Lines {
     return this;
   }
 
+  /** Marks the line added last as already set aside, as a job marks a malformed line. */
+  Lines setAside(String reason) {
+    Row last = rows.remove(rows.size() - 1);
+    Object[] values = new Object[last.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = last.get(i);
+    }
+    values[values.length - 1] = reason;
+    rows.add(RowFactory.create(values));
+    return this;
+  }
+
   Dataset<Row> toDataset(SparkSession spark) {
     return spark.createDataFrame(rows, SCHEMA);
   }

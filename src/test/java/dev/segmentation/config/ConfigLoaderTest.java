@@ -164,6 +164,8 @@ class ConfigLoaderTest {
         + "got 1", violation("segmentation.segments.k", "1"));
     assertEquals("invalid configuration: segmentation.train.holdout-fraction must be between 0 and "
         + "1 (exclusive), got 1.5", violation("segmentation.train.holdout-fraction", "1.5"));
+    assertEquals("invalid configuration: segmentation.train.rows-per-partition must be at least 1, "
+        + "got 0", violation("segmentation.train.rows-per-partition", "0"));
     assertTrue(violation("segmentation.segments.algorithm", "dbscan").contains(
         "segmentation.segments.algorithm must be one of kmeans, bisecting-kmeans, got 'dbscan'"));
     // Offered once, removed because MLlib's fit can hang: an old configuration stops at start-up.

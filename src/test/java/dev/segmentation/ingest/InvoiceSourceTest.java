@@ -70,6 +70,53 @@ class InvoiceSourceTest extends SparkTestBase {
   }
 
   @Test
+  void plainLinesAreSplitAsTheCsvParserReadsTheSameLineQuoted() {
+    String quoted = "\"536366\",\"85123A\",\"WHITE HANGING HEART T-LIGHT HOLDER\",\"6\","
+        + "\"2010-12-01 08:26:00\",\"2.55\",\"17850.0\",\"United Kingdom\"";
+    TestFiles.csv(dir, "day.csv",
+        GOOD.replace("536365", "536364"), quoted,
+        "536367,85123A,,6,2010-12-01 08:26:00,2.55,,United Kingdom",
+        "\"536368\",85123A,,6,2010-12-01 08:26:00,2.55,,United Kingdom",
+        "536369,85123A,6", "\"536370\",85123A,6", "   ",
+        GOOD.replace("536365", "536371") + ",", "\"536372\"" + GOOD.substring(6) + ",");
+
+    List<String> described = readSorted(dir.toString()).stream()
+        .map(row -> row.getAs(InvoiceColumns.INVOICE_NO) + " " + (!row.<Boolean>getAs(InvoiceColumns.WELL_FORMED)
+            ? "malformed"
+            : row.getAs(InvoiceColumns.DESCRIPTION) + "|" + row.getAs(InvoiceColumns.CUSTOMER_ID) + "|"
+                + row.getAs(InvoiceColumns.COUNTRY)))
+        .toList();
+
+    // An empty field comes back empty from a split and null from the CSV parser; the parser
+    // (InvoiceParser) reads both as absent.
+    List<String> expected = List.of(
+        "   " + " malformed",
+        "536364 WHITE HANGING HEART T-LIGHT HOLDER|17850.0|United Kingdom",
+        "536366 WHITE HANGING HEART T-LIGHT HOLDER|17850.0|United Kingdom",
+        "536367 ||United Kingdom",
+        "536368 null|null|United Kingdom",
+        "536369 malformed",
+        "536370 malformed",
+        "536371 malformed",
+        "536372 malformed");
+    assertEquals(expected, described);
+  }
+
+  @Test
+  void aDelimiterThatIsARegularExpressionCharacterSplitsLiterally() {
+    String pipes = TestFiles.HEADER.replace(',', '|');
+    TestFiles.text(dir, "day.csv", pipes + "\n" + GOOD.replace(',', '|') + "\n");
+    JobConfig config = TestConfigs.withOverrides(Map.of(
+        "segmentation.input.uris", dir.toString(), "segmentation.input.csv.delimiter", "|"));
+
+    Row row = new InvoiceSource(spark(), config.input()).read().collectAsList().get(0);
+
+    assertEquals("85123A", row.getAs(InvoiceColumns.STOCK_CODE));
+    assertEquals("United Kingdom", row.getAs(InvoiceColumns.COUNTRY));
+    Assertions.assertTrue(row.<Boolean>getAs(InvoiceColumns.WELL_FORMED));
+  }
+
+  @Test
   void findsColumnsByNameIgnoringCaseSpacesAndOrder() {
     TestFiles.text(dir, "day.csv",
         "country,Customer ID,Price,invoice_date,QUANTITY,description,Stock Code,Invoice\n"

@@ -54,7 +54,7 @@ class ModelTest extends SparkTestBase {
 
   @Test
   void theKSearchFindsTheTrueNumberOfBlobs() {
-    CustomerSegmenter.Result result = new CustomerSegmenter(segments("kmeans"), 42).fit(blobs());
+    CustomerSegmenter.Result result = new CustomerSegmenter(segments("kmeans"), defaults().train()).fit(blobs());
 
     assertEquals(4, result.k());
     assertEquals(7, result.scores().size());
@@ -68,14 +68,14 @@ class ModelTest extends SparkTestBase {
    */
   @Test
   void theAlternativeAlgorithmIsSearchedAndScoredTheSameWay() {
-    CustomerSegmenter.Result result = new CustomerSegmenter(segments("bisecting-kmeans"), 42).fit(blobs());
+    CustomerSegmenter.Result result = new CustomerSegmenter(segments("bisecting-kmeans"), defaults().train()).fit(blobs());
 
     assertEquals(7, result.scores().size());
     CustomerSegmenter.KScore chosen = result.scores().stream()
         .filter(s -> s.k() == result.k()).findFirst().orElseThrow();
     org.junit.jupiter.api.Assertions.assertTrue(chosen.accepted());
     org.junit.jupiter.api.Assertions.assertTrue(chosen.silhouette() > 0.7, "silhouette " + chosen.silhouette());
-    assertEquals(result.k(), new CustomerSegmenter(segments("bisecting-kmeans"), 42).fit(blobs()).k());
+    assertEquals(result.k(), new CustomerSegmenter(segments("bisecting-kmeans"), defaults().train()).fit(blobs()).k());
   }
 
   @Test
@@ -84,7 +84,7 @@ class ModelTest extends SparkTestBase {
         "segmentation.segments.features", "invoice_count,basket_mean,basket_max",
         "segmentation.segments.k", "3")).segments();
 
-    CustomerSegmenter.Result result = new CustomerSegmenter(fixed, 42).fit(blobs());
+    CustomerSegmenter.Result result = new CustomerSegmenter(fixed, defaults().train()).fit(blobs());
 
     assertEquals(3, result.k());
     assertEquals(1, result.scores().size());
@@ -93,8 +93,8 @@ class ModelTest extends SparkTestBase {
   @Test
   void twoFitsGiveIdenticalAssignmentsAndASavedModelPredictsTheSame() throws Exception {
     Dataset<Row> customers = blobs();
-    PipelineModel first = new CustomerSegmenter(segments("kmeans"), 42).fit(customers).model();
-    PipelineModel second = new CustomerSegmenter(segments("kmeans"), 42).fit(customers.orderBy("basket_mean"))
+    PipelineModel first = new CustomerSegmenter(segments("kmeans"), defaults().train()).fit(customers).model();
+    PipelineModel second = new CustomerSegmenter(segments("kmeans"), defaults().train()).fit(customers.orderBy("basket_mean"))
         .model();
     String path = tempDir().getAbsolutePath() + "/segmentation-" + System.nanoTime();
     first.write().save(path);
@@ -109,7 +109,7 @@ class ModelTest extends SparkTestBase {
   void theClassifierLearnsSeparableSegmentsAndReloads() throws Exception {
     Dataset<Row> labelled = blobs().withColumnRenamed("truth", "segment");
     JobConfig.Classifier settings = TestConfigs.defaults().classifier();
-    PipelineModel model = new SegmentClassifier(List.of("invoice_count", "basket_mean"), settings, 42)
+    PipelineModel model = new SegmentClassifier(List.of("invoice_count", "basket_mean"), settings, defaults().train())
         .fit(labelled);
     String path = tempDir().getAbsolutePath() + "/classifier-" + System.nanoTime();
     model.write().save(path);

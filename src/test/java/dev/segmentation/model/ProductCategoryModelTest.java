@@ -40,7 +40,7 @@ class ProductCategoryModelTest extends SparkTestBase {
         "segmentation.products.categories", "2",
         "segmentation.products.min-products-per-word", "2")).products();
 
-    PipelineModel model = new ProductCategoryModel(settings, 42).fit(products());
+    PipelineModel model = new ProductCategoryModel(settings, defaults().train()).fit(products());
     Dataset<Row> categorised = model.transform(products());
 
     Map<String, Integer> category = new HashMap<>();
