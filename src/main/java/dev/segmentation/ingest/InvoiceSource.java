@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * not yet typed.
  *
  * <p>Output contract: {@code source_file}, {@code raw_line}, {@code well_formed} and the eight
- * {@link InvoiceColumns#ALL} columns as strings. No line is dropped here except header lines (and,
+ * {@link InvoiceColumns#ALL} columns as strings (an empty field may be empty or null). No line is dropped here except header lines (and,
  * with {@code segmentation.input.corrupt-files = skip}, whole compressed files that cannot be
  * decompressed, named in {@link #skippedFiles}); deciding what is malformed is
  * {@link InvoiceParser}'s job.
@@ -167,10 +167,10 @@ public final class InvoiceSource {
       dataLines = lines.filter(trim(col(TEXT)).notEqual(headerLine));
     }
     Map<String, Integer> positions = positionsOf(header, hint);
-    // Parsing is the hot loop of every run, and Spark's CSV parser costs several times a plain
-    // split per line. Only lines with a quote or escape character (about 1% of real invoice
-    // lines) need it; the rest are split on the delimiter. Both are computed in their own
-    // projection so that each runs once per line, not once per column read from it.
+    // This runs on every line of every run. Only lines with a quote or escape character (about
+    // 1% of real invoice lines) need Spark's CSV parser; the rest are split on the delimiter,
+    // which costs less (see src/site/markdown/scale.md). Each is computed in a projection of its
+    // own so that it runs once per line, not once per column read from it.
     JobConfig.Csv csv = input.csv();
     Column plain = not(col(TEXT).contains(String.valueOf(csv.quote())))
         .and(not(col(TEXT).contains(String.valueOf(csv.escape()))));
