@@ -85,10 +85,11 @@ public final class InvoicePreparation {
     // Materialised on its own (a small table): the cleaned lines are freed before the run ends.
     Dataset<Row> quarantine = checkpoints.materialise(cleaned.filter(isMalformed)
         .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
-    Dataset<Row> wellFormed = cleaned.filter(not(isMalformed));
+    // Malformed lines are never open: they arrive at cleaning already set aside.
     return new PreparedLines(
-        wellFormed.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
-        wellFormed.filter(col(SET_ASIDE_REASON).isNotNull()).drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON),
+        cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
+        cleaned.filter(not(isMalformed).and(col(SET_ASIDE_REASON).isNotNull()))
+            .drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON),
         quarantine,
         List.of(cleaned));
   }
