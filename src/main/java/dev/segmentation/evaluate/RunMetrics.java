@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +64,23 @@ public final class RunMetrics {
 
   /** Runs one step and records its wall time under {@code steps_seconds.<step>}. */
   public <T> T time(String step, Supplier<T> work) {
+    return time(step, work, result -> "");
+  }
+
+  /**
+   * Runs one step as {@link #time(String, Supplier)} does; its end in the log also says what it
+   * handled, such as {@code 72,120 customers} (see {@link #count}).
+   */
+  public <T> T time(String step, Supplier<T> work, Function<? super T, String> handled) {
     Step timer = start(step);
     T result = work.get();
-    timer.done();
+    timer.done(handled.apply(result));
     return result;
+  }
+
+  /** A count for a step's log line, grouped by thousands: {@code 10,838,180 lines}. */
+  public static String count(long count, String unit) {
+    return String.format(Locale.ROOT, "%,d %s", count, unit);
   }
 
   /**
@@ -88,17 +103,27 @@ public final class RunMetrics {
     }
 
     public void done() {
+      done("");
+    }
+
+    /** @param handled what the step handled, for the log line; empty to say nothing */
+    public void done(String handled) {
       double seconds = Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
       put("steps_seconds." + name, seconds);
-      LOG.info("step {} done in {} s", name, seconds);
+      LOG.info("step {} done in {} s{}", name, seconds, handled.isEmpty() ? "" : ": " + handled);
     }
   }
 
   public void time(String step, Runnable work) {
+    time(step, work, () -> "");
+  }
+
+  /** A step with no result; its end in the log says what it handled. */
+  public void time(String step, Runnable work, Supplier<String> handled) {
     time(step, () -> {
       work.run();
       return null;
-    });
+    }, nothing -> handled.get());
   }
 
   public synchronized String toJson() {

@@ -29,11 +29,13 @@ public final class BacktestJob {
           new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
       if (config.segments().searchesK()) {
         k = metrics.time("k_search",
-            () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers).k());
+            () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers).k(),
+            chosen -> "k = " + chosen + ", " + RunMetrics.count(checkpoints.rows(customers), "customers"));
       }
       metrics.put("segmentation.k", k);
       int segments = k;
-      metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segments));
+      metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segments),
+          choice -> RunMetrics.count(checkpoints.rows(customers), "customers"));
       run.finish(output);
       return metrics;
     }

@@ -6,7 +6,9 @@ import dev.segmentation.config.JobConfig.MaterialiseMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code persist}: kept in memory and on executor disk as the local checkpoint keeps it,
  *       with the plan cut the same way, but the RDD keeps its lineage: a lost block is
  *       recomputed from the input, and a lost executor costs the time of that recomputation.
- *   <li>{@code reliable}: {@link Dataset#checkpoint} to the checkpoint folder, read back from
- *       there: nothing to recompute after a loss, at the price of writing every table once.
+ *   <li>{@code reliable}: kept as {@code persist} keeps it and also written to the checkpoint
+ *       folder, as {@link Dataset#checkpoint} writes it: a lost block is read back from there,
+ *       nothing is recomputed, at the price of writing every table once.
  * </ul>
  */
 final class Checkpoints implements AutoCloseable {
@@ -44,6 +47,8 @@ final class Checkpoints implements AutoCloseable {
   private final SparkSession spark;
   private final MaterialiseMode mode;
   private final Optional<Path> folder;
+  /** Rows of each table {@link #materialise} returned, by the id of the RDD that keeps it. */
+  private final Map<Integer, Long> rowCounts = new ConcurrentHashMap<>();
 
   private Checkpoints(SparkSession spark, MaterialiseMode mode, Optional<Path> folder) {
     this.spark = spark;
@@ -89,32 +94,46 @@ final class Checkpoints implements AutoCloseable {
 
   /** The table, computed once now; later jobs read it instead of its plan's inputs. */
   Dataset<Row> materialise(Dataset<Row> table) {
-    return switch (mode) {
-      case LOCAL -> kept(table, true);
-      case RELIABLE -> table.checkpoint(true);
-      default -> kept(table, false);
-    };
+    return kept(table, mode);
   }
 
   /**
-   * What {@link Dataset#localCheckpoint} does, but with the rows kept serialized: an UnsafeRow
-   * is stored as its bytes, about half what the same row costs as a Java object, so at scale
-   * twice as many lines stay in executor memory instead of being written to disk (and the block
-   * manager does not estimate the size of millions of objects). With {@code cutLineage} the
-   * blocks are marked as a local checkpoint, as {@code localCheckpoint} marks them; without it
-   * the RDD keeps its lineage, so lost blocks are recomputed. Either way the new table's plan is
-   * a leaf: {@link Dataset#persist} alone would keep the whole chain from the input files in
-   * every later plan; on train's plans that grew past a 2 GB driver heap in a single explain
-   * string. The two helpers are Spark-internal ({@code private[sql]} in Scala, public to Java);
-   * {@code Dataset.checkpoint} uses the same.
+   * The rows of a table {@link #materialise} returned, counted when it was computed: a step can
+   * say how many lines or customers it handled without another pass over them.
    */
-  private Dataset<Row> kept(Dataset<Row> table, boolean cutLineage) {
+  long rows(Dataset<Row> materialised) {
+    Long rows = rowCounts.get(keeper(materialised).rdd().id());
+    if (rows == null) {
+      throw new IllegalArgumentException("not materialised by this run: " + materialised.queryExecution().analyzed());
+    }
+    return rows;
+  }
+
+  /**
+   * What {@link Dataset#localCheckpoint} and {@link Dataset#checkpoint} do, but with the rows
+   * kept serialized: an UnsafeRow is stored as its bytes, about half what the same row costs as a
+   * Java object, so at scale twice as many lines stay in executor memory instead of being written
+   * to disk (and the block manager does not estimate the size of millions of objects). Local:
+   * the blocks are marked as a local checkpoint, as {@code localCheckpoint} marks them. Persist:
+   * the RDD keeps its lineage, so lost blocks are recomputed. Reliable: the rows are also written
+   * to the checkpoint folder while they are kept, as Spark's guide advises for RDD checkpoints
+   * (without the blocks the write would compute the table a second time), and lost blocks are
+   * read back from there. Either way the new table's plan is a leaf: {@link Dataset#persist}
+   * alone would keep the whole chain from the input files in every later plan; on train's plans
+   * that grew past a 2 GB driver heap in a single explain string. The two helpers are
+   * Spark-internal ({@code private[sql]} in Scala, public to Java); {@code Dataset.checkpoint}
+   * uses the same.
+   */
+  private Dataset<Row> kept(Dataset<Row> table, MaterialiseMode keeping) {
     RDD<InternalRow> rows = table.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd()
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
-    if (cutLineage) {
-      rows.localCheckpoint();
+    switch (keeping) {
+      case LOCAL -> rows.localCheckpoint();
+      case RELIABLE -> rows.checkpoint();
+      default -> { }
     }
-    rows.count();
+    // The checkpoint is written when this job ends, from the blocks the job has just kept.
+    rowCounts.put(rows.id(), rows.count());
     return Dataset$.MODULE$.ofRows(spark, LogicalRDD$.MODULE$.fromDataset(rows, table, false));
   }
 
@@ -123,13 +142,19 @@ final class Checkpoints implements AutoCloseable {
    * collector to let Spark's cleaner do it. Nothing may read the table afterwards.
    */
   void release(Dataset<Row> materialised) {
-    if (!(materialised.queryExecution().analyzed() instanceof LogicalRDD table)) {
-      throw new IllegalArgumentException("not a materialised table: " + materialised.queryExecution().analyzed());
-    }
+    LogicalRDD table = keeper(materialised);
+    rowCounts.remove(table.rdd().id());
     table.rdd().unpersist(false);
     if (table.rdd().getCheckpointFile().isDefined()) {
       delete(new Path(table.rdd().getCheckpointFile().get()));
     }
+  }
+
+  private static LogicalRDD keeper(Dataset<Row> materialised) {
+    if (!(materialised.queryExecution().analyzed() instanceof LogicalRDD table)) {
+      throw new IllegalArgumentException("not a materialised table: " + materialised.queryExecution().analyzed());
+    }
+    return table;
   }
 
   /** Deletes the run's checkpoint folder, if any. */

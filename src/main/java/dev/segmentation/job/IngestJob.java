@@ -29,7 +29,7 @@ public final class IngestJob {
         output.writeTable(CLEAN_LINES, lines.kept());
         output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
         output.writeTable(QUARANTINE, lines.quarantine());
-      });
+      }, () -> RunMetrics.count(metrics.getLong("lines.read"), "lines"));
       run.finish(output);
       return metrics;
     }

@@ -24,16 +24,12 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Read, parse and clean: the first half of every subcommand. Records every line counter in the
  * metrics and checks that they add up (lines read = kept + quarantined + set aside).
  */
 public final class InvoicePreparation {
-
-  private static final Logger LOG = LoggerFactory.getLogger(InvoicePreparation.class);
 
   /** The count of lines that pass a step is grouped under this key. */
   private static final String PASSED = "";
@@ -57,11 +53,10 @@ public final class InvoicePreparation {
         new LineCleaner(config.cleaning(), unmatched -> {
           Dataset<Row> table = checkpoints.materialise(unmatched);
           beforeMatching.add(table);
-          readStep.done();
+          readStep.done(RunMetrics.count(checkpoints.rows(table), "lines"));
           cleanStep.add(metrics.start("clean"));
           return table;
         }).apply(lines));
-    cleanStep.forEach(RunMetrics.Step::done);
     // One line-level copy at a time on the executors: at 100 million lines each is gigabytes.
     beforeMatching.forEach(checkpoints::release);
     metrics.put("lines.corrupt_files", source.skippedFiles().size());
@@ -79,7 +74,8 @@ public final class InvoicePreparation {
     if (read == 0) {
       throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
     }
-    recordLineCounts(metrics, read, malformed, setAside);
+    String handled = recordLineCounts(metrics, read, malformed, setAside);
+    cleanStep.forEach(step -> step.done(handled));
 
     Column isMalformed = col(MALFORMED_REASON).isNotNull();
     // Materialised on its own (a small table): the cleaned lines are freed before the run ends.
@@ -94,7 +90,8 @@ public final class InvoicePreparation {
         List.of(cleaned));
   }
 
-  private static void recordLineCounts(
+  /** Records the line counters and checks that they add up; returns them for the step's log. */
+  private static String recordLineCounts(
       RunMetrics metrics, long read, Map<String, Long> malformed, Map<String, Long> setAside) {
     long kept = setAside.getOrDefault(PASSED, 0L);
     metrics.put("lines.read", read);
@@ -116,11 +113,12 @@ public final class InvoicePreparation {
     metrics.put("lines.after_duplicates",
         withCustomer - setAside.getOrDefault(SetAsideReason.DUPLICATE.label(), 0L));
     metrics.put("lines.kept", kept);
-    LOG.info("lines: {} read, {} quarantined, {} set aside, {} kept", read, quarantined, setAsideTotal, kept);
     if (read != kept + quarantined + setAsideTotal) {
       throw new IllegalStateException("line counts do not add up: read " + read + " != kept " + kept
           + " + quarantined " + quarantined + " + set aside " + setAsideTotal);
     }
+    return RunMetrics.count(kept, "lines kept") + ", " + RunMetrics.count(setAsideTotal, "set aside")
+        + ", " + RunMetrics.count(quarantined, "quarantined");
   }
 
   private static Column[] columns(List<String> names) {

@@ -78,7 +78,8 @@ public final class ScoreJob {
     metrics.put("model.version", model.modelVersion());
 
     PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, checkpoints);
-    Dataset<Row> firsts = metrics.time("features", () -> firstPurchases(lines, model, metrics, checkpoints));
+    Dataset<Row> firsts = metrics.time("features", () -> firstPurchases(lines, model, metrics, checkpoints),
+        features -> RunMetrics.count(metrics.getLong("baskets.all"), "baskets"));
     Dataset<Row> known = model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
     Dataset<Row> flagged = checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
         .na().fill(false, new String[] {KNOWN_CUSTOMER}));
@@ -91,16 +92,19 @@ public final class ScoreJob {
     Dataset<Row> toScore = config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
 
     Dataset<Row> predictions = metrics.time("predict", () -> checkpoints.materialise(
-        predictionTable(model.anticipator().apply(toScore), model, config)));
-    metrics.put("customers.scored", predictions.count());
+        predictionTable(model.anticipator().apply(toScore), model, config)),
+        scored -> RunMetrics.count(checkpoints.rows(scored), "customers"));
+    metrics.put("customers.scored", checkpoints.rows(predictions));
+    String scored = RunMetrics.count(checkpoints.rows(predictions), "customers");
     metrics.put("anticipation.horizon", model.horizon().toString());
     metrics.time("write", () -> {
       output.writeTable(PREDICTIONS, predictions);
       output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
-    });
+    }, () -> scored);
     if (config.publish().enabled()) {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.PREDICTIONS,
-          PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion()));
+          PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion()),
+          () -> scored);
     }
     run.finish(output);
   }
@@ -122,7 +126,7 @@ public final class ScoreJob {
         products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE), InvoiceColumns.STOCK_CODE).count());
     Dataset<Row> baskets = checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
-    long all = baskets.count();
+    long all = checkpoints.rows(baskets);
     metrics.put("baskets.all", all);
     metrics.put("baskets.excluded_non_positive", all - positive.count());
     return new FirstPurchases(model.categories(), batchEnd).apply(positive);

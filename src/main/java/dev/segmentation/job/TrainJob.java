@@ -83,27 +83,36 @@ public final class TrainJob {
   private RunMetrics run() {
     TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
     Dataset<Row> customers = metrics.time("customer_features", () -> checkpoints.materialise(
-        new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())));
-    metrics.put("customers.train", customers.count());
+        new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())),
+        this::customerCount);
+    metrics.put("customers.train", checkpoints.rows(customers));
+    String trainCustomers = customerCount(customers);
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search",
-        () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers));
-    Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers));
+        () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers),
+        result -> "k = " + result.k() + ", " + RunMetrics.count(result.searched(), "customers searched"));
+    Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers),
+        this::customerCount);
     Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
     Dataset<Row> firstPurchases = data.firstPurchases().join(labels, FeatureColumns.CUSTOMER_ID);
-    Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, firstPurchases));
-    metrics.time("evaluation", () -> temporalTest(data, segmentation.model(), classifiers));
+    Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, firstPurchases),
+        fitted -> trainCustomers);
+    metrics.time("evaluation", () -> temporalTest(data, segmentation.model(), classifiers),
+        tested -> RunMetrics.count(tested, "later customers"));
     Anticipation anticipation = metrics.time("anticipation",
-        () -> anticipate(data, customers, firstPurchases, segmentation.k()));
+        () -> anticipate(data, customers, firstPurchases, segmentation.k()),
+        anticipated -> RunMetrics.count(metrics.getLong("anticipation.customers_full_followup"),
+            "customers followed up"));
 
-    metrics.time("write", () -> write(data, segmented, firstPurchases, segmentation, classifiers, anticipation));
+    metrics.time("write", () -> write(data, segmented, firstPurchases, segmentation, classifiers, anticipation),
+        () -> trainCustomers);
     List<String> failures = new QualityGate(config.gate()).failures(metrics);
     metrics.put("gate.passed", failures.isEmpty());
     metrics.put("gate.failures", failures);
     if (failures.isEmpty() && config.publish().enabled()) {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.SEGMENTS,
           PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
-          Map.of(SegmentIds.MODELS, output.pathOf(ModelDirectory.FOLDER))));
+          Map.of(SegmentIds.MODELS, output.pathOf(ModelDirectory.FOLDER))), () -> trainCustomers);
     }
     record.finish(output);
     if (config.report().enabled()) {
@@ -186,18 +195,20 @@ public final class TrainJob {
    * scaled to the training window's length), get their "true" segment from the fitted
    * segmentation and a predicted one from the classifier.
    */
-  private void temporalTest(TrainingData data, PipelineModel segmentation, Classifiers classifiers) {
+  private long temporalTest(TrainingData data, PipelineModel segmentation, Classifiers classifiers) {
     TrainingWindow window = data.window();
     Dataset<Row> baskets = data.testBaskets();
     CustomerFeatures features = new CustomerFeatures(categories(), window.end());
     Dataset<Row> actual = checkpoints.materialise(
         segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
-    metrics.put("customers.test", actual.count());
+    long tested = checkpoints.rows(actual);
+    metrics.put("customers.test", tested);
     report(classifiers.fromHistory().transform(actual), "classifier.temporal");
 
     Dataset<Row> firstInvoice = new FirstPurchases(categories(), window.end()).apply(baskets)
         .join(actual.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT), FeatureColumns.CUSTOMER_ID);
     report(classifiers.fromFirstInvoice().transform(firstInvoice), "classifier.first_invoice.temporal");
+    return tested;
   }
 
   private static Dataset<Row> scaleInvoiceCounts(Dataset<Row> customers, TrainingWindow window) {
@@ -326,6 +337,10 @@ public final class TrainJob {
   }
 
   // ---- small helpers -----------------------------------------------------------------------
+
+  private String customerCount(Dataset<Row> customers) {
+    return RunMetrics.count(checkpoints.rows(customers), "customers");
+  }
 
   /** Keyed by segment id as text, in numeric order (10 after 9, not after 1). */
   private static <V> Map<String, V> bySegmentId() {

@@ -52,7 +52,8 @@ record TrainingData(
     recordWindow(metrics, window);
     Dataset<Row> trainLines = lines.kept().filter(beforeCutoff(window));
     ProductStep products = metrics.time("product_categories",
-        () -> fitProductCategories(trainLines, config, metrics, checkpoints));
+        () -> fitProductCategories(trainLines, config, metrics, checkpoints),
+        fitted -> RunMetrics.count(checkpoints.rows(fitted.products()), "products"));
 
     int categories = config.products().categories();
     Dataset<Row> baskets = metrics.time("baskets", () -> {
@@ -63,7 +64,7 @@ record TrainingData(
           .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
       checkpoints.release(lineProducts);
       return built;
-    });
+    }, built -> RunMetrics.count(checkpoints.rows(built), "baskets"));
     Dataset<Row> quarantine = lines.quarantine();
     lines.release(checkpoints);
     recordBasketCounts(baskets, window, metrics);
@@ -73,7 +74,8 @@ record TrainingData(
 
     Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> checkpoints.materialise(
         new FollowUp(config.anticipation().horizon(), window.end()).apply(allBaskets,
-            new FirstPurchases(categories, window.end()).apply(allBaskets))));
+            new FirstPurchases(categories, window.end()).apply(allBaskets))),
+        firsts -> RunMetrics.count(checkpoints.rows(firsts), "customers"));
     return new TrainingData(quarantine, window, products.categories(), products.products(),
         products.topWordsTable(), products.topWords(), trainBaskets, testBaskets, firstPurchases);
   }
@@ -108,7 +110,7 @@ record TrainingData(
     PipelineModel model = new ProductCategoryModel(config.products(), config.train()).fit(products);
     Dataset<Row> categorised = checkpoints.materialise(model.transform(products));
     List<String> vocabulary = ProductCategoryModel.vocabulary(model);
-    metrics.put("products.train", categorised.count());
+    metrics.put("products.train", checkpoints.rows(categorised));
     metrics.put("products.vocabulary", vocabulary.size());
     metrics.put("products.silhouette", RunMetrics.rounded(new ClusteringEvaluator()
         .setFeaturesCol(ProductCategoryModel.FEATURES)

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class RunMetricsTest {
@@ -18,6 +19,21 @@ class RunMetricsTest {
     assertEquals(7, metrics.getLong("lines.kept"));
     assertEquals(Map.of("read", 10, "kept", 7), metrics.get("lines"));
     assertEquals(null, metrics.get("lines.kept.deeper"));
+  }
+
+  @Test
+  void aStepRecordsItsSecondsAndTellsWhatItHandled() {
+    RunMetrics metrics = new RunMetrics();
+
+    long result = metrics.time("count", () -> 41L + 1, handled -> RunMetrics.count(handled, "lines"));
+    metrics.time("nothing", () -> { }, () -> "");
+
+    assertEquals(42L, result);
+    assertEquals("10,838,180 lines", RunMetrics.count(10_838_180L, "lines"));
+    assertEquals("7 customers", RunMetrics.count(7, "customers"));
+    Map<?, ?> seconds = (Map<?, ?>) metrics.get("steps_seconds");
+    assertEquals(java.util.Set.of("count", "nothing"), seconds.keySet());
+    seconds.values().forEach(value -> Assertions.assertTrue(((Double) value) >= 0, String.valueOf(value)));
   }
 
   /** Steps run side by side record into the same parents; no figure may be lost. */

@@ -41,9 +41,8 @@ class CheckpointsTest extends SparkTestBase {
         Set<Integer> before = persistentRdds();
         Dataset<Row> table = checkpoints.materialise(multiplesOfThree());
         assertEquals(334, table.count(), mode);
-        if (!mode.equals("reliable")) {
-          assertEquals(1, added(before).size(), mode + " keeps one table's blocks");
-        }
+        assertEquals(334, checkpoints.rows(table), mode + " counts the rows as it keeps them");
+        assertEquals(1, added(before).size(), mode + " keeps one table's blocks");
         checkpoints.release(table);
         assertEquals(Set.of(), added(before), mode);
       }
@@ -80,19 +79,26 @@ class CheckpointsTest extends SparkTestBase {
     Path runFolder = scratch.resolve("checkpoint-test");
     Dataset<Row> table;
     try (Checkpoints checkpoints = open("reliable", scratch.toUri().toString())) {
+      Set<Integer> before = persistentRdds();
       table = checkpoints.materialise(multiplesOfThree());
       assertInstanceOf(LogicalRDD.class, table.queryExecution().analyzed());
       Assertions.assertTrue(Files.list(runFolder).findAny().isPresent(), "checkpoint files in " + runFolder);
+      dropBlocks(added(before));
       // Read back from the files: the blocks are not needed.
       assertEquals(334, table.count());
+      assertEquals(166_833L, table.agg(org.apache.spark.sql.functions.sum("n")).first().getLong(0));
     }
     assertFalse(Files.exists(runFolder), runFolder + " is deleted at the end of the run");
   }
 
   @Test
-  void onlyAMaterialisedTableCanBeReleased() {
+  void onlyAMaterialisedTableCanBeReleasedOrCounted() {
     try (Checkpoints checkpoints = open("local", "")) {
       assertThrows(IllegalArgumentException.class, () -> checkpoints.release(spark().range(3).toDF("n")));
+      assertThrows(IllegalArgumentException.class, () -> checkpoints.rows(spark().range(3).toDF("n")));
+      Dataset<Row> released = checkpoints.materialise(multiplesOfThree());
+      checkpoints.release(released);
+      assertThrows(IllegalArgumentException.class, () -> checkpoints.rows(released));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.LoopbackPorts;
 import dev.segmentation.SparkTestBase;
+import dev.segmentation.cli.JobProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.segmentation.storage;
+package dev.segmentation.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
  * Runs the job's main class in a JVM of its own, as spark-submit or scripts/segment would:
  * its own environment, its own Spark session, its own log output.
  */
-final class JobProcess {
+public final class JobProcess {
 
   /** Exit code, everything it printed (stdout and stderr, logs included), and how long it took. */
-  record Result(int exitCode, String output, long millis) {}
+  public record Result(int exitCode, String output, long millis) {}
 
   private JobProcess() {}
 
-  static Result run(Map<String, String> environment, List<String> args) {
+  public static Result run(Map<String, String> environment, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "@conf/spark-jvm.options", "-Xmx2g", "-Dspark.master=local[2]",
