@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Dataset$;
@@ -19,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.execution.LogicalRDD$;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +49,11 @@ final class Checkpoints implements AutoCloseable {
   private final SparkSession spark;
   private final MaterialiseMode mode;
   private final Optional<Path> folder;
-  /** Rows of each table {@link #materialise} returned, by the id of the RDD that keeps it. */
-  private final Map<Integer, Long> rowCounts = new ConcurrentHashMap<>();
+  /** Each table {@link #materialise} returned, by the id of the RDD its plan reads. */
+  private final Map<Integer, Kept> kept = new ConcurrentHashMap<>();
+
+  /** The blocks that hold a table, and its row count. */
+  private record Kept(JavaRDD<byte[]> chunks, long rows) {}
 
   private Checkpoints(SparkSession spark, MaterialiseMode mode, Optional<Path> folder) {
     this.spark = spark;
@@ -94,7 +99,7 @@ final class Checkpoints implements AutoCloseable {
 
   /** The table, computed once now; later jobs read it instead of its plan's inputs. */
   Dataset<Row> materialise(Dataset<Row> table) {
-    return kept(table, mode);
+    return keep(table, mode);
   }
 
   /**
@@ -102,39 +107,46 @@ final class Checkpoints implements AutoCloseable {
    * say how many lines or customers it handled without another pass over them.
    */
   long rows(Dataset<Row> materialised) {
-    Long rows = rowCounts.get(keeper(materialised).rdd().id());
-    if (rows == null) {
+    return keptBy(materialised).rows();
+  }
+
+  private Kept keptBy(Dataset<Row> materialised) {
+    Kept table = kept.get(keeper(materialised).rdd().id());
+    if (table == null) {
       throw new IllegalArgumentException("not materialised by this run: " + materialised.queryExecution().analyzed());
     }
-    return rows;
+    return table;
   }
 
   /**
    * What {@link Dataset#localCheckpoint} and {@link Dataset#checkpoint} do, but with the rows
-   * kept serialized: an UnsafeRow is stored as its bytes, about half what the same row costs as a
-   * Java object, so at scale twice as many lines stay in executor memory instead of being written
-   * to disk (and the block manager does not estimate the size of millions of objects). Local:
-   * the blocks are marked as a local checkpoint, as {@code localCheckpoint} marks them. Persist:
-   * the RDD keeps its lineage, so lost blocks are recomputed. Reliable: the rows are also written
-   * to the checkpoint folder while they are kept, as Spark's guide advises for RDD checkpoints
-   * (without the blocks the write would compute the table a second time), and lost blocks are
-   * read back from there. Either way the new table's plan is a leaf: {@link Dataset#persist}
-   * alone would keep the whole chain from the input files in every later plan; on train's plans
-   * that grew past a 2 GB driver heap in a single explain string. The two helpers are
-   * Spark-internal ({@code private[sql]} in Scala, public to Java); {@code Dataset.checkpoint}
-   * uses the same.
+   * kept as their bytes, packed in large arrays ({@link RowChunks}): about half what the same
+   * rows cost as Java objects, so at scale twice as many lines stay in executor memory instead of
+   * being written to disk, and no serializer touches each row (the block manager sees a few
+   * arrays, not millions of objects). Local: the blocks are marked as a local checkpoint, as
+   * {@code localCheckpoint} marks them. Persist: the chunks keep their lineage, so lost blocks
+   * are recomputed. Reliable: the chunks are also written to the checkpoint folder while they
+   * are kept, as Spark's guide advises for RDD checkpoints (without the blocks the write would
+   * compute the table a second time), and lost blocks are read back from there. Either way the
+   * new table's plan is a leaf: {@link Dataset#persist} alone would keep the whole chain from
+   * the input files in every later plan; on train's plans that grew past a 2 GB driver heap in a
+   * single explain string. The two helpers are Spark-internal ({@code private[sql]} in Scala,
+   * public to Java); {@code Dataset.checkpoint} uses the same.
    */
-  private Dataset<Row> kept(Dataset<Row> table, MaterialiseMode keeping) {
-    RDD<InternalRow> rows = table.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd()
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+  private Dataset<Row> keep(Dataset<Row> table, MaterialiseMode keeping) {
+    StructType schema = table.schema();
+    JavaRDD<byte[]> chunks = RowChunks.pack(table.queryExecution().toRdd(), schema)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     switch (keeping) {
-      case LOCAL -> rows.localCheckpoint();
-      case RELIABLE -> rows.checkpoint();
+      case LOCAL -> chunks.rdd().localCheckpoint();
+      case RELIABLE -> chunks.checkpoint();
       default -> { }
     }
     // The checkpoint is written when this job ends, from the blocks the job has just kept.
-    rowCounts.put(rows.id(), rows.count());
-    return Dataset$.MODULE$.ofRows(spark, LogicalRDD$.MODULE$.fromDataset(rows, table, false));
+    long rows = chunks.map(RowChunks::rowsIn).fold(0L, Long::sum);
+    RDD<InternalRow> unpacked = RowChunks.unpack(chunks, schema.size());
+    kept.put(unpacked.id(), new Kept(chunks, rows));
+    return Dataset$.MODULE$.ofRows(spark, LogicalRDD$.MODULE$.fromDataset(unpacked, table, false));
   }
 
   /**
@@ -142,11 +154,11 @@ final class Checkpoints implements AutoCloseable {
    * collector to let Spark's cleaner do it. Nothing may read the table afterwards.
    */
   void release(Dataset<Row> materialised) {
-    LogicalRDD table = keeper(materialised);
-    rowCounts.remove(table.rdd().id());
-    table.rdd().unpersist(false);
-    if (table.rdd().getCheckpointFile().isDefined()) {
-      delete(new Path(table.rdd().getCheckpointFile().get()));
+    JavaRDD<byte[]> chunks = keptBy(materialised).chunks();
+    kept.remove(keeper(materialised).rdd().id());
+    chunks.unpersist(false);
+    if (chunks.getCheckpointFile().isPresent()) {
+      delete(new Path(chunks.getCheckpointFile().get()));
     }
   }
 
