@@ -47,6 +47,9 @@ public final class CancellationMatcher {
   private static final String LINE_KEY = "_line_key";
   private static final String MATCHED = "_matched";
   private static final String CANCELLED_SUM = "_cancelled_sum";
+  private static final String TAG_CUSTOMER = "_tag_customer";
+  private static final String TAG_STOCK = "_tag_stock";
+  private static final String TAG_KEY = "_tag_key";
 
   private final boolean matchingEnabled;
 
@@ -68,17 +71,18 @@ public final class CancellationMatcher {
     Dataset<Row> keyed = lines.withColumn(LINE_KEY, xxhash64(identity()));
     Dataset<Row> matches = latestCoveringPurchase(keyed);
 
+    // One table of what to tag, purchases and cancellations together: every line is looked up
+    // once in it, not once per kind.
     Dataset<Row> cancelledPerPurchase =
         matches
-            .groupBy(col("p_customer"), col("p_stock"), col("p_key"))
-            .agg(sum(col("c_quantity")).as(CANCELLED_SUM));
+            .groupBy(col("p_customer").as(TAG_CUSTOMER), col("p_stock").as(TAG_STOCK), col("p_key").as(TAG_KEY))
+            .agg(sum(col("c_quantity")).as(CANCELLED_SUM), lit(false).as(MATCHED));
     Dataset<Row> matchedCancellations =
-        matches.select(col("c_customer"), col("c_stock"), col("c_key"), lit(true).as(MATCHED));
+        matches.select(col("c_customer").as(TAG_CUSTOMER), col("c_stock").as(TAG_STOCK), col("c_key").as(TAG_KEY),
+            lit(null).cast(DataTypes.LongType).as(CANCELLED_SUM), lit(true).as(MATCHED));
+    Dataset<Row> tags = cancelledPerPurchase.unionByName(matchedCancellations);
 
-    Dataset<Row> joined =
-        keyed
-            .join(broadcast(cancelledPerPurchase), sameLine(keyed, "p_customer", "p_stock", "p_key"), "left")
-            .join(broadcast(matchedCancellations), sameLine(keyed, "c_customer", "c_stock", "c_key"), "left");
+    Dataset<Row> joined = keyed.join(broadcast(tags), sameLine(keyed), "left");
 
     Column isOpenPurchase = SetAsideReason.open().and(not(isCancellation()));
     Column quantityCancelled =
@@ -136,10 +140,10 @@ public final class CancellationMatcher {
             col("p_customer"), col("p_stock"), col("p_key"));
   }
 
-  private static Column sameLine(Dataset<Row> keyed, String customer, String stock, String key) {
-    return keyed.col(CUSTOMER_ID).equalTo(col(customer))
-        .and(keyed.col(STOCK_CODE).equalTo(col(stock)))
-        .and(keyed.col(LINE_KEY).equalTo(col(key)));
+  private static Column sameLine(Dataset<Row> keyed) {
+    return keyed.col(CUSTOMER_ID).equalTo(col(TAG_CUSTOMER))
+        .and(keyed.col(STOCK_CODE).equalTo(col(TAG_STOCK)))
+        .and(keyed.col(LINE_KEY).equalTo(col(TAG_KEY)));
   }
 
   private static Column[] identity() {
