@@ -49,11 +49,11 @@ final class Checkpoints implements AutoCloseable {
   private final SparkSession spark;
   private final MaterialiseMode mode;
   private final Optional<Path> folder;
-  /** Each table {@link #materialise} returned, by the id of the RDD its plan reads. */
-  private final Map<Integer, Kept> kept = new ConcurrentHashMap<>();
-
-  /** The blocks that hold a table, and its row count. */
-  private record Kept(JavaRDD<byte[]> chunks, long rows) {}
+  /**
+   * Rows of each table {@link #materialise} returned, by the id of the RDD its plan reads. Ids,
+   * not the RDDs: a table nothing refers to any more is still freed by Spark's cleaner.
+   */
+  private final Map<Integer, Long> rowCounts = new ConcurrentHashMap<>();
 
   private Checkpoints(SparkSession spark, MaterialiseMode mode, Optional<Path> folder) {
     this.spark = spark;
@@ -107,15 +107,11 @@ final class Checkpoints implements AutoCloseable {
    * say how many lines or customers it handled without another pass over them.
    */
   long rows(Dataset<Row> materialised) {
-    return keptBy(materialised).rows();
-  }
-
-  private Kept keptBy(Dataset<Row> materialised) {
-    Kept table = kept.get(keeper(materialised).rdd().id());
-    if (table == null) {
-      throw new IllegalArgumentException("not materialised by this run: " + materialised.queryExecution().analyzed());
+    Long rows = rowCounts.get(keeper(materialised).rdd().id());
+    if (rows == null) {
+      throw notMaterialised(materialised);
     }
-    return table;
+    return rows;
   }
 
   /**
@@ -145,7 +141,7 @@ final class Checkpoints implements AutoCloseable {
     // The checkpoint is written when this job ends, from the blocks the job has just kept.
     long rows = chunks.map(RowChunks::rowsIn).fold(0L, Long::sum);
     RDD<InternalRow> unpacked = RowChunks.unpack(chunks, schema.size());
-    kept.put(unpacked.id(), new Kept(chunks, rows));
+    rowCounts.put(unpacked.id(), rows);
     return Dataset$.MODULE$.ofRows(spark, LogicalRDD$.MODULE$.fromDataset(unpacked, table, false));
   }
 
@@ -154,19 +150,27 @@ final class Checkpoints implements AutoCloseable {
    * collector to let Spark's cleaner do it. Nothing may read the table afterwards.
    */
   void release(Dataset<Row> materialised) {
-    JavaRDD<byte[]> chunks = keptBy(materialised).chunks();
-    kept.remove(keeper(materialised).rdd().id());
+    RDD<InternalRow> unpacked = keeper(materialised).rdd();
+    if (rowCounts.remove(unpacked.id()) == null) {
+      throw notMaterialised(materialised);
+    }
+    // The plan reads the rows unpacked from the chunks, the RDD that holds the blocks.
+    RDD<?> chunks = unpacked.dependencies().head().rdd();
     chunks.unpersist(false);
-    if (chunks.getCheckpointFile().isPresent()) {
+    if (chunks.getCheckpointFile().isDefined()) {
       delete(new Path(chunks.getCheckpointFile().get()));
     }
   }
 
   private static LogicalRDD keeper(Dataset<Row> materialised) {
     if (!(materialised.queryExecution().analyzed() instanceof LogicalRDD table)) {
-      throw new IllegalArgumentException("not a materialised table: " + materialised.queryExecution().analyzed());
+      throw notMaterialised(materialised);
     }
     return table;
+  }
+
+  private static IllegalArgumentException notMaterialised(Dataset<Row> table) {
+    return new IllegalArgumentException("not a table materialised by this run: " + table.queryExecution().analyzed());
   }
 
   /** Deletes the run's checkpoint folder, if any. */
