@@ -94,8 +94,9 @@ public final class ScoreJob {
     Dataset<Row> predictions = metrics.time("predict", () -> checkpoints.materialise(
         predictionTable(model.anticipator().apply(toScore), model, config)),
         scored -> RunMetrics.count(checkpoints.rows(scored), "customers"));
-    metrics.put("customers.scored", checkpoints.rows(predictions));
-    String scored = RunMetrics.count(checkpoints.rows(predictions), "customers");
+    long scoredCustomers = checkpoints.rows(predictions);
+    metrics.put("customers.scored", scoredCustomers);
+    String scored = RunMetrics.count(scoredCustomers, "customers");
     metrics.put("anticipation.horizon", model.horizon().toString());
     metrics.time("write", () -> {
       output.writeTable(PREDICTIONS, predictions);
