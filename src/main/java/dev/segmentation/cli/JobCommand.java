@@ -63,7 +63,7 @@ abstract class JobCommand implements Callable<Integer> {
     if (metrics.get("publish") instanceof Map<?, ?> tables) {
       tables.forEach((table, details) -> {
         Map<?, ?> d = (Map<?, ?>) details;
-        out.printf("published         %s, snapshot %s, %,d rows%n", d.get("location"),
+        out.printf("published         %s, snapshot %s, %,d rows%n", d.get("table"),
             d.get("snapshot_date"), ((Number) d.get("rows")).longValue());
       });
     }

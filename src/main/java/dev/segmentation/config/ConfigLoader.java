@@ -20,7 +20,10 @@ import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Gate;
 import dev.segmentation.config.JobConfig.Materialise;
 import dev.segmentation.config.JobConfig.MaterialiseMode;
+import dev.segmentation.config.JobConfig.Catalog;
 import dev.segmentation.config.JobConfig.Publish;
+import dev.segmentation.config.JobConfig.Retention;
+import dev.segmentation.config.JobConfig.TableFormat;
 import dev.segmentation.config.JobConfig.Report;
 import dev.segmentation.config.JobConfig.Input;
 import dev.segmentation.config.JobConfig.InputFormat;
@@ -31,6 +34,7 @@ import dev.segmentation.config.JobConfig.Train;
 import dev.segmentation.features.FeatureColumns;
 import java.io.File;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
@@ -60,6 +64,11 @@ public final class ConfigLoader {
   public static final String SPARK = "spark";
   static final String ENV_PREFIX = "CONFIG_FORCE_";
 
+  /** Free-form: whatever the chosen Iceberg catalog takes. */
+  static final String CATALOG_PROPERTIES = "segmentation.publish.catalog.properties";
+  /** Where a file "rename" copies, so an Iceberg Hadoop catalog cannot commit atomically. */
+  private static final List<String> OBJECT_STORES = List.of("s3", "s3a", "s3n", "gs", "wasb", "wasbs", "abfs", "abfss", "oss");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter RUN_ID_CLOCK =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -156,7 +165,7 @@ public final class ConfigLoader {
   private void rejectUnknownKeys(Config resolved) {
     for (Map.Entry<String, ConfigValue> entry : resolved.getConfig(NAMESPACE).entrySet()) {
       String path = NAMESPACE + "." + entry.getKey();
-      if (!defaults.hasPathOrNull(path)) {
+      if (!defaults.hasPathOrNull(path) && !path.startsWith(CATALOG_PROPERTIES + ".")) {
         throw new ContractViolation("unknown configuration key " + path);
       }
     }
@@ -286,7 +295,41 @@ public final class ConfigLoader {
       throw new ContractViolation("invalid configuration: " + key
           + " must be a date such as 2011-12-10, got '" + raw + "'");
     }
-    return new Publish(c.getString("segmentation.publish.root").trim(), date);
+    String root = c.getString("segmentation.publish.root").trim();
+    TableFormat format = enumValue(c.getString("segmentation.publish.format"), TableFormat.class,
+        "segmentation.publish.format");
+    Catalog catalog = catalog(c);
+    if (format == TableFormat.ICEBERG && catalog.type().equals("hadoop")) {
+      String scheme = root.contains(":") ? root.substring(0, root.indexOf(':')).toLowerCase(Locale.ROOT) : "file";
+      require(!OBJECT_STORES.contains(scheme), "segmentation.publish.catalog.type",
+          "hadoop commits by an atomic rename, which " + scheme + ":// does not have: use a jdbc, glue, "
+              + "rest or bigquery catalog for " + root);
+    }
+    Duration maxAge = c.getDuration("segmentation.publish.retention.max-snapshot-age");
+    require(!maxAge.isNegative() && !maxAge.isZero(), "segmentation.publish.retention.max-snapshot-age",
+        "must be positive, got " + maxAge);
+    return new Publish(root, date, format, catalog,
+        new Retention(maxAge, atLeast(c, "segmentation.publish.retention.min-snapshots", 1)));
+  }
+
+  private static Catalog catalog(Config c) {
+    String name = c.getString("segmentation.publish.catalog.name").trim();
+    require(IDENTIFIER.matcher(name).matches(), "segmentation.publish.catalog.name",
+        "must be a plain identifier such as segmentation, got '" + name + "'");
+    String namespace = c.getString("segmentation.publish.catalog.namespace").trim();
+    require(IDENTIFIER.matcher(namespace).matches(), "segmentation.publish.catalog.namespace",
+        "must be a plain identifier such as segmentation, got '" + namespace + "'");
+    Map<String, String> properties = new TreeMap<>();
+    c.getConfig(CATALOG_PROPERTIES).entrySet().forEach(entry -> properties.put(
+        String.join(".", ConfigUtil.splitPath(entry.getKey())), String.valueOf(entry.getValue().unwrapped())));
+    for (String reserved : List.of("warehouse", "type")) {
+      require(!properties.containsKey(reserved), CATALOG_PROPERTIES + "." + reserved,
+          "is set by segmentation.publish." + (reserved.equals("type") ? "catalog.type" : "root"));
+    }
+    String type = c.getString("segmentation.publish.catalog.type").trim().toLowerCase(Locale.ROOT);
+    require(type.isEmpty() != !properties.containsKey("catalog-impl"), "segmentation.publish.catalog.type",
+        "give either a type or properties.catalog-impl, not both and not neither");
+    return new Catalog(name, namespace, type, properties);
   }
 
   private static Gate gate(Config c) {

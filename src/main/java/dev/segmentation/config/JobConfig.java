@@ -1,5 +1,6 @@
 package dev.segmentation.config;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.List;
@@ -185,15 +186,39 @@ public record JobConfig(
   /**
    * Publishing for warehouses.
    *
-   * @param root the table root, empty when nothing is published
+   * @param root the Iceberg catalog's warehouse or the Parquet tables' folder; empty: nothing is
+   *     published
    * @param snapshotDate the snapshot a run publishes
    */
-  public record Publish(String root, LocalDate snapshotDate) {
+  public record Publish(String root, LocalDate snapshotDate, TableFormat format, Catalog catalog,
+      Retention retention) {
 
     public boolean enabled() {
       return !root.isEmpty();
     }
   }
+
+  public enum TableFormat {
+    ICEBERG,
+    PARQUET
+  }
+
+  /**
+   * The Iceberg catalog the tables live in.
+   *
+   * @param name Spark's name for it ({@code spark.sql.catalog.<name>})
+   * @param type Iceberg's catalog type; empty when {@code properties} name a {@code catalog-impl}
+   * @param properties passed through to Iceberg as they are
+   */
+  public record Catalog(String name, String namespace, String type, Map<String, String> properties) {
+
+    public Catalog {
+      properties = Map.copyOf(properties);
+    }
+  }
+
+  /** Snapshots older than {@code maxSnapshotAge} are expired, never the newest {@code minSnapshots}. */
+  public record Retention(Duration maxSnapshotAge, int minSnapshots) {}
 
   /**
    * Stable segment ids across retraining.

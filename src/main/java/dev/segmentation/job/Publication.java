@@ -2,33 +2,34 @@ package dev.segmentation.job;
 
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
-import dev.segmentation.publish.TablePublisher;
+import dev.segmentation.publish.WarehouseTable;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Publishes a run's table for warehouses and records where, which snapshot and how many rows. */
+/** Publishes a run's table for warehouses and records which table, snapshot and how many rows. */
 final class Publication {
 
   private Publication() {}
 
+  /** @param details more for the snapshot to record, beside the run id and the model version */
   static void publish(SparkSession spark, JobConfig config, RunMetrics metrics, String table,
-      Dataset<Row> rows, String modelVersion) {
-    publish(spark, config, metrics, table, rows, modelVersion, Map.of());
-  }
-
-  /** @param details more for the manifest to record about this snapshot */
-  static void publish(SparkSession spark, JobConfig config, RunMetrics metrics, String table,
-      Dataset<Row> rows, String modelVersion, Map<String, Object> details) {
-    TablePublisher publisher = new TablePublisher(spark, config.publish().root(), table);
-    Map<String, Object> all = new TreeMap<>(details);
-    all.put("model_version", modelVersion);
-    all.put("run_id", config.runId());
-    long published = publisher.publish(rows, config.publish().snapshotDate(), all);
-    metrics.put("publish." + table + ".location", publisher.location());
-    metrics.put("publish." + table + ".snapshot_date", config.publish().snapshotDate().toString());
-    metrics.put("publish." + table + ".rows", published);
+      Dataset<Row> rows, String modelVersion, Map<String, String> details) {
+    Map<String, String> all = new TreeMap<>(details);
+    all.put(WarehouseTable.MODEL_VERSION, modelVersion);
+    all.put(WarehouseTable.RUN_ID, config.runId());
+    WarehouseTable.Published published = WarehouseTable.of(spark, config.publish(), table)
+        .publish(rows, config.publish().snapshotDate(), all);
+    String prefix = "publish." + table + ".";
+    metrics.put(prefix + "format", config.publish().format().name().toLowerCase(java.util.Locale.ROOT));
+    metrics.put(prefix + "table", published.table());
+    metrics.put(prefix + "location", published.location());
+    metrics.put(prefix + "snapshot_date", published.date().toString());
+    metrics.put(prefix + "rows", published.rows());
+    if (!published.snapshotId().isEmpty()) {
+      metrics.put(prefix + "snapshot_id", published.snapshotId());
+    }
   }
 }

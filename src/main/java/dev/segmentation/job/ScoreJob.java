@@ -104,7 +104,7 @@ public final class ScoreJob {
     }, () -> scored);
     if (config.publish().enabled()) {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.PREDICTIONS,
-          PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion()),
+          PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion(), Map.of()),
           () -> scored);
     }
     run.finish(output);

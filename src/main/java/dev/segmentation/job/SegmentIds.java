@@ -10,7 +10,8 @@ import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.SegmentIdentities;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
-import dev.segmentation.publish.TablePublisher;
+import dev.segmentation.publish.RunOutput;
+import dev.segmentation.publish.WarehouseTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SegmentIds {
 
-  /** The manifest's field naming the models behind a published snapshot. */
-  static final String MODELS = "models";
-
   private static final Logger LOG = LoggerFactory.getLogger(SegmentIds.class);
 
   private final SparkSession spark;
@@ -44,8 +42,8 @@ final class SegmentIds {
     this.metrics = metrics;
   }
 
-  /** The previous model's centres by segment id, and its published snapshot if there is one. */
-  private record Previous(String models, Map<Integer, double[]> centres, Optional<String> snapshot) {}
+  /** The previous model's centres by segment id, and the rows of its published snapshot if any. */
+  private record Previous(String models, Map<Integer, double[]> centres, Optional<Dataset<Row>> snapshot) {}
 
   CustomerSegmenter.Result stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Optional<Previous> previous = previous();
@@ -85,14 +83,13 @@ final class SegmentIds {
 
   private Optional<Previous> previous() {
     String models = config.stableIds().previousModels();
-    Optional<String> snapshot = Optional.empty();
+    Optional<Dataset<Row>> snapshot = Optional.empty();
     if (models.isEmpty() && config.publish().enabled()) {
-      Optional<JsonNode> manifest = new TablePublisher(spark, config.publish().root(), PublishedTables.SEGMENTS)
-          .manifest();
-      if (manifest.isPresent()) {
-        JsonNode current = manifest.get().path("snapshots").path(manifest.get().path("current_snapshot").asText());
-        models = current.path(MODELS).asText("");
-        snapshot = Optional.of(current.path("location").asText()).filter(s -> !s.isEmpty());
+      Optional<WarehouseTable.Current> current =
+          WarehouseTable.of(spark, config.publish(), PublishedTables.SEGMENTS).current();
+      if (current.isPresent()) {
+        models = modelsBehind(current.get().details());
+        snapshot = Optional.of(current.get().rows());
       }
     }
     if (models.isEmpty()) {
@@ -115,9 +112,21 @@ final class SegmentIds {
     return Optional.of(new Previous(models, byId, snapshot));
   }
 
+  /**
+   * The models/ folder a published snapshot names; a Parquet table records only the run id, whose
+   * run folder is under this run's output root.
+   */
+  private String modelsBehind(Map<String, String> details) {
+    if (details.containsKey(WarehouseTable.MODELS)) {
+      return details.get(WarehouseTable.MODELS);
+    }
+    String runId = details.getOrDefault(WarehouseTable.RUN_ID, "");
+    return runId.isEmpty() ? "" : new RunOutput(spark, config.output().root(), runId).pathOf(ModelDirectory.FOLDER);
+  }
+
   /** Customers of the previous snapshot and of this run, counted by previous and new segment. */
-  private void recordMigration(String snapshot, Dataset<Row> segmented) {
-    Dataset<Row> before = spark.read().parquet(snapshot)
+  private void recordMigration(Dataset<Row> snapshot, Dataset<Row> segmented) {
+    Dataset<Row> before = snapshot
         .select(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT).as("_previous"));
     Map<String, Map<String, Long>> migration = new TreeMap<>();
     long customers = 0;

@@ -27,6 +27,7 @@ import dev.segmentation.model.SegmentClassifier;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
+import dev.segmentation.publish.WarehouseTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ public final class TrainJob {
     if (failures.isEmpty() && config.publish().enabled()) {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.SEGMENTS,
           PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
-          Map.of(SegmentIds.MODELS, output.pathOf(ModelDirectory.FOLDER))), () -> trainCustomers);
+          Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER))), () -> trainCustomers);
     }
     record.finish(output);
     if (config.report().enabled()) {

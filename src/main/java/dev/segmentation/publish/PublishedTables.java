@@ -22,6 +22,8 @@ public final class PublishedTables {
   public static final String SEGMENTS = "customer_segments";
   /** One row per scored customer and scoring snapshot. */
   public static final String PREDICTIONS = "segment_predictions";
+  /** The partition column of both: the date a run published. */
+  public static final String SNAPSHOT_COLUMN = "snapshot_date";
 
   /** A contract column: name, type, whether it may be null, and what it means. */
   public record ColumnContract(String name, DataType type, boolean nullable, String meaning) {}
@@ -36,7 +38,7 @@ public final class PublishedTables {
       new ColumnContract("recency_days", DataTypes.DoubleType, false, "days from the last purchase to the cutoff"),
       new ColumnContract("model_version", DataTypes.StringType, false, "the models that assigned the segment"),
       new ColumnContract("run_id", DataTypes.StringType, false, "the training run"),
-      new ColumnContract(TablePublisher.SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));
+      new ColumnContract(SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));
 
   public static final List<ColumnContract> PREDICTIONS_COLUMNS = List.of(
       new ColumnContract("customer_id", DataTypes.StringType, false, "the new customer"),
@@ -50,24 +52,35 @@ public final class PublishedTables {
       new ColumnContract("horizon", DataTypes.StringType, false, "the horizon, ISO-8601 (P12M)"),
       new ColumnContract("model_version", DataTypes.StringType, false, "the models that predicted"),
       new ColumnContract("run_id", DataTypes.StringType, false, "the scoring run"),
-      new ColumnContract(TablePublisher.SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));
+      new ColumnContract(SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));
 
   private PublishedTables() {}
 
+  /** The contract of table {@code name}. */
+  public static List<ColumnContract> columns(String name) {
+    return switch (name) {
+      case SEGMENTS -> SEGMENTS_COLUMNS;
+      case PREDICTIONS -> PREDICTIONS_COLUMNS;
+      default -> throw new IllegalArgumentException("no published table " + name);
+    };
+  }
+
   /**
-   * The contract as Spark reads the table back: data columns, then the partition column. Spark
-   * reads every Parquet column as nullable; non-null columns are checked on the data instead.
+   * The contract as a Spark schema: data columns, then the partition column; a column that may
+   * not be null is not nullable (an Iceberg {@code required} field), and carries its meaning as
+   * the column comment.
    */
   public static StructType schema(List<ColumnContract> columns) {
     return new StructType(columns.stream()
-        .map(c -> new StructField(c.name(), c.type(), true, org.apache.spark.sql.types.Metadata.empty()))
+        .map(c -> new StructField(c.name(), c.type(), c.nullable(), org.apache.spark.sql.types.Metadata.empty())
+            .withComment(c.meaning()))
         .toArray(StructField[]::new));
   }
 
   /** The rows to publish: the contract's data columns, in order (the partition comes from the path). */
   public static Dataset<Row> select(Dataset<Row> rows, List<ColumnContract> columns) {
     return rows.select(columns.stream()
-        .filter(c -> !c.name().equals(TablePublisher.SNAPSHOT_COLUMN))
+        .filter(c -> !c.name().equals(SNAPSHOT_COLUMN))
         .map(c -> col(c.name()).cast(c.type()))
         .toArray(Column[]::new));
   }

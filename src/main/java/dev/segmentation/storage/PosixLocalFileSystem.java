@@ -6,13 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
-import org.apache.hadoop.util.Progressable;
 
 /**
  * Hadoop's local file system ({@code file:}, checksums included), except that permissions are
@@ -25,9 +22,10 @@ import org.apache.hadoop.util.Progressable;
  * spark.hadoop.fs.file.impl} in {@code conf/local.conf} and in the tests; other schemes are not
  * affected. java.nio cannot set the sticky bit, so it is dropped; Spark never asks for it.
  *
- * <p>Creating a file that must not exist is also made atomic, as it is on HDFS: Hadoop checks
- * that the file is absent and then opens it, so two creators racing could both succeed, which
- * broke the publisher's manifest lock once in a test run.
+ * <p>Renaming a file never replaces another, as on HDFS: Hadoop's local file system replaces
+ * the target, and Iceberg's Hadoop catalog commits a table by renaming its next metadata file
+ * into place once it has checked that no other run did, so two runs committing at the same moment
+ * from two processes would both succeed and one commit would be lost.
  */
 public final class PosixLocalFileSystem extends LocalFileSystem {
 
@@ -54,34 +52,25 @@ public final class PosixLocalFileSystem extends LocalFileSystem {
       }
     }
 
+    /**
+     * A file is moved by a hard link to the new name and the removal of the old one, so the move
+     * fails when the new name exists, as on HDFS, instead of replacing it; directories, and the
+     * checksum files that follow their data files, move as before.
+     */
     @Override
-    public FSDataOutputStream create(Path path, boolean overwrite, int bufferSize, short replication,
-        long blockSize, Progressable progress) throws IOException {
-      claimIfAbsent(path, overwrite);
-      return super.create(path, true, bufferSize, replication, blockSize, progress);
-    }
-
-    @Override
-    public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, int bufferSize,
-        short replication, long blockSize, Progressable progress) throws IOException {
-      claimIfAbsent(path, overwrite);
-      return super.create(path, permission, true, bufferSize, replication, blockSize, progress);
-    }
-
-    /** Without overwrite, only the caller whose O_EXCL create succeeds goes on to write. */
-    private void claimIfAbsent(Path path, boolean overwrite) throws IOException {
-      if (overwrite) {
-        return;
-      }
-      File file = pathToFile(path);
-      if (path.getParent() != null && !file.getParentFile().isDirectory()) {
-        mkdirs(path.getParent());
+    public boolean rename(Path src, Path dst) throws IOException {
+      File from = pathToFile(src);
+      File to = pathToFile(dst);
+      if (!from.isFile() || to.isDirectory() || from.getName().endsWith(".crc")) {
+        return super.rename(src, dst);
       }
       try {
-        Files.createFile(file.toPath());
-      } catch (java.nio.file.FileAlreadyExistsException exists) {
-        throw new FileAlreadyExistsException("File already exists: " + path);
+        Files.createLink(to.toPath(), from.toPath());
+      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException refused) {
+        return false;
       }
+      Files.delete(from.toPath());
+      return true;
     }
 
     static Set<PosixFilePermission> modeBits(short mode) {

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.segmentation.SparkTestBase;
 import dev.segmentation.cli.SegmentCli;
 import dev.segmentation.publish.PublishedTables;
-import dev.segmentation.publish.TablePublisher;
+import dev.segmentation.publish.Warehouse;
+import dev.segmentation.publish.WarehouseTable;
+import java.util.Map;
+import org.apache.iceberg.spark.Spark3Util;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -24,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code train} and {@code score} publish tables that keep their documented contract, and a run
- * that misses the quality gate exits with 3, keeps its run folder and publishes nothing.
+ * {@code train} and {@code score} publish Iceberg tables that keep their documented contract, and
+ * a run that misses the quality gate exits with 3, keeps its run folder and commits nothing, on
+ * local disk, HDFS and S3.
  */
 class GateAndPublishTest extends SparkTestBase {
 
@@ -35,46 +41,62 @@ class GateAndPublishTest extends SparkTestBase {
 
   @TempDir Path dir;
 
+  private Warehouse warehouse;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   @Test
-  void publishedTablesKeepTheirContract() throws IOException {
+  void publishedTablesKeepTheirContract() throws Exception {
     assertEquals(0, run("train", "--run-id", "train",
         "--set", "segmentation.gate.min-temporal-accuracy=0", "--set", "segmentation.gate.min-customers=0"),
         err.toString());
-    Assertions.assertTrue(out.toString().contains("published         "), out.toString());
+    Assertions.assertTrue(out.toString().contains("published         " + warehouse.table(PublishedTables.SEGMENTS)
+        + ", snapshot 2011-03-31, "), out.toString());
     assertEquals(0, run("score", "--run-id", "score", "--model", dir.resolve("runs/train/models").toString(),
         "--input", "src/data/online-retail/2011-03-0*.csv.gz"), err.toString());
 
     String readme = Files.readString(Path.of("README.md"));
     for (String table : List.of(PublishedTables.SEGMENTS, PublishedTables.PREDICTIONS)) {
-      List<PublishedTables.ColumnContract> contract = table.equals(PublishedTables.SEGMENTS)
-          ? PublishedTables.SEGMENTS_COLUMNS : PublishedTables.PREDICTIONS_COLUMNS;
-      Dataset<Row> published = spark().read().parquet(dir.resolve("warehouse/" + table).toString());
+      List<PublishedTables.ColumnContract> contract = PublishedTables.columns(table);
+      // Read back through the catalog, as a warehouse would.
+      Dataset<Row> published = spark().table(warehouse.table(table));
       assertEquals(fields(PublishedTables.schema(contract)), fields(published.schema()),
           table + " drifted from its contract");
+      org.apache.iceberg.Schema iceberg = Spark3Util.loadIcebergTable(spark(), warehouse.table(table)).schema();
       Assertions.assertTrue(published.count() > 0, table);
       for (PublishedTables.ColumnContract column : contract) {
-        if (!column.nullable()) {
-          assertEquals(0, published.filter(published.col(column.name()).isNull()).count(), table + "." + column.name());
-        }
+        assertEquals(!column.nullable(), iceberg.findField(column.name()).isRequired(), table + "." + column.name());
         Assertions.assertTrue(readme.contains("| `" + column.name() + "` | " + column.type().simpleString()
             + " | " + (column.nullable() ? "yes" : "no") + " |"), "README documents " + table + "." + column.name());
       }
-      Assertions.assertTrue(Files.exists(dir.resolve("warehouse/" + table + "/" + TablePublisher.MANIFEST)));
-      Assertions.assertTrue(Files.exists(dir.resolve("warehouse/" + table + "/snapshot_date=2011-03-31/_SUCCESS")));
+      Row snapshot = spark().sql("SELECT summary['run_id'], summary['snapshot_date'], summary['model_version'] FROM "
+          + warehouse.table(table) + ".snapshots").first();
+      assertEquals(table.equals(PublishedTables.SEGMENTS) ? "train" : "score", snapshot.getString(0));
+      assertEquals("2011-03-31", snapshot.getString(1));
+      assertEquals(published.select("model_version").distinct().first().getString(0), snapshot.getString(2));
     }
   }
 
-  @Test
-  void aRunThatMissesTheGateExitsWithThreeAndPublishesNothing() {
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "hdfs", "s3a"})
+  void aRunThatMissesTheGateExitsWithThreeAndCommitsNothing(String store) {
+    warehouse = Warehouse.on(store, dir, spark().sparkContext().hadoopConfiguration());
+    String table = warehouse.table(PublishedTables.SEGMENTS);
+    WarehouseTable.of(spark(), warehouse.publish("2011-03-31", Map.of()), PublishedTables.SEGMENTS).publish(
+        PublishedTables.select(spark().sql("SELECT 'c1' customer_id, 0 segment, 'label' segment_label, "
+            + "1.0 invoice_count, 2.0 basket_mean, 3.0 monetary, 4.0 recency_days, 'm0' model_version, "
+            + "'before' run_id"), PublishedTables.SEGMENTS_COLUMNS),
+        java.time.LocalDate.parse("2011-03-31"), Map.of(WarehouseTable.RUN_ID, "before", WarehouseTable.MODEL_VERSION, "m0"));
+    List<Row> before = spark().sql("SELECT snapshot_id FROM " + table + ".snapshots").collectAsList();
+
     assertEquals(3, run("train", "--run-id", "gated", "--set", "segmentation.gate.min-silhouette=0.99"));
 
     Assertions.assertTrue(err.toString().contains("quality gate failed: min-silhouette: silhouette "), err.toString());
     Assertions.assertTrue(Files.isDirectory(dir.resolve("runs/gated/models/segmentation")));
     Assertions.assertTrue(Files.isRegularFile(dir.resolve("runs/gated/metrics.json")));
-    Assertions.assertFalse(Files.exists(dir.resolve("warehouse")));
+    assertEquals(before, spark().sql("SELECT snapshot_id FROM " + table + ".snapshots").collectAsList());
+    assertEquals(List.of("before"), spark().sql("SELECT DISTINCT run_id FROM " + table).collectAsList()
+        .stream().map(r -> r.getString(0)).toList());
   }
 
   @Test
@@ -83,12 +105,13 @@ class GateAndPublishTest extends SparkTestBase {
         "--set", "segmentation.gate.min-customers=0"), err.toString());
     // A month later, on a window shifted by a month: two of its three months overlap.
     List<String> secondRun = new ArrayList<>(List.of("train", "--output", dir.resolve("runs").toString(),
-        "--publish-root", dir.resolve("warehouse").toString(), "--snapshot-date", "2011-04-30",
+        "--snapshot-date", "2011-04-30",
         "--run-id", "second", "--input", "src/data/online-retail/2011-0[123]-*.csv.gz",
         "--set", "segmentation.train.cutoff=2011-03-01", "--set", "segmentation.segments.k=4",
         "--set", "segmentation.anticipation.backtest.enabled=false",
         "--set", "segmentation.gate.min-temporal-accuracy=0", "--set", "segmentation.gate.min-customers=0",
         "--set", "segmentation.gate.min-silhouette=0", "--set", "segmentation.gate.max-segment-share=1"));
+    secondRun.addAll(warehouseSettings());
     assertEquals(0, SegmentCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
         secondRun.toArray(String[]::new)), err.toString());
 
@@ -146,6 +169,16 @@ class GateAndPublishTest extends SparkTestBase {
     assertEquals(dir.resolve("runs/first/models").toString(), segmentation.get("ids_previous_missing").asText());
   }
 
+  /** The warehouse as a user gives it: --set for each publish setting. */
+  private List<String> warehouseSettings() {
+    if (warehouse == null) {
+      warehouse = Warehouse.on("file", dir, spark().sparkContext().hadoopConfiguration());
+    }
+    List<String> settings = new ArrayList<>();
+    warehouse.settings().forEach((key, value) -> settings.addAll(List.of("--set", key + "=" + value)));
+    return settings;
+  }
+
   private static String[] concat(String[] first, String[] second) {
     String[] all = Arrays.copyOf(first, first.length + second.length);
     System.arraycopy(second, 0, all, first.length, second.length);
@@ -161,7 +194,8 @@ class GateAndPublishTest extends SparkTestBase {
 
   private int run(String subcommand, String... args) {
     List<String> all = new ArrayList<>(List.of(subcommand, "--output", dir.resolve("runs").toString(),
-        "--publish-root", dir.resolve("warehouse").toString(), "--snapshot-date", "2011-03-31"));
+        "--snapshot-date", "2011-03-31"));
+    all.addAll(warehouseSettings());
     if (subcommand.equals("train")) {
       all.addAll(List.of("--input", INPUT, "--set", "segmentation.train.cutoff=2011-02-01",
           "--set", "segmentation.segments.k=4", "--set", "segmentation.anticipation.backtest.enabled=false"));

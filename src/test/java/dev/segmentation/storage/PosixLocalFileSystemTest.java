@@ -2,7 +2,6 @@ package dev.segmentation.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.segmentation.SparkTestBase;
 import java.io.IOException;
@@ -16,10 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,30 +51,34 @@ class PosixLocalFileSystemTest extends SparkTestBase {
   }
 
   @Test
-  void creatingAFileThatMustNotExistHasOneWinner() throws Exception {
+  void renamingFilesOntoOneNameHasOneWinnerAndReplacesNothing() throws Exception {
     FileSystem fs = localFileSystem();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       for (int round = 0; round < 30; round++) {
-        Path lock = new Path(dir.resolve("locks/round-" + round).toUri());
+        Path target = new Path(dir.resolve("v" + round + ".metadata.json").toUri());
         CyclicBarrier start = new CyclicBarrier(8);
         List<Future<Boolean>> tries = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
+          Path source = write(fs, "tmp-" + round + "-" + i, "writer " + i);
           tries.add(pool.submit(() -> {
             start.await();
-            try {
-              fs.create(lock, false).close();
-              return true;
-            } catch (FileAlreadyExistsException taken) {
-              return false;
-            }
+            return fs.rename(source, target);
           }));
         }
-        int winners = 0;
-        for (Future<Boolean> attempt : tries) {
-          winners += attempt.get() ? 1 : 0;
+        List<Integer> winners = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          if (tries.get(i).get()) {
+            winners.add(i);
+          }
         }
-        assertEquals(1, winners, "round " + round);
+        assertEquals(1, winners.size(), "round " + round + ": " + winners);
+        assertEquals(List.of("writer " + winners.get(0)), Files.readAllLines(dir.resolve("v" + round + ".metadata.json")));
+        for (int i = 0; i < 8; i++) {
+          // The losers keep their file, the winner's moved with its checksum.
+          assertEquals(i != winners.get(0), fs.exists(new Path(dir.resolve("tmp-" + round + "-" + i).toUri())));
+        }
+        Assertions.assertTrue(Files.exists(dir.resolve(".v" + round + ".metadata.json.crc")));
       }
     } finally {
       pool.shutdownNow();
@@ -83,19 +86,24 @@ class PosixLocalFileSystemTest extends SparkTestBase {
   }
 
   @Test
-  void aFileThatExistsIsNotOverwrittenWithoutOverwrite() throws IOException {
+  void foldersStillMoveAndMissingParentsRefuse() throws IOException {
     FileSystem fs = localFileSystem();
-    Path file = new Path(dir.resolve("kept").toUri());
-    try (FSDataOutputStream out = fs.create(file, false)) {
-      out.writeBytes("first\n");
-    }
+    Path file = write(fs, "staging/part-0", "rows");
 
-    assertThrows(FileAlreadyExistsException.class, () -> fs.create(file, false));
-    assertEquals(List.of("first"), Files.readAllLines(dir.resolve("kept")));
-    try (FSDataOutputStream out = fs.create(file, true)) {
-      out.writeBytes("second\n");
+    Assertions.assertTrue(fs.rename(new Path(dir.resolve("staging").toUri()), new Path(dir.resolve("table").toUri())));
+    assertEquals(List.of("rows"), Files.readAllLines(dir.resolve("table/part-0")));
+    Assertions.assertFalse(fs.exists(file));
+    Path lone = write(fs, "lone", "x");
+    Assertions.assertFalse(fs.rename(lone, new Path(dir.resolve("no/such/folder/lone").toUri())));
+    Assertions.assertTrue(fs.exists(lone));
+  }
+
+  private Path write(FileSystem fs, String name, String text) throws IOException {
+    Path path = new Path(dir.resolve(name).toUri());
+    try (FSDataOutputStream out = fs.create(path, true)) {
+      out.writeBytes(text + "\n");
     }
-    assertEquals(List.of("second"), Files.readAllLines(dir.resolve("kept")));
+    return path;
   }
 
   @Test
