@@ -14,6 +14,8 @@
 set -euo pipefail
 
 main_class="dev.segmentation.cli.SegmentCli"
+# Iceberg's Spark runtime, the version the project builds and tests with (pom.xml).
+iceberg="org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.2"
 jar="" conf="" region="" cluster="" runtime="1.2" dry_run=false
 
 usage() {
@@ -41,10 +43,12 @@ job_args=("$subcommand" --config "$(basename "$conf")" "$@")
 
 if [[ -n "$cluster" ]]; then
   command=(gcloud dataproc jobs submit spark --region "$region" --cluster "$cluster"
-    --class "$main_class" --jars "$jar" --files "$conf" -- "${job_args[@]}")
+    --class "$main_class" --jars "$jar" --files "$conf" --properties "spark.jars.packages=$iceberg"
+    -- "${job_args[@]}")
 else
   command=(gcloud dataproc batches submit spark --region "$region" --version "$runtime"
-    --class "$main_class" --jars "$jar" --files "$conf" -- "${job_args[@]}")
+    --class "$main_class" --jars "$jar" --files "$conf" --properties "spark.jars.packages=$iceberg"
+    -- "${job_args[@]}")
 fi
 
 if [[ "$dry_run" == true ]]; then

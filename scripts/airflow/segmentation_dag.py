@@ -12,7 +12,7 @@ Airflow Variables (Admin > Variables):
   segmentation_conf       the configuration overlay: s3://.../emr.conf or gs://.../dataproc.conf
   segmentation_input      root of the invoice files; one folder per day: <input>/<yyyy-mm-dd>/
   segmentation_output     root of the run folders
-  segmentation_publish    table root for warehouses
+  segmentation_publish    where the published tables live: the Iceberg catalog's warehouse
   segmentation_emr_cluster       (emr) the cluster id
   segmentation_dataproc_region   (dataproc) the region
 """

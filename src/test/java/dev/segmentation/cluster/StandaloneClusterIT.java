@@ -200,7 +200,10 @@ class StandaloneClusterIT extends SparkTestBase {
     }
 
     Dataset<Row> published(String table) {
-      return spark().read().parquet(ROOT.resolve("warehouse-" + id).resolve(table).toString()).drop(RUN_COLUMNS);
+      // The Iceberg table by its location, as the Hadoop catalog the run published through lays it out.
+      return spark().read().format("iceberg")
+          .load(ROOT.resolve("warehouse-" + id).resolve("segmentation").resolve(table).toUri().toString())
+          .drop(RUN_COLUMNS);
     }
   }
 

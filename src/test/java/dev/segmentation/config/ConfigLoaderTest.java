@@ -216,6 +216,43 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void publishSettingsAreTypedAndChecked() throws IOException {
+    JobConfig.Publish defaults = TestConfigs.defaults().publish();
+    assertEquals(JobConfig.TableFormat.ICEBERG, defaults.format());
+    assertEquals(new JobConfig.Catalog("segmentation", "segmentation", "hadoop", Map.of("cache-enabled", "false")),
+        defaults.catalog());
+    assertEquals(new JobConfig.Retention(java.time.Duration.ofDays(30), 5), defaults.retention());
+
+    JobConfig.Publish jdbc = TestConfigs.load(overlay(
+        "segmentation.publish {",
+        "  root = \"s3a://bucket/warehouse\"",
+        "  catalog { name = prod, type = jdbc, properties { uri = \"jdbc:postgresql://db/iceberg\", jdbc.user = etl } }",
+        "  retention { max-snapshot-age = 7d, min-snapshots = 2 }",
+        "}"), Map.of(), Map.of()).publish();
+    assertEquals(Map.of("cache-enabled", "false", "uri", "jdbc:postgresql://db/iceberg", "jdbc.user", "etl"),
+        jdbc.catalog().properties());
+    assertEquals(new JobConfig.Retention(java.time.Duration.ofDays(7), 2), jdbc.retention());
+    assertEquals("", TestConfigs.withOverrides(Map.of("segmentation.publish.catalog.type", "",
+        "segmentation.publish.catalog.properties.catalog-impl", "com.example.Catalog")).publish().catalog().type());
+
+    assertEquals("invalid configuration: segmentation.publish.catalog.type hadoop commits by an atomic rename, "
+        + "which s3a:// does not have: use a jdbc, glue, rest or bigquery catalog for s3a://b/w",
+        violation("segmentation.publish.root", "s3a://b/w"));
+    assertEquals("invalid configuration: segmentation.publish.catalog.properties.warehouse is set by "
+        + "segmentation.publish.root", violation("segmentation.publish.catalog.properties.warehouse", "/w"));
+    assertEquals("invalid configuration: segmentation.publish.catalog.type give either a type or "
+        + "properties.catalog-impl, not both and not neither", violation("segmentation.publish.catalog.type", ""));
+    assertTrue(violation("segmentation.publish.catalog.name", "my-catalog").contains("must be a plain identifier"));
+    assertTrue(violation("segmentation.publish.format", "delta").contains(
+        "segmentation.publish.format must be one of iceberg, parquet, got 'delta'"));
+    assertEquals("invalid configuration: segmentation.publish.retention.min-snapshots must be at least 1, got 0",
+        violation("segmentation.publish.retention.min-snapshots", "0"));
+    // Parquet has no catalog: an object store is its user's choice, with the documented limits.
+    assertEquals(JobConfig.TableFormat.PARQUET, TestConfigs.withOverrides(Map.of("segmentation.publish.format",
+        "parquet", "segmentation.publish.root", "s3a://b/w")).publish().format());
+  }
+
+  @Test
   void messagesAreOneLine() {
     String message = violation("segmentation.cleaning.match-cancellations", "maybe");
     assertFalse(message.contains("\n"), message);

@@ -55,7 +55,7 @@ class GateAndPublishTest extends SparkTestBase {
     assertEquals(0, run("score", "--run-id", "score", "--model", dir.resolve("runs/train/models").toString(),
         "--input", "src/data/online-retail/2011-03-0*.csv.gz"), err.toString());
 
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Files.readString(Path.of("src/site/markdown/warehouse-tables.md"));
     for (String table : List.of(PublishedTables.SEGMENTS, PublishedTables.PREDICTIONS)) {
       List<PublishedTables.ColumnContract> contract = PublishedTables.columns(table);
       // Read back through the catalog, as a warehouse would.
@@ -67,7 +67,7 @@ class GateAndPublishTest extends SparkTestBase {
       for (PublishedTables.ColumnContract column : contract) {
         assertEquals(!column.nullable(), iceberg.findField(column.name()).isRequired(), table + "." + column.name());
         Assertions.assertTrue(readme.contains("| `" + column.name() + "` | " + column.type().simpleString()
-            + " | " + (column.nullable() ? "yes" : "no") + " |"), "README documents " + table + "." + column.name());
+            + " | " + (column.nullable() ? "yes" : "no") + " |"), "warehouse-tables.md documents " + table + "." + column.name());
       }
       Row snapshot = spark().sql("SELECT summary['run_id'], summary['snapshot_date'], summary['model_version'] FROM "
           + warehouse.table(table) + ".snapshots").first();

@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +185,21 @@ class IcebergTableTest extends SparkTestBase {
       Assertions.assertFalse(left.contains(file), "the first snapshot's file is still there: " + file);
     }
     assertEquals(Map.of(MONDAY + " r4", 3L), rowsByDateAndRun(table));
+  }
+
+  @Test
+  void theCatalogSettingsGoToIcebergWithAnAbsoluteWarehouse() {
+    Map<String, String> settings = IcebergTable.settings(dev.segmentation.config.TestConfigs.withOverrides(Map.of(
+        "segmentation.publish.root", "target/wh", "segmentation.publish.catalog.name", "lake",
+        "segmentation.publish.catalog.type", "jdbc", "segmentation.publish.catalog.properties.uri", "jdbc:h2:mem:x"))
+        .publish(), spark().sparkContext().hadoopConfiguration());
+
+    assertEquals(Map.of("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.lake.type", "jdbc",
+        "spark.sql.catalog.lake.warehouse", Path.of("target/wh").toAbsolutePath().toUri().toString().replaceAll("/$", "")
+            .replace("file:///", "file:/"),
+        "spark.sql.catalog.lake.uri", "jdbc:h2:mem:x",
+        "spark.sql.catalog.lake.cache-enabled", "false"), settings);
   }
 
   private Warehouse warehouse(String store) {
