@@ -5,14 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import dev.segmentation.features.RepeatPurchases;
 import java.util.List;
 import java.util.Objects;
-import org.apache.commons.math3.optim.InitialGuess;
-import org.apache.commons.math3.optim.MaxEval;
-import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.SimpleValueChecker;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
-import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,29 +61,19 @@ public final class BgNbd {
         .toList();
   }
 
-  /** Maximum likelihood, from r = α = a = b = 1, by Commons Math's nonlinear conjugate gradient. */
+  /** Maximum likelihood, from r = α = a = b = 1 (see {@link MaximumLikelihood}). */
   public static Fit fit(List<Cell> cells) {
     Objects.requireNonNull(cells, "cells");
     long customers = cells.stream().mapToLong(Cell::customers).sum();
     if (customers == 0) {
       throw new IllegalArgumentException("no customers to fit BG/NBD on");
     }
-    // The mean per customer: the same tolerances for a thousand customers or a hundred million.
-    ObjectiveFunction value = new ObjectiveFunction(logs -> logLikelihood(Parameters.ofLogs(logs), cells) / customers);
-    ObjectiveFunctionGradient slope = new ObjectiveFunctionGradient(
-        logs -> scaled(gradient(Parameters.ofLogs(logs), cells), 1.0 / customers));
-    NonLinearConjugateGradientOptimizer optimizer = new NonLinearConjugateGradientOptimizer(
-        NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, new SimpleValueChecker(1e-14, 1e-14),
-        // The line search's own tolerances: with Commons Math's defaults (1e-8) it ends, and the
-        // optimisation with it, while the slope per customer is still of the order of 1e-3.
-        1e-12, 1e-14, 1e-3, new NonLinearConjugateGradientOptimizer.IdentityPreconditioner());
-    PointValuePair best = optimizer.optimize(new MaxEval(20_000), value, slope, GoalType.MAXIMIZE,
-        new InitialGuess(new double[4]));
-    int evaluations = optimizer.getEvaluations();
-    Parameters fitted = Parameters.ofLogs(best.getPoint());
-    return new Fit(fitted, logLikelihood(fitted, cells), customers, cells.size(), evaluations);
+    MaximumLikelihood.Maximum best = MaximumLikelihood.maximise(4,
+        logs -> logLikelihood(Parameters.ofLogs(logs), cells) / customers,
+        logs -> MaximumLikelihood.scaled(gradient(Parameters.ofLogs(logs), cells), 1.0 / customers));
+    Parameters fitted = Parameters.ofLogs(best.logs());
+    return new Fit(fitted, logLikelihood(fitted, cells), customers, cells.size(), best.evaluations());
   }
-
   /** The log-likelihood of all the cells' customers. */
   public static double logLikelihood(Parameters p, List<Cell> cells) {
     double sum = 0;
@@ -135,14 +117,6 @@ public final class BgNbd {
     double da = abx + (x > 0 ? w4 / a : 0);
     double db = abx + Gamma.digamma(b + x) - Gamma.digamma(b) - (x > 0 ? w4 / (b + x - 1) : 0);
     return new double[] {r * dr, alpha * dAlpha, a * da, b * db};
-  }
-
-  private static double[] scaled(double[] values, double factor) {
-    double[] scaled = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      scaled[i] = values[i] * factor;
-    }
-    return scaled;
   }
 
   /**
