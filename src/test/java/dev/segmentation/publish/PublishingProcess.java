@@ -111,7 +111,12 @@ public final class PublishingProcess {
     return rows.mapPartitions((MapPartitionsFunction<Row, Row>) iterator -> {
       if (TaskContext.getPartitionId() == 0) {
         Files.createFile(Path.of(hold));
+        // A run whose test is gone does not wait forever.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.exists(Path.of(go))) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("no " + go + " within 5 minutes");
+          }
           TimeUnit.MILLISECONDS.sleep(50);
         }
       }
