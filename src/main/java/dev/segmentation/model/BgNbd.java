@@ -40,6 +40,48 @@ public final class BgNbd {
     static Parameters ofLogs(double[] logs) {
       return new Parameters(Math.exp(logs[0]), Math.exp(logs[1]), Math.exp(logs[2]), Math.exp(logs[3]));
     }
+
+    /** The probability that a customer with repeat days x, recency t<sub>x</sub> and age T is alive. */
+    public double pAlive(int x, double tx, double t) {
+      return 1 / (1 + dropOutOdds(x, tx, t));
+    }
+
+    /**
+     * The purchases expected over the next {@code horizon} (days) of a customer with repeat days
+     * x, recency t<sub>x</sub> and age T: equation 10 of the paper.
+     */
+    public double expectedPurchases(double horizon, int x, double tx, double t) {
+      double z = horizon / (alpha + t + horizon);
+      double bracket = 1 - Math.pow((alpha + t) / (alpha + t + horizon), r + x)
+          * hypergeometric(r + x, b + x, a + b + x - 1, z);
+      return (a + b + x - 1) / (a - 1) * bracket / (1 + dropOutOdds(x, tx, t));
+    }
+
+    /** The odds that the customer dropped out after the last purchase rather than being alive. */
+    private double dropOutOdds(int x, double tx, double t) {
+      return x == 0 ? 0 : a / (b + x - 1) * Math.pow((alpha + t) / (alpha + tx), r + x);
+    }
+  }
+
+  /**
+   * Gauss's hypergeometric function 2F1(a, b; c; z) for 0 ≤ z < 1, by its series, term by term
+   * until a term no longer changes the sum (the way the BTYD literature evaluates it; z is
+   * horizon / (α + T + horizon), below 1 by construction).
+   */
+  static double hypergeometric(double a, double b, double c, double z) {
+    if (!(z >= 0 && z < 1)) {
+      throw new IllegalArgumentException("2F1 needs 0 <= z < 1, got " + z);
+    }
+    double term = 1;
+    double sum = 1;
+    for (int j = 0; j < 1_000_000; j++) {
+      term *= (a + j) * (b + j) / ((c + j) * (j + 1)) * z;
+      sum += term;
+      if (Math.abs(term) <= 1e-15 * Math.abs(sum)) {
+        return sum;
+      }
+    }
+    throw new IllegalStateException("2F1(" + a + ", " + b + "; " + c + "; " + z + ") did not converge");
   }
 
   /** Customers with the same repeat days x, recency t<sub>x</sub> and age T. */

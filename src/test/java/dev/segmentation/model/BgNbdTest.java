@@ -75,6 +75,26 @@ class BgNbdTest {
   }
 
   @Test
+  void expectedPurchasesAndPAliveAreThePapersFigures() {
+    // The paper's example: 2 repeat purchases, the last at week 30.43, seen for 38.86 weeks,
+    // expects 1.226 purchases in the next 39 weeks (section 5).
+    assertEquals(1.226, CDNOW.expectedPurchases(39, 2, 30.43, 38.86), 0.0005);
+    assertEquals(1.0, CDNOW.pAlive(0, 0, 38.86), 1e-15);
+    // Alive odds fall as the last purchase recedes, for the same history length.
+    Assertions.assertTrue(CDNOW.pAlive(2, 30.43, 38.86) > CDNOW.pAlive(2, 5.0, 38.86));
+    assertEquals(0.0, CDNOW.expectedPurchases(0, 2, 30.43, 38.86), 1e-12);
+  }
+
+  @Test
+  void theHypergeometricSeriesMeetsAClosedForm() {
+    // 2F1(1, 1; 2; z) = -ln(1 - z) / z
+    for (double z : new double[] {0.1, 0.5, 0.9, 0.99}) {
+      assertEquals(-Math.log(1 - z) / z, BgNbd.hypergeometric(1, 1, 2, z), 1e-9, "z = " + z);
+    }
+    assertEquals(1.0, BgNbd.hypergeometric(3.2, 1.5, 4.1, 0), 0);
+  }
+
+  @Test
   void oneTimeBuyersAloneStillGiveAFiniteFit() {
     BgNbd.Fit fit = BgNbd.fit(List.of(new BgNbd.Cell(0, 0, 30, 500), new BgNbd.Cell(1, 10, 30, 5)));
 
