@@ -21,6 +21,7 @@ import dev.segmentation.config.JobConfig.Gate;
 import dev.segmentation.config.JobConfig.Materialise;
 import dev.segmentation.config.JobConfig.MaterialiseMode;
 import dev.segmentation.config.JobConfig.Catalog;
+import dev.segmentation.config.JobConfig.Clv;
 import dev.segmentation.config.JobConfig.Publish;
 import dev.segmentation.config.JobConfig.Retention;
 import dev.segmentation.config.JobConfig.TableFormat;
@@ -184,6 +185,7 @@ public final class ConfigLoader {
         segments(root, products.categories()),
         classifier(root, products.categories()),
         anticipation(root),
+        clv(root),
         new Score(root.getString("segmentation.score.model").trim(),
             root.getBoolean("segmentation.score.known-customers")),
         new Report(root.getBoolean("segmentation.report.enabled")),
@@ -283,6 +285,13 @@ public final class ConfigLoader {
         atLeast(c, "segmentation.anticipation.regressor.max-depth", 1),
         c.getBoolean("segmentation.anticipation.backtest.enabled"),
         holdout);
+  }
+
+  private static Clv clv(Config c) {
+    Period horizon = c.getPeriod("segmentation.clv.horizon");
+    require(!horizon.isNegative() && !horizon.isZero(), "segmentation.clv.horizon",
+        "must be positive, got " + horizon);
+    return new Clv(horizon, atLeast(c, "segmentation.clv.spend-sample", 100));
   }
 
   private Publish publish(Config c) {

@@ -23,6 +23,7 @@ public record JobConfig(
     Segments segments,
     Classifier classifier,
     Anticipation anticipation,
+    Clv clv,
     Score score,
     Report report,
     StableIds stableIds,
@@ -182,6 +183,14 @@ public record JobConfig(
       double maxSegmentShare,
       long minCustomers,
       double maxQuarantineShare) {}
+
+  /**
+   * Known customers' future (BG/NBD and Gamma-Gamma).
+   *
+   * @param horizon how far past the cutoff the expected purchases and spend look
+   * @param spendSample at most this many repeat buyers for the Gamma-Gamma fit
+   */
+  public record Clv(Period horizon, int spendSample) {}
 
   /**
    * Publishing for warehouses.

@@ -18,7 +18,11 @@ import dev.segmentation.features.CustomerFeatures;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.ProductTable;
+import dev.segmentation.features.RepeatPurchases;
 import dev.segmentation.model.Anticipator;
+import dev.segmentation.model.BgNbd;
+import dev.segmentation.model.GammaGamma;
+import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.SegmentExpectations;
@@ -28,6 +32,8 @@ import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import dev.segmentation.publish.WarehouseTable;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -88,6 +94,7 @@ public final class TrainJob {
         this::customerCount);
     metrics.put("customers.train", checkpoints.rows(customers));
     String trainCustomers = customerCount(customers);
+    Dataset<Row> lifetime = metrics.time("lifetime_value", () -> lifetimeValue(data), fitted -> trainCustomers);
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search",
         () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers),
@@ -105,14 +112,14 @@ public final class TrainJob {
         anticipated -> RunMetrics.count(metrics.getLong("anticipation.customers_full_followup"),
             "customers followed up"));
 
-    metrics.time("write", () -> write(data, segmented, firstPurchases, segmentation, classifiers, anticipation),
+    metrics.time("write", () -> write(data, segmented, lifetime, firstPurchases, segmentation, classifiers, anticipation),
         () -> trainCustomers);
     List<String> failures = new QualityGate(config.gate()).failures(metrics);
     metrics.put("gate.passed", failures.isEmpty());
     metrics.put("gate.failures", failures);
     if (failures.isEmpty() && config.publish().enabled()) {
       metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.SEGMENTS,
-          PublishedTables.select(segmentTable(segmented), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
+          PublishedTables.select(segmentTable(segmented, lifetime), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
           Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER))), () -> trainCustomers);
     }
     record.finish(output);
@@ -120,6 +127,35 @@ public final class TrainJob {
       metrics.put("report", ReportJob.write(spark, output, config.train().seed()));
     }
     return metrics;
+  }
+
+  // ---- lifetime value ----------------------------------------------------------------------
+
+  /** BG/NBD and Gamma-Gamma fitted on the training window, applied to its customers. */
+  private Dataset<Row> lifetimeValue(TrainingData data) {
+    LocalDate cutoff = data.window().cutoff();
+    Dataset<Row> summary = checkpoints.materialise(new RepeatPurchases(cutoff).apply(data.trainBaskets()));
+    LifetimeValue.Fitted fitted = LifetimeValue.fit(summary, config.clv().spendSample(), config.train().seed());
+    BgNbd.Parameters purchases = fitted.purchases().parameters();
+    GammaGamma.Parameters spend = fitted.spend().parameters();
+    metrics.put("clv.horizon", config.clv().horizon().toString());
+    metrics.put("clv.bgnbd.r", RunMetrics.rounded(purchases.r()));
+    metrics.put("clv.bgnbd.alpha", RunMetrics.rounded(purchases.alpha()));
+    metrics.put("clv.bgnbd.a", RunMetrics.rounded(purchases.a()));
+    metrics.put("clv.bgnbd.b", RunMetrics.rounded(purchases.b()));
+    metrics.put("clv.bgnbd.log_likelihood", RunMetrics.rounded(fitted.purchases().logLikelihood()));
+    metrics.put("clv.bgnbd.customers", fitted.purchases().customers());
+    metrics.put("clv.bgnbd.cells", fitted.purchases().cells());
+    metrics.put("clv.gamma_gamma.p", RunMetrics.rounded(spend.p()));
+    metrics.put("clv.gamma_gamma.q", RunMetrics.rounded(spend.q()));
+    metrics.put("clv.gamma_gamma.gamma", RunMetrics.rounded(spend.gamma()));
+    metrics.put("clv.gamma_gamma.log_likelihood", RunMetrics.rounded(fitted.spend().logLikelihood()));
+    metrics.put("clv.gamma_gamma.buyers", fitted.spend().customers());
+    metrics.put("clv.spend_frequency_correlation", RunMetrics.rounded(fitted.spendFrequencyCorrelation()));
+    double horizonDays = ChronoUnit.DAYS.between(cutoff, cutoff.plus(config.clv().horizon()));
+    return checkpoints.materialise(new LifetimeValue(purchases, spend, horizonDays).apply(summary)
+        .select(FeatureColumns.CUSTOMER_ID, LifetimeValue.P_ALIVE, LifetimeValue.EXPECTED_PURCHASES,
+            LifetimeValue.EXPECTED_SPEND));
   }
 
   // ---- segments ----------------------------------------------------------------------------
@@ -263,7 +299,7 @@ public final class TrainJob {
 
   // ---- outputs -----------------------------------------------------------------------------
 
-  private void write(TrainingData data, Dataset<Row> segmented, Dataset<Row> firstPurchases,
+  private void write(TrainingData data, Dataset<Row> segmented, Dataset<Row> lifetime, Dataset<Row> firstPurchases,
       CustomerSegmenter.Result segmentation, Classifiers classifiers, Anticipation anticipation) {
     Dataset<Row> profiles = new SegmentProfiler(categories(), data.topWords()).apply(segmented);
     Map<String, String> labels = bySegmentId();
@@ -273,7 +309,7 @@ public final class TrainJob {
     ModelDirectory models = new ModelDirectory(output.pathOf(ModelDirectory.FOLDER));
     ConcurrentJobs.run(4, List.<Callable<Void>>of(
         () -> write(IngestJob.QUARANTINE, data.quarantine()),
-        () -> write(SEGMENTS, segmentTable(segmented)),
+        () -> write(SEGMENTS, segmentTable(segmented, lifetime)),
         () -> write(SEGMENT_PROFILES, profiles),
         () -> write(PRODUCT_CATEGORIES, productCategoriesTable(data)),
         () -> write(FIRST_PURCHASES, firstPurchases),
@@ -292,14 +328,19 @@ public final class TrainJob {
     return null;
   }
 
-  private Dataset<Row> segmentTable(Dataset<Row> segmented) {
+  /** The segmented customers with their expected future: one row each, as published. */
+  private Dataset<Row> segmentTable(Dataset<Row> segmented, Dataset<Row> lifetime) {
     List<Column> segmentColumns = new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID),
         col(CustomerSegmenter.SEGMENT)));
     FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
     segmentColumns.add(SegmentProfiler.labelOf(labels(), col(CustomerSegmenter.SEGMENT)).as("segment_label"));
     segmentColumns.add(lit(config.runId()).as("run_id"));
     segmentColumns.add(lit(modelVersion).as("model_version"));
-    return segmented.select(segmentColumns.toArray(Column[]::new));
+    segmentColumns.add(col(LifetimeValue.P_ALIVE));
+    segmentColumns.add(col(LifetimeValue.EXPECTED_PURCHASES));
+    segmentColumns.add(col(LifetimeValue.EXPECTED_SPEND));
+    segmentColumns.add(lit(config.clv().horizon().toString()).as(LifetimeValue.HORIZON));
+    return segmented.join(lifetime, FeatureColumns.CUSTOMER_ID).select(segmentColumns.toArray(Column[]::new));
   }
 
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */

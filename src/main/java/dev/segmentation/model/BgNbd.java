@@ -25,7 +25,7 @@ import org.apache.spark.sql.Row;
 public final class BgNbd {
 
   /** The four parameters. */
-  public record Parameters(double r, double alpha, double a, double b) {
+  public record Parameters(double r, double alpha, double a, double b) implements java.io.Serializable {
 
     public Parameters {
       if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) {

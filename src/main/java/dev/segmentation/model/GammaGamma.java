@@ -15,7 +15,7 @@ import org.apache.commons.math3.special.Gamma;
 public final class GammaGamma {
 
   /** The three parameters. */
-  public record Parameters(double p, double q, double gamma) {
+  public record Parameters(double p, double q, double gamma) implements java.io.Serializable {
 
     public Parameters {
       if (!(p > 0 && q > 0 && gamma > 0)) {

@@ -118,16 +118,28 @@ final class IcebergTable implements WarehouseTable {
         // by a run publishing at the same time
       }
     }
-    if (catalog.tableExists(identifier)) {
-      return catalog.loadTable(identifier);
-    }
     Schema schema = SparkSchemaUtil.convert(PublishedTables.schema(PublishedTables.columns(identifier.name())));
+    if (catalog.tableExists(identifier)) {
+      return withContractColumns(catalog.loadTable(identifier), schema);
+    }
     PartitionSpec spec = PartitionSpec.builderFor(schema).identity(PublishedTables.SNAPSHOT_COLUMN).build();
     try {
       return catalog.createTable(identifier, schema, spec, Map.of(TableProperties.FORMAT_VERSION, "2"));
     } catch (AlreadyExistsException createdMeanwhile) {
       return catalog.loadTable(identifier);
     }
+  }
+
+  /**
+   * Adds the contract's columns a table created by an earlier version lacks, as optional columns
+   * (Iceberg adds no required column to a table that has rows): older snapshots read them as null.
+   */
+  private static Table withContractColumns(Table table, Schema contract) {
+    boolean missing = contract.columns().stream().anyMatch(column -> table.schema().findField(column.name()) == null);
+    if (missing) {
+      table.updateSchema().unionByNameWith(contract).commit();
+    }
+    return table;
   }
 
   /** Iceberg's own expiry: snapshot by snapshot, deleting only files no kept snapshot needs. */

@@ -38,6 +38,10 @@ public final class PublishedTables {
       new ColumnContract("recency_days", DataTypes.DoubleType, false, "days from the last purchase to the cutoff"),
       new ColumnContract("model_version", DataTypes.StringType, false, "the models that assigned the segment"),
       new ColumnContract("run_id", DataTypes.StringType, false, "the training run"),
+      new ColumnContract("p_alive", DataTypes.DoubleType, false, "probability the customer still buys (BG/NBD)"),
+      new ColumnContract("expected_purchases", DataTypes.DoubleType, false, "purchase days expected within the horizon after the cutoff"),
+      new ColumnContract("expected_spend", DataTypes.DoubleType, false, "their expected spend (Gamma-Gamma)"),
+      new ColumnContract("clv_horizon", DataTypes.StringType, false, "that horizon, ISO-8601 (P12M)"),
       new ColumnContract(SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));
 
   public static final List<ColumnContract> PREDICTIONS_COLUMNS = List.of(

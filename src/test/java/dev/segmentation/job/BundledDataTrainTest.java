@@ -51,6 +51,29 @@ class BundledDataTrainTest extends SparkTestBase {
     Assertions.assertTrue(invoices < b.get("baseline_ratio_invoices_mae").asDouble(), "invoices vs ratio " + b);
   }
 
+  @Test
+  void everySegmentedCustomerHasAnExpectedFuture() throws Exception {
+    Path run = BundledModel.run(spark());
+    JsonNode m = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+    JsonNode clv = m.get("clv");
+    for (String parameter : List.of("r", "alpha", "a", "b")) {
+      Assertions.assertTrue(clv.at("/bgnbd/" + parameter).asDouble() > 0, "BG/NBD " + clv);
+    }
+    Assertions.assertTrue(clv.at("/gamma_gamma/q").asDouble() > 1, "Gamma-Gamma " + clv);
+    assertEquals(m.at("/customers/train").asLong(), clv.at("/bgnbd/customers").asLong());
+    Assertions.assertTrue(Math.abs(clv.get("spend_frequency_correlation").asDouble()) < 1, clv.toString());
+    assertEquals("P12M", clv.get("horizon").asText());
+
+    Dataset<Row> segments = spark().read().parquet(run.resolve("segments").toString());
+    assertEquals(m.at("/customers/train").asLong(), segments.count());
+    assertEquals(0, segments.where("p_alive IS NULL OR expected_purchases IS NULL OR expected_spend IS NULL "
+        + "OR p_alive < 0 OR p_alive > 1 OR expected_purchases < 0 OR expected_spend < 0 OR clv_horizon != 'P12M'")
+        .count());
+    Row means = segments.selectExpr("avg(expected_purchases)", "avg(expected_spend)", "min(p_alive)").first();
+    Assertions.assertTrue(means.getDouble(0) > 0.5 && means.getDouble(1) > 0 && means.getDouble(2) < 0.5,
+        "means " + means);
+  }
+
   private static void assertQuality(JsonNode m) {
     Assertions.assertTrue(m.at("/customers/train").asLong() >= 3_500, "customers " + m.at("/customers"));
     JsonNode seg = m.get("segmentation");

@@ -103,7 +103,11 @@ public final class PublishingProcess {
         lit(2.5).as("monetary"),
         lit(3.0).as("recency_days"),
         lit("model-" + runId).as("model_version"),
-        lit(runId).as("run_id")), PublishedTables.SEGMENTS_COLUMNS);
+        lit(runId).as("run_id"),
+        lit(0.5).as("p_alive"),
+        lit(1.5).as("expected_purchases"),
+        lit(30.0).as("expected_spend"),
+        lit("P12M").as("clv_horizon")), PublishedTables.SEGMENTS_COLUMNS);
   }
 
   /** Task 0 waits at its start until {@code go} exists; the other tasks write their files meanwhile. */
