@@ -188,6 +188,27 @@ class IcebergTableTest extends SparkTestBase {
   }
 
   @Test
+  void aTableOfAnEarlierContractGainsTheNewColumns() {
+    Warehouse warehouse = warehouse("file");
+    WarehouseTable table = table(warehouse);
+    List<PublishedTables.ColumnContract> earlier = PublishedTables.SEGMENTS_COLUMNS.stream()
+        .filter(c -> !List.of("p_alive", "expected_purchases", "expected_spend", "clv_horizon").contains(c.name()))
+        .toList();
+    org.apache.iceberg.Schema schema = org.apache.iceberg.spark.SparkSchemaUtil.convert(PublishedTables.schema(earlier));
+    org.apache.iceberg.spark.Spark3Util.loadIcebergCatalog(spark(), warehouse.settings().get("segmentation.publish.catalog.name"))
+        .buildTable(org.apache.iceberg.catalog.TableIdentifier.of("segmentation", PublishedTables.SEGMENTS), schema)
+        .withPartitionSpec(org.apache.iceberg.PartitionSpec.builderFor(schema).identity("snapshot_date").build())
+        .create();
+
+    table.publish(PublishingProcess.segmentRows(spark(), "r1", 3, 1), LocalDate.parse(MONDAY),
+        Map.of(WarehouseTable.RUN_ID, "r1", WarehouseTable.MODEL_VERSION, "model-r1"));
+
+    Dataset<Row> published = spark().table(warehouse.table(PublishedTables.SEGMENTS));
+    Assertions.assertTrue(List.of(published.columns()).containsAll(List.of("p_alive", "clv_horizon")));
+    assertEquals(3L, published.where("p_alive = 0.5 AND clv_horizon = 'P12M'").count());
+  }
+
+  @Test
   void theCatalogSettingsGoToIcebergWithAnAbsoluteWarehouse() {
     Map<String, String> settings = IcebergTable.settings(dev.segmentation.config.TestConfigs.withOverrides(Map.of(
         "segmentation.publish.root", "target/wh", "segmentation.publish.catalog.name", "lake",
