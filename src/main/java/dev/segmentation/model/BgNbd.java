@@ -95,11 +95,16 @@ public final class BgNbd {
 
   private BgNbd() {}
 
-  /** Customers of a {@link RepeatPurchases} summary, counted by (x, t<sub>x</sub>, T). */
+  /**
+   * Customers of a {@link RepeatPurchases} summary, counted by (x, t<sub>x</sub>, T), in that
+   * order: the sums over them, and so the fit, come out the same to the last bit however the
+   * cluster partitioned the customers.
+   */
   public static List<Cell> cells(Dataset<Row> summary) {
     return summary.groupBy(col(RepeatPurchases.REPEAT_DAYS), col(RepeatPurchases.RECENCY), col(RepeatPurchases.AGE))
         .count().collectAsList().stream()
         .map(row -> new Cell(row.getInt(0), row.getDouble(1), row.getDouble(2), row.getLong(3)))
+        .sorted(java.util.Comparator.comparingInt(Cell::x).thenComparingDouble(Cell::tx).thenComparingDouble(Cell::t))
         .toList();
   }
 

@@ -66,6 +66,8 @@ public final class LifetimeValue implements Serializable {
         : repeatBuyers.sample(false, Math.min(1.0, 1.1 * spendSample / count), seed).limit(spendSample);
     List<GammaGamma.Buyer> buyers = sample.select(REPEAT_DAYS, REPEAT_SPEND).collectAsList().stream()
         .map(row -> new GammaGamma.Buyer(row.getInt(0), row.getDouble(1)))
+        // In a fixed order, for the same fit to the last bit on any partitioning.
+        .sorted(java.util.Comparator.comparingInt(GammaGamma.Buyer::x).thenComparingDouble(GammaGamma.Buyer::m))
         .toList();
     // Gamma-Gamma assumes the spend per purchase does not depend on how often one buys.
     double correlation = repeatBuyers.stat().corr(REPEAT_DAYS, REPEAT_SPEND);

@@ -200,10 +200,12 @@ class StandaloneClusterIT extends SparkTestBase {
     }
 
     Dataset<Row> published(String table) {
-      // The Iceberg table by its location, as the Hadoop catalog the run published through lays it out.
-      return spark().read().format("iceberg")
-          .load(ROOT.resolve("warehouse-" + id).resolve("segmentation").resolve(table).toUri().toString())
-          .drop(RUN_COLUMNS);
+      // Through a Hadoop catalog on the run's own warehouse, as a reader would.
+      String catalog = "warehouse_" + id.replaceAll("[^A-Za-z0-9]", "_");
+      spark().conf().set("spark.sql.catalog." + catalog, "org.apache.iceberg.spark.SparkCatalog");
+      spark().conf().set("spark.sql.catalog." + catalog + ".type", "hadoop");
+      spark().conf().set("spark.sql.catalog." + catalog + ".warehouse", ROOT.resolve("warehouse-" + id).toUri().toString());
+      return spark().table(catalog + ".segmentation." + table).drop(RUN_COLUMNS);
     }
   }
 
