@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -56,12 +55,13 @@ public final class RepeatPurchases {
         .withColumn(DAY, to_date(col(INVOICE_TS)))
         .where(col(DAY).lt(lit(end)))
         .groupBy(col(CUSTOMER_ID), col(DAY))
-        .agg(sum(col(BASKET_AMOUNT)).as(SPEND));
+        // Exact sums: the same figures on any partitioning, to the last bit.
+        .agg(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(SPEND));
     Dataset<Row> customers = days.groupBy(CUSTOMER_ID).agg(
         count(lit(1)).as("_days"),
         min(col(DAY)).as("_first"),
         max(col(DAY)).as("_last"),
-        sum(col(SPEND)).as("_total"),
+        FeatureColumns.sumOfMoney(col(SPEND)).as("_total"),
         min_by(col(SPEND), col(DAY)).as("_first_spend"));
     return customers.select(
         col(CUSTOMER_ID),
