@@ -11,7 +11,7 @@ public final class Secrets {
   private static final Pattern SECRET_KEY =
       Pattern.compile(".*(secret|password|passwd|token|credential|access\\.key|session\\.key|"
           + "signature|private).*");
-  static final String REDACTED = "*****";
+  public static final String REDACTED = "*****";
 
   private Secrets() {}
 

@@ -165,7 +165,7 @@ final class IcebergTable implements WarehouseTable {
       Optional<String> existing = Optional.ofNullable(spark.conf().getOption(key).getOrElse(() -> null));
       if (existing.isPresent() && !existing.get().equals(value)) {
         throw new ContractViolation("Spark catalog " + publish.catalog().name() + " is already configured with "
-            + key + " = " + (Secrets.isSecret(key) ? "*****" : existing.get())
+            + key + " = " + (Secrets.isSecret(key) ? Secrets.REDACTED : existing.get())
             + ", not what segmentation.publish gives: use another segmentation.publish.catalog.name");
       }
       spark.conf().set(key, value);
