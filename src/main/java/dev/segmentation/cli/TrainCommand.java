@@ -64,6 +64,12 @@ final class TrainCommand extends JobCommand {
     out.printf("  first invoice   holdout accuracy %s, temporal accuracy %s%n",
         metrics.get("classifier.first_invoice.holdout.accuracy"),
         metrics.get("classifier.first_invoice.temporal.accuracy"));
+    out.printf("lifetime value    BG/NBD r %s, alpha %s, a %s, b %s; Gamma-Gamma p %s, q %s, gamma %s%n",
+        metrics.get("clv.bgnbd.r"), metrics.get("clv.bgnbd.alpha"), metrics.get("clv.bgnbd.a"),
+        metrics.get("clv.bgnbd.b"), metrics.get("clv.gamma_gamma.p"), metrics.get("clv.gamma_gamma.q"),
+        metrics.get("clv.gamma_gamma.gamma"));
+    out.printf("  value bands     expected spend over %s: medium from %s, high from %s%n",
+        metrics.get("clv.horizon"), metrics.get("clv.value_bands.medium"), metrics.get("clv.value_bands.high"));
     BacktestSummary.print(out, metrics);
     out.printf("wall time         %s s%n", metrics.get("steps_seconds.total"));
     printPublished(out, metrics);

@@ -198,14 +198,7 @@ public final class ConfigLoader {
   }
 
   private static Train train(Config c) {
-    String key = "segmentation.train.cutoff";
-    LocalDate cutoff;
-    try {
-      cutoff = LocalDate.parse(c.getString(key).trim());
-    } catch (DateTimeParseException e) {
-      throw new ContractViolation("invalid configuration: " + key
-          + " must be a date such as 2011-10-01, got '" + c.getString(key) + "'");
-    }
+    LocalDate cutoff = date("segmentation.train.cutoff", c.getString("segmentation.train.cutoff").trim());
     double holdout = c.getDouble("segmentation.train.holdout-fraction");
     require(holdout > 0 && holdout < 1, "segmentation.train.holdout-fraction",
         "must be between 0 and 1 (exclusive), got " + holdout);
@@ -291,19 +284,25 @@ public final class ConfigLoader {
     Period horizon = c.getPeriod("segmentation.clv.horizon");
     require(!horizon.isNegative() && !horizon.isZero(), "segmentation.clv.horizon",
         "must be positive, got " + horizon);
-    return new Clv(horizon, atLeast(c, "segmentation.clv.spend-sample", 100));
+    String split = c.getString("segmentation.clv.backtest.split").trim();
+    return new Clv(horizon, atLeast(c, "segmentation.clv.spend-sample", 100),
+        c.getBoolean("segmentation.clv.backtest.enabled"),
+        split.isEmpty() ? Optional.empty() : Optional.of(date("segmentation.clv.backtest.split", split)));
+  }
+
+  private static LocalDate date(String key, String raw) {
+    try {
+      return LocalDate.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw new ContractViolation("invalid configuration: " + key
+          + " must be a date such as 2011-10-01, got '" + raw + "'");
+    }
   }
 
   private Publish publish(Config c) {
     String key = "segmentation.publish.snapshot-date";
     String raw = c.getString(key).trim();
-    LocalDate date;
-    try {
-      date = raw.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : LocalDate.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw new ContractViolation("invalid configuration: " + key
-          + " must be a date such as 2011-12-10, got '" + raw + "'");
-    }
+    LocalDate date = raw.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : date(key, raw);
     String root = c.getString("segmentation.publish.root").trim();
     TableFormat format = enumValue(c.getString("segmentation.publish.format"), TableFormat.class,
         "segmentation.publish.format");

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a run needs, read and validated once at start-up by {@link ConfigLoader}. Stages
@@ -189,8 +190,11 @@ public record JobConfig(
    *
    * @param horizon how far past the cutoff the expected purchases and spend look
    * @param spendSample at most this many repeat buyers for the Gamma-Gamma fit
+   * @param backtest whether train (and backtest) test the models fitted before a split date on
+   *     the data after it
+   * @param backtestSplit that date; empty: the middle of the data
    */
-  public record Clv(Period horizon, int spendSample) {}
+  public record Clv(Period horizon, int spendSample, boolean backtest, Optional<LocalDate> backtestSplit) {}
 
   /**
    * Publishing for warehouses.

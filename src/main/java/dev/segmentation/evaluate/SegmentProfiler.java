@@ -7,9 +7,13 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.model.CustomerSegmenter;
+import dev.segmentation.model.LifetimeValue;
+import dev.segmentation.model.ValueBands;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,27 +29,43 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per segment that a marketer can read: size, share of customers and of revenue, the
- * mean of every feature, a short label ("frequent high-value buyers, mostly category 2 (heart,
- * decor)") and a sentence describing it. Two aggregations; k + 1 rows reach the driver.
+ * mean of every feature, the expected future of its customers (mean and 10th, 50th and 90th
+ * percentiles of expected spend and of P(alive), the share in the high value band), a short
+ * label ("frequent high-value buyers, mostly category 2 (heart, decor)") and a sentence
+ * describing it. Two aggregations; k + 1 rows reach the driver.
  */
 public final class SegmentProfiler {
 
   public static final String LABEL = "label";
   public static final String DESCRIPTION = "description";
+  public static final String HIGH_VALUE_SHARE = "high_value_share";
+  /** The expected-future columns summarised per segment by mean and {@link #PERCENTILES}. */
+  public static final List<String> FUTURE = List.of(LifetimeValue.EXPECTED_SPEND, LifetimeValue.P_ALIVE);
+  public static final List<Integer> PERCENTILES = List.of(10, 50, 90);
+
+  /** percentile_approx's accuracy: exact up to 10,000 customers a segment, 0.01% of rank above. */
+  private static final int PERCENTILE_ACCURACY = 10_000;
 
   private final int categories;
   private final Map<Integer, List<String>> categoryWords;
+  private final Period horizon;
 
-  public SegmentProfiler(int categories, Map<Integer, List<String>> categoryWords) {
+  /** @param horizon the horizon of the expected purchases and spend, for the sentence */
+  public SegmentProfiler(int categories, Map<Integer, List<String>> categoryWords, Period horizon) {
     this.categories = categories;
     this.categoryWords = Map.copyOf(categoryWords);
+    this.horizon = horizon;
   }
 
   public static String meanOf(String feature) {
     return "mean_" + feature;
   }
 
-  /** Input: {@code segment} and {@link FeatureColumns#all}. */
+  /** The column of a percentile of an expected-future column: {@code expected_spend_p90}. */
+  public static String percentileOf(String column, int percentile) {
+    return column + "_p" + percentile;
+  }
+
   /** The label of the segment in {@code segment}, from the segment → label map of a run. */
   public static Column labelOf(Map<String, String> labels, Column segment) {
     List<Column> entries = new ArrayList<>();
@@ -56,11 +76,23 @@ public final class SegmentProfiler {
     return element_at(functions.map(entries.toArray(Column[]::new)), segment.cast("string"));
   }
 
+  /**
+   * Input: {@code segment}, {@link FeatureColumns#all}, {@link LifetimeValue}'s columns and
+   * {@link ValueBands#VALUE_BAND}.
+   */
   public Dataset<Row> apply(Dataset<Row> segmented) {
     List<String> features = FeatureColumns.all(categories);
     List<Column> perSegment = new ArrayList<>(List.of(
         count(lit(1)).as("customers"), sum(col(FeatureColumns.MONETARY)).as("revenue")));
     features.forEach(f -> perSegment.add(avg(col(f)).as(meanOf(f))));
+    perSegment.add(avg(col(LifetimeValue.EXPECTED_PURCHASES)).as(meanOf(LifetimeValue.EXPECTED_PURCHASES)));
+    Column fractions = functions.array(PERCENTILES.stream().map(p -> lit(p / 100.0)).toArray(Column[]::new));
+    for (String future : FUTURE) {
+      perSegment.add(avg(col(future)).as(meanOf(future)));
+      perSegment.add(functions.percentile_approx(col(future), fractions, lit(PERCENTILE_ACCURACY)).as(future));
+    }
+    perSegment.add(avg(when(col(ValueBands.VALUE_BAND).equalTo(ValueBands.HIGH), 1.0).otherwise(0.0))
+        .as(HIGH_VALUE_SHARE));
     List<Row> segments = segmented.groupBy(col(CustomerSegmenter.SEGMENT))
         .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new))
         .orderBy(CustomerSegmenter.SEGMENT)
@@ -92,6 +124,13 @@ public final class SegmentProfiler {
     for (String feature : features) {
       values.add(segment.<Double>getAs(meanOf(feature)));
     }
+    values.add(segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_PURCHASES)));
+    for (String future : FUTURE) {
+      values.add(segment.<Double>getAs(meanOf(future)));
+      List<Double> percentiles = segment.getList(segment.fieldIndex(future));
+      values.addAll(percentiles);
+    }
+    values.add(RunMetrics.rounded(segment.getAs(HIGH_VALUE_SHARE)));
     values.add(label(segment, all));
     values.add(describe(segment, customers, revenue));
     return RowFactory.create(values.toArray());
@@ -147,7 +186,29 @@ public final class SegmentProfiler {
           segment.<Double>getAs(meanOf(FeatureColumns.categoryShare(i))),
           i < categories - 1 ? "," : "."));
     }
+    text.append(String.format(Locale.ROOT, " Over the next %s: %.1f purchase days and %.2f spend expected "
+            + "per customer (median %.2f), %.0f%% in the high value band; P(alive) %.2f on average.",
+        horizonText(), segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_PURCHASES)),
+        segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_SPEND)),
+        segment.getList(segment.fieldIndex(LifetimeValue.EXPECTED_SPEND)).get(PERCENTILES.indexOf(50)),
+        100 * segment.<Double>getAs(HIGH_VALUE_SHARE),
+        segment.<Double>getAs(meanOf(LifetimeValue.P_ALIVE))));
     return text.toString();
+  }
+
+  /** "12 months", "1 year 6 months", "90 days": the horizon as configured, in words. */
+  private String horizonText() {
+    List<String> parts = new ArrayList<>();
+    addUnit(parts, horizon.getYears(), "year");
+    addUnit(parts, horizon.getMonths(), "month");
+    addUnit(parts, horizon.getDays(), "day");
+    return String.join(" ", parts);
+  }
+
+  private static void addUnit(List<String> parts, int amount, String unit) {
+    if (amount > 0) {
+      parts.add(amount + " " + unit + (amount == 1 ? "" : "s"));
+    }
   }
 
   private static double zScore(Row segment, Row all, String feature) {
@@ -165,6 +226,14 @@ public final class SegmentProfiler {
     for (String feature : features) {
       schema = schema.add(meanOf(feature), DataTypes.DoubleType, true);
     }
+    schema = schema.add(meanOf(LifetimeValue.EXPECTED_PURCHASES), DataTypes.DoubleType, false);
+    for (String future : FUTURE) {
+      schema = schema.add(meanOf(future), DataTypes.DoubleType, false);
+      for (int percentile : PERCENTILES) {
+        schema = schema.add(percentileOf(future, percentile), DataTypes.DoubleType, false);
+      }
+    }
+    schema = schema.add(HIGH_VALUE_SHARE, DataTypes.DoubleType, false);
     return schema.add(LABEL, DataTypes.StringType, false).add(DESCRIPTION, DataTypes.StringType, false);
   }
 }

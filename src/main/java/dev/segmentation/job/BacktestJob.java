@@ -10,8 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code backtest} on its own: the data {@code train} would fit on, the number of segments (the
- * configured k, or the k search on every training customer), then the {@link Backtest}. Writes
+ * {@code backtest} on its own: the data {@code train} would fit on, the segments (of the
+ * configured k, or the k search on every training customer), then the {@link Backtest} and the
+ * lifetime-value backtest. Writes
  * {@code metrics.json} under {@code <output>/<run-id>/}.
  */
 public final class BacktestJob {
@@ -24,18 +25,19 @@ public final class BacktestJob {
       Checkpoints checkpoints = run.checkpoints();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
       TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
-      int k = config.segments().k();
       Dataset<Row> customers = checkpoints.materialise(
           new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
-      if (config.segments().searchesK()) {
-        k = metrics.time("k_search",
-            () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers).k(),
-            chosen -> "k = " + chosen + ", " + RunMetrics.count(checkpoints.rows(customers), "customers"));
+      String counted = RunMetrics.count(checkpoints.rows(customers), "customers");
+      CustomerSegmenter.Result segmentation = metrics.time("k_search",
+          () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers),
+          fitted -> "k = " + fitted.k() + ", " + counted);
+      metrics.put("segmentation.k", segmentation.k());
+      metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segmentation.k()),
+          choice -> counted);
+      if (config.clv().backtest()) {
+        metrics.time("clv_backtest", () -> new LifetimeValueSteps(config, metrics, checkpoints)
+            .backtest(data, segmentation.model()), result -> RunMetrics.count(result.customers(), "customers"));
       }
-      metrics.put("segmentation.k", k);
-      int segments = k;
-      metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segments),
-          choice -> RunMetrics.count(checkpoints.rows(customers), "customers"));
       run.finish(output);
       return metrics;
     }

@@ -10,6 +10,7 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.model.CustomerSegmenter;
+import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ProductCategoryModel;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.RunOutput;
@@ -44,6 +45,8 @@ public final class ReportJob {
   public static final String REPORT = "report.html";
   /** Customers drawn for the scatter plot and the silhouette distributions. */
   static final int SAMPLE = 2_000;
+  /** Segment ids as text in numeric order (10 after 9). */
+  private static final java.util.Comparator<String> BY_NUMBER = java.util.Comparator.comparingInt(Integer::parseInt);
 
   private ReportJob() {}
 
@@ -74,7 +77,7 @@ public final class ReportJob {
     Sample sample = sample(segments, run, seed);
     ReportData data = new ReportData(metrics, rows, features,
         zScores(segments, profiles, features), sample.projection(), sample.silhouettes(),
-        categories(spark, run, metrics));
+        sample.expectedSpend(), sample.pAlive(), categories(spark, run, metrics));
     String location = run.pathOf(REPORT);
     run.writeText(REPORT, HtmlReport.render(data));
     return location;
@@ -117,7 +120,8 @@ public final class ReportJob {
     return z;
   }
 
-  private record Sample(Map<String, List<double[]>> projection, Map<String, List<Double>> silhouettes) {}
+  private record Sample(Map<String, List<double[]>> projection, Map<String, List<Double>> silhouettes,
+      Map<String, List<Double>> expectedSpend, Map<String, List<Double>> pAlive) {}
 
   /**
    * Customers in standardised features, two principal components fitted on all of them with
@@ -127,23 +131,28 @@ public final class ReportJob {
     PipelineModel segmentation = PipelineModel.load(
         new ModelDirectory(run.pathOf(ModelDirectory.FOLDER)).pathOf(ModelDirectory.SEGMENTATION));
     Dataset<Row> scaled = segmentation.transform(segments.drop(CustomerSegmenter.SEGMENT))
-        .select(CustomerSegmenter.SEGMENT, CustomerSegmenter.SCALED);
+        .select(CustomerSegmenter.SEGMENT, CustomerSegmenter.SCALED, LifetimeValue.EXPECTED_SPEND,
+            LifetimeValue.P_ALIVE);
     PCAModel pca = new PCA().setK(2).setInputCol(CustomerSegmenter.SCALED).setOutputCol("_pcs").fit(scaled);
     long customers = scaled.count();
     double fraction = Math.min(1.0, 1.2 * SAMPLE / Math.max(1, customers));
     List<Row> drawn = pca.transform(scaled.sample(false, fraction, seed)).limit(SAMPLE).collectAsList();
 
     Map<String, List<double[]>> projection = new TreeMap<>();
+    Map<String, List<Double>> expectedSpend = new TreeMap<>(BY_NUMBER);
+    Map<String, List<Double>> pAlive = new TreeMap<>(BY_NUMBER);
     List<double[]> points = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (Row row : drawn) {
       int segment = row.getInt(0);
-      double[] pcs = ((Vector) row.get(2)).toArray();
+      double[] pcs = ((Vector) row.getAs("_pcs")).toArray();
       projection.computeIfAbsent(name(segment), s -> new ArrayList<>()).add(pcs);
+      expectedSpend.computeIfAbsent(String.valueOf(segment), s -> new ArrayList<>()).add(row.getDouble(2));
+      pAlive.computeIfAbsent(String.valueOf(segment), s -> new ArrayList<>()).add(row.getDouble(3));
       points.add(((Vector) row.get(1)).toArray());
       labels.add(segment);
     }
-    return new Sample(projection, silhouettes(points, labels));
+    return new Sample(projection, silhouettes(points, labels), expectedSpend, pAlive);
   }
 
   /**

@@ -18,22 +18,19 @@ import dev.segmentation.features.CustomerFeatures;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.ProductTable;
-import dev.segmentation.features.RepeatPurchases;
+import dev.segmentation.job.LifetimeValueSteps.Lifetime;
 import dev.segmentation.model.Anticipator;
-import dev.segmentation.model.BgNbd;
-import dev.segmentation.model.GammaGamma;
 import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.SegmentExpectations;
 import dev.segmentation.model.ProductCategoryModel;
 import dev.segmentation.model.SegmentClassifier;
+import dev.segmentation.model.ValueBands;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import dev.segmentation.publish.WarehouseTable;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -94,7 +91,8 @@ public final class TrainJob {
         this::customerCount);
     metrics.put("customers.train", checkpoints.rows(customers));
     String trainCustomers = customerCount(customers);
-    Dataset<Row> lifetime = metrics.time("lifetime_value", () -> lifetimeValue(data), fitted -> trainCustomers);
+    LifetimeValueSteps lifetimeValue = new LifetimeValueSteps(config, metrics, checkpoints);
+    Lifetime lifetime = metrics.time("lifetime_value", () -> lifetimeValue.fit(data), fitted -> trainCustomers);
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search",
         () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers),
@@ -102,6 +100,10 @@ public final class TrainJob {
     Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers),
         this::customerCount);
     Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
+    if (config.clv().backtest()) {
+      metrics.time("clv_backtest", () -> lifetimeValue.backtest(data, segmentation.model()),
+          result -> RunMetrics.count(result.customers(), "customers"));
+    }
     Dataset<Row> firstPurchases = data.firstPurchases().join(labels, FeatureColumns.CUSTOMER_ID);
     Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, firstPurchases),
         fitted -> trainCustomers);
@@ -127,35 +129,6 @@ public final class TrainJob {
       metrics.put("report", ReportJob.write(spark, output, config.train().seed()));
     }
     return metrics;
-  }
-
-  // ---- lifetime value ----------------------------------------------------------------------
-
-  /** BG/NBD and Gamma-Gamma fitted on the training window, applied to its customers. */
-  private Dataset<Row> lifetimeValue(TrainingData data) {
-    LocalDate cutoff = data.window().cutoff();
-    Dataset<Row> summary = checkpoints.materialise(new RepeatPurchases(cutoff).apply(data.trainBaskets()));
-    LifetimeValue.Fitted fitted = LifetimeValue.fit(summary, config.clv().spendSample(), config.train().seed());
-    BgNbd.Parameters purchases = fitted.purchases().parameters();
-    GammaGamma.Parameters spend = fitted.spend().parameters();
-    metrics.put("clv.horizon", config.clv().horizon().toString());
-    metrics.put("clv.bgnbd.r", RunMetrics.rounded(purchases.r()));
-    metrics.put("clv.bgnbd.alpha", RunMetrics.rounded(purchases.alpha()));
-    metrics.put("clv.bgnbd.a", RunMetrics.rounded(purchases.a()));
-    metrics.put("clv.bgnbd.b", RunMetrics.rounded(purchases.b()));
-    metrics.put("clv.bgnbd.log_likelihood", RunMetrics.rounded(fitted.purchases().logLikelihood()));
-    metrics.put("clv.bgnbd.customers", fitted.purchases().customers());
-    metrics.put("clv.bgnbd.cells", fitted.purchases().cells());
-    metrics.put("clv.gamma_gamma.p", RunMetrics.rounded(spend.p()));
-    metrics.put("clv.gamma_gamma.q", RunMetrics.rounded(spend.q()));
-    metrics.put("clv.gamma_gamma.gamma", RunMetrics.rounded(spend.gamma()));
-    metrics.put("clv.gamma_gamma.log_likelihood", RunMetrics.rounded(fitted.spend().logLikelihood()));
-    metrics.put("clv.gamma_gamma.buyers", fitted.spend().customers());
-    metrics.put("clv.spend_frequency_correlation", RunMetrics.rounded(fitted.spendFrequencyCorrelation()));
-    double horizonDays = ChronoUnit.DAYS.between(cutoff, cutoff.plus(config.clv().horizon()));
-    return checkpoints.materialise(new LifetimeValue(purchases, spend, horizonDays).apply(summary)
-        .select(FeatureColumns.CUSTOMER_ID, LifetimeValue.P_ALIVE, LifetimeValue.EXPECTED_PURCHASES,
-            LifetimeValue.EXPECTED_SPEND));
   }
 
   // ---- segments ----------------------------------------------------------------------------
@@ -299,9 +272,10 @@ public final class TrainJob {
 
   // ---- outputs -----------------------------------------------------------------------------
 
-  private void write(TrainingData data, Dataset<Row> segmented, Dataset<Row> lifetime, Dataset<Row> firstPurchases,
+  private void write(TrainingData data, Dataset<Row> segmented, Lifetime lifetime, Dataset<Row> firstPurchases,
       CustomerSegmenter.Result segmentation, Classifiers classifiers, Anticipation anticipation) {
-    Dataset<Row> profiles = new SegmentProfiler(categories(), data.topWords()).apply(segmented);
+    Dataset<Row> profiles = new SegmentProfiler(categories(), data.topWords(), config.clv().horizon())
+        .apply(segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID));
     Map<String, String> labels = bySegmentId();
     profiles.collectAsList().forEach(row -> labels.put(String.valueOf(row.getInt(0)),
         row.getAs(SegmentProfiler.LABEL)));
@@ -329,7 +303,7 @@ public final class TrainJob {
   }
 
   /** The segmented customers with their expected future: one row each, as published. */
-  private Dataset<Row> segmentTable(Dataset<Row> segmented, Dataset<Row> lifetime) {
+  private Dataset<Row> segmentTable(Dataset<Row> segmented, Lifetime lifetime) {
     List<Column> segmentColumns = new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID),
         col(CustomerSegmenter.SEGMENT)));
     FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
@@ -340,7 +314,8 @@ public final class TrainJob {
     segmentColumns.add(col(LifetimeValue.EXPECTED_PURCHASES));
     segmentColumns.add(col(LifetimeValue.EXPECTED_SPEND));
     segmentColumns.add(lit(config.clv().horizon().toString()).as(LifetimeValue.HORIZON));
-    return segmented.join(lifetime, FeatureColumns.CUSTOMER_ID).select(segmentColumns.toArray(Column[]::new));
+    segmentColumns.add(col(ValueBands.VALUE_BAND));
+    return segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID).select(segmentColumns.toArray(Column[]::new));
   }
 
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */

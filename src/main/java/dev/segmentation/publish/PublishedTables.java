@@ -42,6 +42,7 @@ public final class PublishedTables {
       new ColumnContract("expected_purchases", DataTypes.DoubleType, false, "purchase days expected within the horizon after the cutoff"),
       new ColumnContract("expected_spend", DataTypes.DoubleType, false, "their expected spend (Gamma-Gamma)"),
       new ColumnContract("clv_horizon", DataTypes.StringType, false, "that horizon, ISO-8601 (P12M)"),
+      new ColumnContract("value_band", DataTypes.StringType, false, "high (top 20% of expected spend), medium (next 30%) or low"),
       new ColumnContract(SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));
 
   public static final List<ColumnContract> PREDICTIONS_COLUMNS = List.of(

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.PlotOrientation;
@@ -66,9 +67,24 @@ final class Charts {
   }
 
   static byte[] boxes(String title, String axis, Map<String, List<Double>> valuesByGroup) {
+    return png(boxChart(title, axis, valuesByGroup));
+  }
+
+  /** Boxes on a logarithmic axis, for amounts that span orders of magnitude (positive values). */
+  static byte[] logBoxes(String title, String axis, Map<String, List<Double>> valuesByGroup) {
+    JFreeChart chart = boxChart(title, axis, valuesByGroup);
+    LogAxis logarithmic = new LogAxis(axis);
+    logarithmic.setBase(10);
+    logarithmic.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+    logarithmic.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+    chart.getCategoryPlot().setRangeAxis(logarithmic);
+    return png(chart);
+  }
+
+  private static JFreeChart boxChart(String title, String axis, Map<String, List<Double>> valuesByGroup) {
     DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
     valuesByGroup.forEach((group, values) -> data.add(values, axis, group));
-    return png(ChartFactory.createBoxAndWhiskerChart(title, null, axis, data, false));
+    return ChartFactory.createBoxAndWhiskerChart(title, null, axis, data, false);
   }
 
   /**

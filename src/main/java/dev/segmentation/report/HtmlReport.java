@@ -49,6 +49,7 @@ public final class HtmlReport {
     silhouettes();
     classifier();
     backtest();
+    lifetimeValue();
     products();
     funnel();
     html.append("<script>window.addEventListener('load',function(){var c=document.querySelectorAll('img.chart');")
@@ -155,6 +156,52 @@ public final class HtmlReport {
         errors.put("baseline " + baseline, Map.of("MAE", b.path("baseline_" + baseline + "_" + quantity + "_mae").asDouble()));
       }
       chart("Backtest " + quantity, Charts.bars("Mean absolute error of follow-up " + quantity, "MAE", errors));
+    }
+  }
+
+  private void lifetimeValue() {
+    JsonNode clv = data.metrics().path("clv");
+    if (clv.isMissingNode()) {
+      return;
+    }
+    section("Known customers: expected value");
+    html.append(String.format(Locale.ROOT, "<p>BG/NBD and Gamma-Gamma, fitted on the training window, "
+        + "over the next %s: value band <i>high</i> from an expected spend of %,.2f (the top 20%%), "
+        + "<i>medium</i> from %,.2f (the next 30%%).</p>", escape(clv.path("horizon").asText()),
+        clv.at("/value_bands/high").asDouble(), clv.at("/value_bands/medium").asDouble()));
+    chart("Expected spend by segment", Charts.logBoxes("Expected spend over the horizon (log scale), sampled customers, by segment",
+        "expected spend", data.expectedSpend()));
+    chart("P(alive) by segment", Charts.boxes("Probability of still being a customer, sampled customers, by segment",
+        "P(alive)", data.pAlive()));
+    JsonNode backtest = clv.path("backtest");
+    if (backtest.isMissingNode()) {
+      return;
+    }
+    html.append(String.format(Locale.ROOT, "<p>Backtest: fitted on the data before %s, %,d customers "
+        + "predicted for the %d days after it.</p>", escape(backtest.path("split").asText()),
+        backtest.path("customers").asLong(), backtest.path("holdout_days").asInt()));
+    Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
+    for (JsonNode group : backtest.path("calibration")) {
+      Map<String, Double> bars = new LinkedHashMap<>();
+      bars.put("actual", group.path("actual").asDouble());
+      bars.put("BG/NBD", group.path("model").asDouble());
+      bars.put("past rate", group.path("baseline_past_rate").asDouble());
+      bars.put("segment mean", group.path("baseline_segment_mean").asDouble());
+      groups.put(group.path("frequency").asText() + " before", bars);
+    }
+    chart("Calibration", Charts.bars("Mean purchase days after the split, by repeat purchase days before it",
+        "purchase days", groups));
+    Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+    for (String quantity : List.of("purchases", "spend")) {
+      Map<String, Double> bars = new LinkedHashMap<>();
+      bars.put("BG/NBD", backtest.path(quantity + "_mae").asDouble());
+      bars.put("past rate", backtest.path("baseline_past_rate_" + quantity + "_mae").asDouble());
+      bars.put("segment mean", backtest.path("baseline_segment_mean_" + quantity + "_mae").asDouble());
+      errors.put(quantity, bars);
+    }
+    for (Map.Entry<String, Map<String, Double>> quantity : errors.entrySet()) {
+      chart("Lifetime value backtest " + quantity.getKey(), Charts.bars("Mean absolute error of "
+          + quantity.getKey() + " after the split", "MAE", Map.of(quantity.getKey(), quantity.getValue())));
     }
   }
 

@@ -12,6 +12,8 @@ import java.util.Map;
  *     feature in standard deviations from the mean customer
  * @param projection sampled customers in two principal components, by segment label
  * @param silhouettes sampled customers' silhouettes, by segment label
+ * @param expectedSpend sampled customers' expected spend over the CLV horizon, by segment label
+ * @param pAlive sampled customers' probability of being alive, by segment label
  */
 public record ReportData(
     JsonNode metrics,
@@ -20,6 +22,8 @@ public record ReportData(
     double[][] featureZScores,
     Map<String, List<double[]>> projection,
     Map<String, List<Double>> silhouettes,
+    Map<String, List<Double>> expectedSpend,
+    Map<String, List<Double>> pAlive,
     List<Category> categories) {
 
   /** One segment of the profile table. */

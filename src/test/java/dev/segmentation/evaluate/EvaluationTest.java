@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
+import org.junit.jupiter.api.Assertions;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -64,12 +65,14 @@ class EvaluationTest extends SparkTestBase {
     for (String feature : features) {
       schema = schema.add(feature, DataTypes.DoubleType);
     }
+    schema = schema.add("p_alive", DataTypes.DoubleType).add("expected_purchases", DataTypes.DoubleType)
+        .add("expected_spend", DataTypes.DoubleType).add("value_band", DataTypes.StringType);
     Dataset<Row> segmented = rows(schema,
-        customer(0, 10, 100, 90, 10, 1000), customer(0, 10, 100, 90, 10, 1000),
-        customer(1, 1, 10, 10, 90, 10), customer(1, 1, 10, 10, 90, 10));
+        customer(0, 10, 100, 90, 10, 1000, 0.9, 4, 300, "high"), customer(0, 10, 100, 90, 10, 1000, 1.0, 2, 100, "medium"),
+        customer(1, 1, 10, 10, 90, 10, 0.5, 0, 0, "low"), customer(1, 1, 10, 10, 90, 10, 0.7, 1, 20, "low"));
 
     List<Row> profiles = new SegmentProfiler(2, Map.of(0, List.of("heart", "light", "candl", "box"),
-        1, List.of("card"))).apply(segmented).orderBy("segment").collectAsList();
+        1, List.of("card")), java.time.Period.ofMonths(12)).apply(segmented).orderBy("segment").collectAsList();
 
     assertEquals(2L, profiles.get(0).<Long>getAs("customers"));
     assertEquals(0.5, profiles.get(0).<Double>getAs("customer_share"));
@@ -78,13 +81,29 @@ class EvaluationTest extends SparkTestBase {
     assertEquals("very frequent high-value buyers, mostly category 0 (heart, light, candl)",
         profiles.get(0).getAs("label"));
     assertEquals("one-time low-value buyers, mostly category 1 (card)", profiles.get(1).getAs("label"));
+    // The expected future: percentile_approx gives the smallest value with at least that share
+    // of the segment at or below it.
+    Row first = profiles.get(0);
+    assertEquals(3.0, first.<Double>getAs("mean_expected_purchases"));
+    assertEquals(200.0, first.<Double>getAs("mean_expected_spend"));
+    assertEquals(List.of(100.0, 100.0, 300.0), List.of(first.<Double>getAs("expected_spend_p10"),
+        first.<Double>getAs("expected_spend_p50"), first.<Double>getAs("expected_spend_p90")));
+    assertEquals(0.95, first.<Double>getAs("mean_p_alive"), 1e-12);
+    assertEquals(List.of(0.9, 0.9, 1.0), List.of(first.<Double>getAs("p_alive_p10"),
+        first.<Double>getAs("p_alive_p50"), first.<Double>getAs("p_alive_p90")));
+    assertEquals(0.5, first.<Double>getAs("high_value_share"));
+    assertEquals(0.0, profiles.get(1).<Double>getAs("high_value_share"));
+    Assertions.assertTrue(first.<String>getAs("description").endsWith(" Over the next 12 months: 3.0 purchase "
+        + "days and 200.00 spend expected per customer (median 100.00), 50% in the high value band; "
+        + "P(alive) 0.95 on average."), first.<String>getAs("description"));
   }
 
   private static Object[] customer(int segment, double invoices, double basketMean, double share0,
-      double share1, double monetary) {
+      double share1, double monetary, double pAlive, double expectedPurchases, double expectedSpend,
+      String valueBand) {
     // invoice_count, basket_min, basket_max, basket_mean, basket_sum, shares, days first/last,
-    // recency, frequency, monetary
+    // recency, frequency, monetary, then the expected future
     return new Object[] {segment, invoices, basketMean, basketMean, basketMean, monetary, share0,
-        share1, 100.0, 10.0, 10.0, invoices, monetary};
+        share1, 100.0, 10.0, 10.0, invoices, monetary, pAlive, expectedPurchases, expectedSpend, valueBand};
   }
 }

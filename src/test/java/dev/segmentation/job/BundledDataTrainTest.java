@@ -74,6 +74,63 @@ class BundledDataTrainTest extends SparkTestBase {
         "avg(CASE WHEN invoice_count >= 10 THEN expected_purchases END)").first();
     Assertions.assertTrue(means.getDouble(0) > 1 && means.getDouble(0) < 20 && means.getDouble(1) > 100
         && means.getDouble(2) > 2 * means.getDouble(0), "means " + means);
+
+    // Value bands: a fifth high, three tenths medium, by the thresholds in metrics.json.
+    double medium = clv.at("/value_bands/medium").asDouble();
+    double high = clv.at("/value_bands/high").asDouble();
+    Map<String, Long> bands = new java.util.TreeMap<>();
+    segments.groupBy("value_band").count().collectAsList().forEach(r -> bands.put(r.getString(0), r.getLong(1)));
+    long customers = segments.count();
+    assertEquals(List.of("high", "low", "medium"), new ArrayList<>(bands.keySet()));
+    assertEquals(0.2, (double) bands.get("high") / customers, 0.01);
+    assertEquals(0.3, (double) bands.get("medium") / customers, 0.01);
+    Row ranges = segments.selectExpr(
+        "max(CASE WHEN value_band = 'low' THEN expected_spend END)",
+        "min(CASE WHEN value_band = 'medium' THEN expected_spend END)",
+        "max(CASE WHEN value_band = 'medium' THEN expected_spend END)",
+        "min(CASE WHEN value_band = 'high' THEN expected_spend END)").first();
+    Assertions.assertTrue(ranges.getDouble(0) < ranges.getDouble(1) && ranges.getDouble(2) < ranges.getDouble(3),
+        "bands overlap: " + ranges);
+    assertEquals(medium, ranges.getDouble(1), 1e-4);
+    assertEquals(high, ranges.getDouble(3), 1e-4);
+
+    // Per segment: the profile's mean expected spend is the mean over its customers.
+    Dataset<Row> profiles = spark().read().parquet(run.resolve("segment_profiles").toString());
+    Dataset<Row> recomputed = segments.groupBy("segment").agg(
+        org.apache.spark.sql.functions.avg("expected_spend").as("recomputed"));
+    assertEquals(0, profiles.join(recomputed, "segment")
+        .where("abs(mean_expected_spend - recomputed) > 1e-6 OR expected_spend_p10 > expected_spend_p50 "
+            + "OR expected_spend_p50 > expected_spend_p90 OR p_alive_p90 > 1 OR high_value_share < 0")
+        .count());
+    assertEquals(profiles.count(), recomputed.count());
+  }
+
+  @Test
+  void lifetimeValueBeatsBothBaselinesOnPurchasesInItsBacktest() throws Exception {
+    JsonNode b = new ObjectMapper().readTree(BundledModel.run(spark()).resolve("metrics.json").toFile())
+        .at("/clv/backtest");
+
+    // Calibration and holdout of equal length, split in the middle of the data.
+    assertEquals("2011-06-06", b.get("split").asText());
+    assertEquals(187, b.get("holdout_days").asInt());
+    Assertions.assertTrue(b.get("customers").asLong() >= 2_500, "calibration customers " + b);
+    double purchases = b.get("purchases_mae").asDouble();
+    Assertions.assertTrue(purchases < b.get("baseline_past_rate_purchases_mae").asDouble(), "vs past rate " + b);
+    Assertions.assertTrue(purchases < b.get("baseline_segment_mean_purchases_mae").asDouble(), "vs segment mean " + b);
+    Assertions.assertTrue(b.get("spend_mae").asDouble() < b.get("baseline_segment_mean_spend_mae").asDouble(),
+        "spend vs segment mean " + b);
+    // The calibration plot: predicted purchases rise with past frequency, as the actual ones do.
+    List<Double> predicted = new ArrayList<>();
+    long grouped = 0;
+    for (JsonNode group : b.get("calibration")) {
+      predicted.add(group.get("model").asDouble());
+      grouped += group.get("customers").asLong();
+    }
+    assertEquals(b.get("customers").asLong(), grouped);
+    assertEquals(8, predicted.size());
+    for (int i = 1; i < predicted.size(); i++) {
+      Assertions.assertTrue(predicted.get(i) > predicted.get(i - 1), "calibration " + b.get("calibration"));
+    }
   }
 
   private static void assertQuality(JsonNode m) {

@@ -85,7 +85,7 @@ class GateAndPublishTest extends SparkTestBase {
     WarehouseTable.of(spark(), warehouse.publish("2011-03-31", Map.of()), PublishedTables.SEGMENTS).publish(
         PublishedTables.select(spark().sql("SELECT 'c1' customer_id, 0 segment, 'label' segment_label, "
             + "1.0 invoice_count, 2.0 basket_mean, 3.0 monetary, 4.0 recency_days, 'm0' model_version, "
-            + "'before' run_id, 0.5 p_alive, 1.0 expected_purchases, 9.0 expected_spend, 'P12M' clv_horizon"),
+            + "'before' run_id, 0.5 p_alive, 1.0 expected_purchases, 9.0 expected_spend, 'P12M' clv_horizon, 'low' value_band"),
             PublishedTables.SEGMENTS_COLUMNS),
         java.time.LocalDate.parse("2011-03-31"), Map.of(WarehouseTable.RUN_ID, "before", WarehouseTable.MODEL_VERSION, "m0"));
     List<Row> before = spark().sql("SELECT snapshot_id FROM " + table + ".snapshots").collectAsList();

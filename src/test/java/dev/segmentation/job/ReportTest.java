@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest extends SparkTestBase {
 
   /** Segments, profiles, projection, silhouette by k and by segment, confusion, accuracy,
-   *  backtest spend and invoices, price bands, line funnel. */
-  private static final int CHARTS = 11;
+   *  backtest spend and invoices, expected spend and P(alive) by segment, lifetime-value
+   *  calibration and errors of purchases and spend, price bands, line funnel. */
+  private static final int CHARTS = 16;
 
   @TempDir Path dir;
 
@@ -33,7 +34,7 @@ class ReportTest extends SparkTestBase {
     assertEquals(String.valueOf(CHARTS), page.bodyAttribute("data-charts-rendered"));
     for (String section : List.of("Segments", "Segment profiles", "Customers in two dimensions",
         "How well the segments separate", "Predicting the segment", "Backtest: anticipating a new customer",
-        "Product categories", "Data quality")) {
+        "Known customers: expected value", "Product categories", "Data quality")) {
       Assertions.assertTrue(page.dom().contains("<h2>" + section + "</h2>"), section);
     }
     Assertions.assertTrue(Files.size(Path.of("target", "report-screenshot.png")) > 20_000);

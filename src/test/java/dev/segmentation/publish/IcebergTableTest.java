@@ -192,7 +192,7 @@ class IcebergTableTest extends SparkTestBase {
     Warehouse warehouse = warehouse("file");
     WarehouseTable table = table(warehouse);
     List<PublishedTables.ColumnContract> earlier = PublishedTables.SEGMENTS_COLUMNS.stream()
-        .filter(c -> !List.of("p_alive", "expected_purchases", "expected_spend", "clv_horizon").contains(c.name()))
+        .filter(c -> !List.of("p_alive", "expected_purchases", "expected_spend", "clv_horizon", "value_band").contains(c.name()))
         .toList();
     org.apache.iceberg.Schema schema = org.apache.iceberg.spark.SparkSchemaUtil.convert(PublishedTables.schema(earlier));
     org.apache.iceberg.spark.Spark3Util.loadIcebergCatalog(spark(), warehouse.settings().get("segmentation.publish.catalog.name"))

@@ -107,7 +107,7 @@ public final class PublishingProcess {
         lit(0.5).as("p_alive"),
         lit(1.5).as("expected_purchases"),
         lit(30.0).as("expected_spend"),
-        lit("P12M").as("clv_horizon")), PublishedTables.SEGMENTS_COLUMNS);
+        lit("P12M").as("clv_horizon"), lit("low").as("value_band")), PublishedTables.SEGMENTS_COLUMNS);
   }
 
   /** Task 0 waits at its start until {@code go} exists; the other tasks write their files meanwhile. */
