@@ -25,6 +25,7 @@ public final class BacktestJob {
       Checkpoints checkpoints = run.checkpoints();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
       TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
+      LifetimeValueSteps lifetimeValue = new LifetimeValueSteps(config, metrics, checkpoints, data.window());
       Dataset<Row> customers = checkpoints.materialise(
           new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
       String counted = RunMetrics.count(checkpoints.rows(customers), "customers");
@@ -35,8 +36,7 @@ public final class BacktestJob {
       metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segmentation.k()),
           choice -> counted);
       if (config.clv().backtest()) {
-        metrics.time("clv_backtest", () -> new LifetimeValueSteps(config, metrics, checkpoints)
-            .backtest(data, segmentation.model()), result -> RunMetrics.count(result.customers(), "customers"));
+        metrics.time("clv_backtest", () -> lifetimeValue.backtest(data, segmentation.model()), result -> RunMetrics.count(result.customers(), "customers"));
       }
       run.finish(output);
       return metrics;

@@ -53,11 +53,14 @@ final class LifetimeValueSteps {
   private final JobConfig config;
   private final RunMetrics metrics;
   private final Checkpoints checkpoints;
+  private final LocalDate split;
 
-  LifetimeValueSteps(JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
+  /** Checks the backtest's split date against the data's window at once, before any work. */
+  LifetimeValueSteps(JobConfig config, RunMetrics metrics, Checkpoints checkpoints, TrainingWindow window) {
     this.config = config;
     this.metrics = metrics;
     this.checkpoints = checkpoints;
+    this.split = split(config, window);
   }
 
   /** Fitted on the training window, applied to its customers over the configured horizon. */
@@ -83,8 +86,6 @@ final class LifetimeValueSteps {
    * nothing after it informs a prediction.
    */
   LifetimeValueBacktest.Result backtest(TrainingData data, PipelineModel segmentation) {
-    TrainingWindow window = data.window();
-    LocalDate split = split(window);
     Column before = col(INVOICE_TS).lt(lit(Timestamp.from(split.atStartOfDay().toInstant(ZoneOffset.UTC))));
     Dataset<Row> baskets = data.trainBaskets().unionByName(data.testBaskets());
     Dataset<Row> calibration = baskets.where(before);
@@ -94,14 +95,14 @@ final class LifetimeValueSteps {
         .transform(new CustomerFeatures(config.products().categories(), split).apply(calibration))
         .select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
     LifetimeValueBacktest.Result result = new LifetimeValueBacktest(fitted.purchases().parameters(),
-        fitted.spend().parameters(), split, window.end())
+        fitted.spend().parameters(), split, data.window().end())
         .run(summary.join(segments, CUSTOMER_ID), baskets.where(not(before)));
     metrics.put("clv.backtest.split", split.toString());
     result.toMap().forEach((key, value) -> metrics.put("clv.backtest." + key, value));
     return result;
   }
 
-  private LocalDate split(TrainingWindow window) {
+  private static LocalDate split(JobConfig config, TrainingWindow window) {
     LocalDate middle = window.start().plusDays(ChronoUnit.DAYS.between(window.start(), window.end()) / 2);
     LocalDate split = config.clv().backtestSplit().orElse(middle);
     if (!split.isAfter(window.start()) || !split.isBefore(window.end())) {

@@ -86,12 +86,12 @@ public final class TrainJob {
 
   private RunMetrics run() {
     TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
+    LifetimeValueSteps lifetimeValue = new LifetimeValueSteps(config, metrics, checkpoints, data.window());
     Dataset<Row> customers = metrics.time("customer_features", () -> checkpoints.materialise(
         new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())),
         this::customerCount);
     metrics.put("customers.train", checkpoints.rows(customers));
     String trainCustomers = customerCount(customers);
-    LifetimeValueSteps lifetimeValue = new LifetimeValueSteps(config, metrics, checkpoints);
     Lifetime lifetime = metrics.time("lifetime_value", () -> lifetimeValue.fit(data), fitted -> trainCustomers);
 
     CustomerSegmenter.Result segmentation = metrics.time("k_search",

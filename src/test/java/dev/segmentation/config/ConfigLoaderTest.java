@@ -203,6 +203,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void lifetimeValueSettingsAreTypedAndChecked() {
+    JobConfig.Clv clv = TestConfigs.defaults().clv();
+
+    assertEquals(new JobConfig.Clv(java.time.Period.ofMonths(12), 200_000, true, java.util.Optional.empty()), clv);
+    assertEquals(java.util.Optional.of(java.time.LocalDate.parse("2011-07-01")), TestConfigs.withOverrides(
+        Map.of("segmentation.clv.backtest.split", "2011-07-01")).clv().backtestSplit());
+    assertEquals("invalid configuration: segmentation.clv.backtest.split must be a date such as 2011-10-01, "
+        + "got 'mid-year'", violation("segmentation.clv.backtest.split", "mid-year"));
+    assertEquals("invalid configuration: segmentation.clv.horizon must be positive, got P0D",
+        violation("segmentation.clv.horizon", "0 days"));
+    assertEquals("invalid configuration: segmentation.clv.spend-sample must be at least 100, got 5",
+        violation("segmentation.clv.spend-sample", "5"));
+  }
+
+  @Test
   void materialiseSettingsAreTypedAndChecked() {
     assertEquals(new JobConfig.Materialise(JobConfig.MaterialiseMode.AUTO, ""), TestConfigs.defaults().materialise());
     assertEquals(new JobConfig.Materialise(JobConfig.MaterialiseMode.RELIABLE, "hdfs:///tmp/c"),

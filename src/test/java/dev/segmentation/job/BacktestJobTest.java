@@ -2,6 +2,9 @@ package dev.segmentation.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.segmentation.ContractViolation;
 import dev.segmentation.SparkTestBase;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
@@ -48,5 +51,31 @@ class BacktestJobTest extends SparkTestBase {
           .doubleValue(), chosenError);
     }
     Assertions.assertTrue(dir.resolve("backtest/metrics.json").toFile().isFile());
+
+    // Lifetime value, split in the middle of the four months (2010-12-01 to 2011-03-31).
+    assertEquals("2011-01-30", metrics.get("clv.backtest.split"));
+    assertEquals(61L, metrics.getLong("clv.backtest.holdout_days"));
+    Assertions.assertTrue(metrics.getLong("clv.backtest.customers") > 500, "customers " + metrics.get("clv.backtest"));
+    for (String quantity : new String[] {"purchases", "spend"}) {
+      for (String predictor : new String[] {"", "baseline_past_rate_", "baseline_segment_mean_"}) {
+        Assertions.assertTrue(((Number) metrics.get("clv.backtest." + predictor + quantity + "_mae")).doubleValue() > 0,
+            predictor + quantity);
+      }
+    }
+  }
+
+  @Test
+  void aLifetimeValueSplitOutsideTheDataIsNamed() {
+    JobConfig config = BundledModel.config(dir, "split", Map.of(
+        "segmentation.input.uris", "src/data/online-retail/2010-12-0[1-3].csv.gz",
+        "segmentation.train.cutoff", "2010-12-02",
+        "segmentation.segments.k", "3",
+        "segmentation.anticipation.backtest.enabled", "false",
+        "segmentation.clv.backtest.split", "2012-01-01"));
+
+    ContractViolation violation = assertThrows(ContractViolation.class, () -> BacktestJob.run(spark(), config));
+
+    assertEquals("invalid configuration: segmentation.clv.backtest.split 2012-01-01 must fall inside the data, "
+        + "which spans 2010-12-01 to 2010-12-03", violation.getMessage());
   }
 }
