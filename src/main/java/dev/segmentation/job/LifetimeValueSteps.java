@@ -36,19 +36,10 @@ final class LifetimeValueSteps {
   /**
    * The models and what they expect of every training customer.
    *
-   * @param summary the {@link RepeatPurchases} of the training window
+   * @param model what {@code score} applies
    * @param values customer id, {@link LifetimeValue}'s three columns and {@link ValueBands#VALUE_BAND}
    */
-  record Lifetime(Dataset<Row> summary, LifetimeValue.Fitted fitted, ValueBands bands, Dataset<Row> values) {
-
-    BgNbd.Parameters purchases() {
-      return fitted.purchases().parameters();
-    }
-
-    GammaGamma.Parameters spend() {
-      return fitted.spend().parameters();
-    }
-  }
+  record Lifetime(LifetimeValue.Model model, Dataset<Row> values) {}
 
   private final JobConfig config;
   private final RunMetrics metrics;
@@ -76,7 +67,8 @@ final class LifetimeValueSteps {
     ValueBands bands = ValueBands.fit(valued);
     metrics.put("clv.value_bands.medium", RunMetrics.rounded(bands.medium()));
     metrics.put("clv.value_bands.high", RunMetrics.rounded(bands.high()));
-    return new Lifetime(summary, fitted, bands, bands.apply(valued));
+    return new Lifetime(new LifetimeValue.Model(fitted.purchases().parameters(), fitted.spend().parameters(), bands,
+        config.clv().horizon()), bands.apply(valued));
   }
 
   /**

@@ -16,7 +16,10 @@ import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.ingest.InvoiceColumns;
 import dev.segmentation.model.Anticipator;
+import dev.segmentation.features.RepeatPurchases;
 import dev.segmentation.model.FollowUpRegressor;
+import dev.segmentation.model.LifetimeValue;
+import dev.segmentation.model.ValueBands;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.SegmentClassifier;
 import dev.segmentation.evaluate.SegmentProfiler;
@@ -52,6 +55,8 @@ public final class ScoreJob {
   public static final String SEGMENT = "segment";
   public static final String SEGMENT_LABEL = "segment_label";
   public static final String KNOWN_CUSTOMER = "known_customer";
+  /** BG/NBD × Gamma-Gamma's expected spend, beside the anticipation's {@code expected_spend}. */
+  public static final String CLV_EXPECTED_SPEND = "clv_expected_spend";
 
   private static final String PROBABILITIES = "_probabilities";
   private static final String RANKED = "_ranked";
@@ -78,8 +83,9 @@ public final class ScoreJob {
     metrics.put("model.version", model.modelVersion());
 
     PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, checkpoints);
-    Dataset<Row> firsts = metrics.time("features", () -> firstPurchases(lines, model, metrics, checkpoints),
+    Batch batch = metrics.time("features", () -> baskets(lines, model, metrics, checkpoints),
         features -> RunMetrics.count(metrics.getLong("baskets.all"), "baskets"));
+    Dataset<Row> firsts = new FirstPurchases(model.categories(), batch.end()).apply(batch.baskets());
     Dataset<Row> known = model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
     Dataset<Row> flagged = checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
         .na().fill(false, new String[] {KNOWN_CUSTOMER}));
@@ -91,8 +97,13 @@ public final class ScoreJob {
     metrics.put("customers.new", newCustomers);
     Dataset<Row> toScore = config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
 
-    Dataset<Row> predictions = metrics.time("predict", () -> checkpoints.materialise(
-        predictionTable(model.anticipator().apply(toScore), model, config)),
+    Dataset<Row> lifetimeValues = model.lifetimeValue()
+        .apply(new RepeatPurchases(batch.end()).apply(batch.baskets()), batch.end())
+        .select(col(CUSTOMER_ID), col(LifetimeValue.P_ALIVE), col(LifetimeValue.EXPECTED_PURCHASES),
+            col(LifetimeValue.EXPECTED_SPEND).as(CLV_EXPECTED_SPEND), col(LifetimeValue.HORIZON),
+            col(ValueBands.VALUE_BAND));
+    Dataset<Row> predictions = metrics.time("predict", () -> checkpoints.materialise(predictionTable(
+        model.anticipator().apply(toScore).join(lifetimeValues, CUSTOMER_ID), model, config)),
         scored -> RunMetrics.count(checkpoints.rows(scored), "customers"));
     long scoredCustomers = checkpoints.rows(predictions);
     metrics.put("customers.scored", scoredCustomers);
@@ -110,9 +121,15 @@ public final class ScoreJob {
     run.finish(output);
   }
 
-  /** Categorised, positive baskets of the batch to each customer's first purchase in it. */
-  private static Dataset<Row> firstPurchases(PreparedLines lines, ModelDirectory.Loaded model,
-      RunMetrics metrics, Checkpoints checkpoints) {
+  /**
+   * The batch's categorised, positive baskets.
+   *
+   * @param end the day after the batch's last line
+   */
+  private record Batch(Dataset<Row> baskets, LocalDate end) {}
+
+  private static Batch baskets(PreparedLines lines, ModelDirectory.Loaded model, RunMetrics metrics,
+      Checkpoints checkpoints) {
     Row range = lines.kept().agg(max(col(INVOICE_TS))).first();
     if (range.isNullAt(0)) {
       throw new ContractViolation("no purchase line is left after cleaning the batch: nothing to score");
@@ -130,7 +147,7 @@ public final class ScoreJob {
     long all = checkpoints.rows(baskets);
     metrics.put("baskets.all", all);
     metrics.put("baskets.excluded_non_positive", all - positive.count());
-    return new FirstPurchases(model.categories(), batchEnd).apply(positive);
+    return new Batch(positive, batchEnd);
   }
 
   /** Rows per value of a boolean column: one small aggregation, two rows at most. */
@@ -164,6 +181,11 @@ public final class ScoreJob {
     columns.add(col(Anticipator.EXPECTED_INVOICES));
     columns.add(col(Anticipator.EXPECTED_SPEND));
     columns.add(lit(model.horizon().toString()).as("horizon"));
+    columns.add(col(LifetimeValue.P_ALIVE));
+    columns.add(col(LifetimeValue.EXPECTED_PURCHASES));
+    columns.add(col(CLV_EXPECTED_SPEND));
+    columns.add(col(LifetimeValue.HORIZON));
+    columns.add(col(ValueBands.VALUE_BAND));
     columns.add(col(KNOWN_CUSTOMER));
     columns.add(col(FeatureColumns.COUNTRY));
     // What the first-invoice classifier and the follow-up regressor read.

@@ -294,7 +294,7 @@ public final class TrainJob {
           return null;
         }));
     output.writeText(ModelDirectory.FOLDER + "/" + ModelDirectory.DESCRIPTION,
-        modelDescription(data.window(), labels, anticipation.choice()).toJson());
+        modelDescription(data.window(), labels, anticipation.choice(), lifetime.model()).toJson());
   }
 
   private Void write(String table, Dataset<Row> rows) {
@@ -320,7 +320,7 @@ public final class TrainJob {
 
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */
   private RunMetrics modelDescription(TrainingWindow window, Map<String, String> labels,
-      Anticipator.Choice choice) {
+      Anticipator.Choice choice, LifetimeValue.Model lifetimeValue) {
     RunMetrics description = new RunMetrics()
         .put("format_version", ModelDirectory.FORMAT_VERSION)
         .put("model_version", modelVersion)
@@ -337,7 +337,18 @@ public final class TrainJob {
         .put("segments.ids", metrics.get("segmentation.ids"))
         .put("anticipation.horizon", config.anticipation().horizon().toString())
         .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
-        .put("anticipation.predictor.spend", Backtest.label(choice.spend()));
+        .put("anticipation.predictor.spend", Backtest.label(choice.spend()))
+        // Unrounded: score applies them.
+        .put("clv.horizon", lifetimeValue.horizon().toString())
+        .put("clv.bgnbd.r", lifetimeValue.purchases().r())
+        .put("clv.bgnbd.alpha", lifetimeValue.purchases().alpha())
+        .put("clv.bgnbd.a", lifetimeValue.purchases().a())
+        .put("clv.bgnbd.b", lifetimeValue.purchases().b())
+        .put("clv.gamma_gamma.p", lifetimeValue.spend().p())
+        .put("clv.gamma_gamma.q", lifetimeValue.spend().q())
+        .put("clv.gamma_gamma.gamma", lifetimeValue.spend().gamma())
+        .put("clv.value_bands.medium", lifetimeValue.bands().medium())
+        .put("clv.value_bands.high", lifetimeValue.bands().high());
     for (String key : List.of("customers", "segmentation", "classifier", "products", "backtest")) {
       description.put("metrics." + key, metrics.get(key));
     }

@@ -5,10 +5,14 @@ import static dev.segmentation.features.RepeatPurchases.RECENCY;
 import static dev.segmentation.features.RepeatPurchases.REPEAT_DAYS;
 import static dev.segmentation.features.RepeatPurchases.REPEAT_SPEND;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
 import dev.segmentation.features.RepeatPurchases;
 import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -47,6 +51,24 @@ public final class LifetimeValue implements Serializable {
       throw new IllegalArgumentException("the horizon must be positive, got " + horizonDays + " days");
     }
     this.horizonDays = horizonDays;
+  }
+
+  /**
+   * What {@code train} saves with its models and {@code score} applies: both models' parameters,
+   * the value bands, and the horizon.
+   */
+  public record Model(BgNbd.Parameters purchases, GammaGamma.Parameters spend, ValueBands bands, Period horizon)
+      implements Serializable {
+
+    /**
+     * A {@link RepeatPurchases} summary of the window that ends at {@code end} to its customers'
+     * three figures over the horizon from {@code end}, their value band and the horizon.
+     */
+    public Dataset<Row> apply(Dataset<Row> summary, LocalDate end) {
+      double horizonDays = ChronoUnit.DAYS.between(end, end.plus(horizon));
+      return bands.apply(new LifetimeValue(purchases, spend, horizonDays).apply(summary))
+          .withColumn(HORIZON, lit(horizon.toString()));
+    }
   }
 
   /**

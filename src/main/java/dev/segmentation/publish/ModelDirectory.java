@@ -6,6 +6,10 @@ import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.model.Anticipator;
+import dev.segmentation.model.BgNbd;
+import dev.segmentation.model.GammaGamma;
+import dev.segmentation.model.LifetimeValue;
+import dev.segmentation.model.ValueBands;
 import dev.segmentation.model.ProductCategories;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +47,8 @@ import org.apache.spark.sql.SparkSession;
  * products/                  Parquet        stock_code, category of every training product
  * segment_expectations/      Parquet        per segment: follow-up after the first purchase
  * known_customers/           Parquet        customer_id, segment of every segmented customer
- * model.json                                format version, window, features, choices, metrics
+ * model.json                                format version, window, features, choices, metrics,
+ *                                           lifetime-value parameters
  * </pre>
  */
 public final class ModelDirectory {
@@ -59,7 +64,7 @@ public final class ModelDirectory {
   public static final String KNOWN_CUSTOMERS = "known_customers";
   public static final String DESCRIPTION = "model.json";
   /** Bumped when the folder's layout or the models' inputs change incompatibly. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   /** What {@code train} saves. */
   public record Contents(ProductCategories productCategories, PipelineModel segmentation,
@@ -69,7 +74,7 @@ public final class ModelDirectory {
   /** What {@code score} loads: enough to anticipate a new customer from the first invoice. */
   public record Loaded(String location, String modelVersion, int categories, Map<String, String> labels,
       Period horizon, ProductCategories productCategories, Dataset<Row> knownCustomers,
-      Anticipator anticipator) {}
+      Anticipator anticipator, LifetimeValue.Model lifetimeValue) {}
 
   private final Path root;
 
@@ -144,8 +149,34 @@ public final class ModelDirectory {
     Anticipator anticipator = new Anticipator(PipelineModel.load(pathOf(CLASSIFIER_FIRST_INVOICE)),
         spark.read().parquet(pathOf(SEGMENT_EXPECTATIONS)), regressor, choice);
     return new Loaded(root.toString(), description.path("model_version").asText(),
-        description.path("product_categories").asInt(), labels(description), horizon(description),
-        categories, spark.read().parquet(pathOf(KNOWN_CUSTOMERS)), anticipator);
+        description.path("product_categories").asInt(), labels(description),
+        period(description, "anticipation"), categories, spark.read().parquet(pathOf(KNOWN_CUSTOMERS)),
+        anticipator, lifetimeValue(description));
+  }
+
+  private LifetimeValue.Model lifetimeValue(JsonNode description) {
+    JsonNode clv = description.path("clv");
+    try {
+      return new LifetimeValue.Model(
+          new BgNbd.Parameters(number(clv, "/bgnbd/r"), number(clv, "/bgnbd/alpha"), number(clv, "/bgnbd/a"),
+              number(clv, "/bgnbd/b")),
+          new GammaGamma.Parameters(number(clv, "/gamma_gamma/p"), number(clv, "/gamma_gamma/q"),
+              number(clv, "/gamma_gamma/gamma")),
+          new ValueBands(number(clv, "/value_bands/medium"), number(clv, "/value_bands/high")),
+          period(description, "clv"));
+    } catch (IllegalArgumentException e) {
+      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
+          + " has invalid lifetime-value parameters (clv): " + e.getMessage());
+    }
+  }
+
+  private double number(JsonNode node, String pointer) {
+    JsonNode value = node.at(pointer);
+    if (!value.isNumber()) {
+      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION + " has no number at clv"
+          + pointer.replace('/', '.'));
+    }
+    return value.asDouble();
   }
 
   /** Whether the folder holds a {@code model.json}. */
@@ -208,13 +239,14 @@ public final class ModelDirectory {
         + " names no predictor for " + quantity + " (anticipation.predictor." + quantity + ")");
   }
 
-  private Period horizon(JsonNode description) {
-    String raw = description.path("anticipation").path("horizon").asText("");
+  /** {@code <section>.horizon}. */
+  private Period period(JsonNode description, String section) {
+    String raw = description.path(section).path("horizon").asText("");
     try {
       return Period.parse(raw);
     } catch (DateTimeParseException e) {
       throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
-          + " has no valid anticipation.horizon, got '" + raw + "'");
+          + " has no valid " + section + ".horizon, got '" + raw + "'");
     }
   }
 

@@ -55,6 +55,11 @@ public final class PublishedTables {
       new ColumnContract("expected_invoices", DataTypes.DoubleType, false, "invoices expected after the first, within the horizon"),
       new ColumnContract("expected_spend", DataTypes.DoubleType, false, "their expected spend"),
       new ColumnContract("horizon", DataTypes.StringType, false, "the horizon, ISO-8601 (P12M)"),
+      new ColumnContract("p_alive", DataTypes.DoubleType, false, "probability the customer still buys at the batch's end (BG/NBD)"),
+      new ColumnContract("expected_purchases", DataTypes.DoubleType, false, "purchase days expected within clv_horizon after the batch (BG/NBD)"),
+      new ColumnContract("clv_expected_spend", DataTypes.DoubleType, false, "their expected spend (Gamma-Gamma)"),
+      new ColumnContract("clv_horizon", DataTypes.StringType, false, "that horizon, ISO-8601 (P12M)"),
+      new ColumnContract("value_band", DataTypes.StringType, false, "high, medium or low, by the training run's thresholds"),
       new ColumnContract("model_version", DataTypes.StringType, false, "the models that predicted"),
       new ColumnContract("run_id", DataTypes.StringType, false, "the scoring run"),
       new ColumnContract(SNAPSHOT_COLUMN, DataTypes.DateType, false, "the snapshot (partition)"));

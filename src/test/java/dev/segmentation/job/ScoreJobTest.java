@@ -56,9 +56,34 @@ class ScoreJobTest extends SparkTestBase {
     assertEquals("P6M", predictions.select("horizon").first().getString(0));
     assertEquals(List.of("customer_id", "first_invoice_no", "first_invoice_ts", "segment", "segment_label",
         "segment_probability", "segment_2", "segment_2_probability", "segment_3", "segment_3_probability",
-        "expected_invoices", "expected_spend", "horizon", "known_customer", "country", "basket_mean",
+        "expected_invoices", "expected_spend", "horizon", "p_alive", "expected_purchases", "clv_expected_spend",
+        "clv_horizon", "value_band", "known_customer", "country", "basket_mean",
         "line_count", "quantity", "first_month", "category_0_share", "category_1_share", "category_2_share",
         "category_3_share", "category_4_share", "run_id", "model_version"), List.of(predictions.columns()));
+  }
+
+  @Test
+  void everyScoredCustomerGetsTheLifetimeValueOfTheSavedModels() throws IOException {
+    ScoreJob.run(spark(), config(LAST_QUARTER, Map.of()));
+
+    Dataset<Row> predictions = predictions();
+    assertEquals(0, predictions.filter("p_alive IS NULL OR p_alive < 0 OR p_alive > 1 OR expected_purchases IS NULL "
+        + "OR expected_purchases < 0 OR clv_expected_spend IS NULL OR clv_expected_spend < 0 "
+        + "OR clv_horizon != 'P12M' OR value_band NOT IN ('high', 'medium', 'low')").count());
+    // A customer with one purchase day in the batch (x = 0, so P(alive) = 1): expected purchases
+    // are BG/NBD's with the saved parameters, from the age T in days at the batch's end.
+    com.fasterxml.jackson.databind.JsonNode clv = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(BundledModel.models(spark()).resolve("model.json").toFile()).get("clv");
+    dev.segmentation.model.BgNbd.Parameters parameters = new dev.segmentation.model.BgNbd.Parameters(
+        clv.at("/bgnbd/r").asDouble(), clv.at("/bgnbd/alpha").asDouble(), clv.at("/bgnbd/a").asDouble(),
+        clv.at("/bgnbd/b").asDouble());
+    List<Row> once = predictions.filter("p_alive = 1.0")
+        .selectExpr("datediff(date'2011-12-10', to_date(first_invoice_ts))", "expected_purchases").collectAsList();
+    Assertions.assertTrue(once.size() > 100, "one-day customers " + once.size());
+    for (Row row : once) {
+      // 12 months from 2011-12-10, through 29 February 2012: 366 days.
+      assertEquals(parameters.expectedPurchases(366, 0, 0, row.getInt(0)), row.getDouble(1), 1e-9, row.toString());
+    }
   }
 
   @Test
@@ -135,7 +160,19 @@ class ScoreJobTest extends SparkTestBase {
 
     assertEquals(2, cli("--model", copy.toString()));
     Assertions.assertTrue(err.toString().strip().startsWith("error: model directory " + copy
-        + " has format version 1; this build reads version 2"), err.toString());
+        + " has format version 1; this build reads version 3"), err.toString());
+  }
+
+  @Test
+  void aModelDescriptionWithoutLifetimeValueParametersExitsWithTwoNamingThem() throws IOException {
+    Path copy = copyOfModels();
+    Path description = copy.resolve("model.json");
+    Files.writeString(description, Files.readString(description).replaceFirst("\"gamma\" : [0-9.eE-]+", "\"gamma\" : \"x\""));
+    Files.deleteIfExists(copy.resolve(".model.json.crc"));
+
+    assertEquals(2, cli("--model", copy.toString()));
+    assertEquals("error: model directory " + copy + ": model.json has no number at clv.gamma_gamma.gamma",
+        err.toString().strip());
   }
 
   @Test
