@@ -88,7 +88,7 @@ class StandaloneClusterIT extends SparkTestBase {
     clustered.assertLostAndRecomputed();
     assertEquals(0, local.metrics().at("/cluster/executors_lost").asInt());
     for (String figures : new String[] {"/lines", "/customers", "/segmentation", "/classifier", "/anticipation",
-        "/products"}) {
+        "/products", "/clv"}) {
       assertEquals(local.metrics().at(figures), clustered.metrics().at(figures), figures);
     }
     assertSameFigures(local.table("segments"), clustered.table("segments"), "customer_id");
