@@ -46,6 +46,11 @@ final class TrainCommand extends JobCommand {
     return ExitCode.GATE;
   }
 
+  /** 0.0006, not 6.0E-4. */
+  private static String plain(Object number) {
+    return new java.math.BigDecimal(String.valueOf(number)).stripTrailingZeros().toPlainString();
+  }
+
   @Override
   void printSummary(PrintWriter out, RunMetrics metrics) {
     out.printf("lines read %,d, kept %,d; customers %,d (training window to %s)%n",
@@ -65,9 +70,9 @@ final class TrainCommand extends JobCommand {
         metrics.get("classifier.first_invoice.holdout.accuracy"),
         metrics.get("classifier.first_invoice.temporal.accuracy"));
     out.printf("lifetime value    BG/NBD r %s, alpha %s, a %s, b %s; Gamma-Gamma p %s, q %s, gamma %s%n",
-        metrics.get("clv.bgnbd.r"), metrics.get("clv.bgnbd.alpha"), metrics.get("clv.bgnbd.a"),
-        metrics.get("clv.bgnbd.b"), metrics.get("clv.gamma_gamma.p"), metrics.get("clv.gamma_gamma.q"),
-        metrics.get("clv.gamma_gamma.gamma"));
+        plain(metrics.get("clv.bgnbd.r")), plain(metrics.get("clv.bgnbd.alpha")), plain(metrics.get("clv.bgnbd.a")),
+        plain(metrics.get("clv.bgnbd.b")), plain(metrics.get("clv.gamma_gamma.p")),
+        plain(metrics.get("clv.gamma_gamma.q")), plain(metrics.get("clv.gamma_gamma.gamma")));
     out.printf("  value bands     expected spend over %s: medium from %s, high from %s%n",
         metrics.get("clv.horizon"), metrics.get("clv.value_bands.medium"), metrics.get("clv.value_bands.high"));
     BacktestSummary.print(out, metrics);
