@@ -51,7 +51,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ScoreJob {
 
   public static final String PREDICTIONS = "predictions";
-  /** Columns of {@link #PREDICTIONS} besides the features; README documents each. */
+  /** Columns of {@link #PREDICTIONS} besides the features; src/site/markdown/outputs.md documents each. */
   public static final String SEGMENT = "segment";
   public static final String SEGMENT_LABEL = "segment_label";
   public static final String KNOWN_CUSTOMER = "known_customer";

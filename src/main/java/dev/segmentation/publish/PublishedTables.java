@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The schema contracts of the tables published for warehouses, in one place. README documents
+ * The schema contracts of the tables published for warehouses, in one place. warehouse-tables.md documents
  * them column by column; a test fails when what is written drifts from them. They change only
  * together with that documentation, and a column is never renamed or retyped in place.
  */
