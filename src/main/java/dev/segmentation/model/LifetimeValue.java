@@ -4,9 +4,11 @@ import static dev.segmentation.features.RepeatPurchases.AGE;
 import static dev.segmentation.features.RepeatPurchases.RECENCY;
 import static dev.segmentation.features.RepeatPurchases.REPEAT_DAYS;
 import static dev.segmentation.features.RepeatPurchases.REPEAT_SPEND;
+import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.segmentation.features.RepeatPurchases;
 import java.io.Serializable;
@@ -74,8 +76,9 @@ public final class LifetimeValue implements Serializable {
   /**
    * The two models fitted on a summary.
    *
-   * @param spendSample at most this many repeat buyers, drawn with {@code seed}, for Gamma-Gamma:
-   *     its likelihood does not reduce to counts, and the buyers go to the driver
+   * @param spendSample at most this many repeat buyers, chosen by a hash of their id and
+   *     {@code seed}, for Gamma-Gamma: its likelihood does not reduce to counts, and the buyers go
+   *     to the driver
    */
   public record Fitted(BgNbd.Fit purchases, GammaGamma.Fit spend, double spendFrequencyCorrelation) {}
 
@@ -83,9 +86,11 @@ public final class LifetimeValue implements Serializable {
     BgNbd.Fit purchases = BgNbd.fit(BgNbd.cells(summary));
     Dataset<Row> repeatBuyers = summary.where(col(REPEAT_DAYS).gt(0).and(col(REPEAT_SPEND).gt(0)));
     long count = repeatBuyers.count();
+    // By a seeded hash of the customer id, not Spark's sample(): the same buyers on any
+    // partitioning, so a cluster fits what local mode fits.
     Dataset<Row> sample = count <= spendSample
         ? repeatBuyers
-        : repeatBuyers.sample(false, Math.min(1.0, 1.1 * spendSample / count), seed).limit(spendSample);
+        : repeatBuyers.orderBy(xxhash64(col(CUSTOMER_ID), lit(seed)), col(CUSTOMER_ID)).limit(spendSample);
     List<GammaGamma.Buyer> buyers = sample.select(REPEAT_DAYS, REPEAT_SPEND).collectAsList().stream()
         .map(row -> new GammaGamma.Buyer(row.getInt(0), row.getDouble(1)))
         // In a fixed order, for the same fit to the last bit on any partitioning.

@@ -41,6 +41,26 @@ class LifetimeValueTest extends SparkTestBase {
   }
 
   @Test
+  void theSpendSampleIsTheSameBuyersOnAnyPartitioning() {
+    // 40 repeat buyers with spends spread 10..49, two one-time buyers; a sample of 12.
+    List<Object[]> customers = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      customers.add(new Object[] {"c" + i, 1 + i % 4, 20.0 + i % 7, 60.0, 10.0 + i});
+    }
+    customers.add(new Object[] {"once1", 0, 0.0, 30.0, 0.0});
+    customers.add(new Object[] {"once2", 0, 0.0, 50.0, 0.0});
+    org.apache.spark.sql.Dataset<Row> summary = rows(SUMMARY, customers.toArray(Object[][]::new));
+
+    LifetimeValue.Fitted one = LifetimeValue.fit(summary.repartition(1), 12, 7);
+    LifetimeValue.Fitted seven = LifetimeValue.fit(summary.repartition(7), 12, 7);
+
+    assertEquals(12, one.spend().customers());
+    assertEquals(one.spend().parameters(), seven.spend().parameters());
+    assertEquals(one.purchases().parameters(), seven.purchases().parameters());
+    assertEquals(42, one.purchases().customers());
+  }
+
+  @Test
   void aSpendWithoutFiniteMeanIsRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> new LifetimeValue(PURCHASES, new GammaGamma.Parameters(2, 0.9, 10), 39));
