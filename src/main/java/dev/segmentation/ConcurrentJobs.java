@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs independent pieces of driver work side by side. Spark schedules the jobs of several
- * driver threads at once, which keeps the executors busy when each job alone is small.
+ * Runs independent pieces of driver work side by side. Spark schedules the jobs of several driver
+ * threads at once, which keeps the executors busy when each job alone is small.
  */
 public final class ConcurrentJobs {
 
@@ -21,7 +21,8 @@ public final class ConcurrentJobs {
     if (work.isEmpty()) {
       return List.of();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, work.size())));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, Math.min(threads, work.size())));
     try {
       List<Future<T>> futures = new ArrayList<>();
       work.forEach(task -> futures.add(pool.submit(task)));

@@ -27,19 +27,23 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
 
   @Override
   public SparkConf conf() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("segmentation-tests")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        // As conf/local.conf: local disk without a chmod process per file written.
-        .set("spark.hadoop.fs.file.impl", PosixLocalFileSystem.class.getName());
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("segmentation-tests")
+            .set("spark.ui.enabled", "false")
+            .set("spark.driver.host", "127.0.0.1")
+            // As conf/local.conf: local disk without a chmod process per file written.
+            .set("spark.hadoop.fs.file.impl", PosixLocalFileSystem.class.getName());
     // The job's own Spark defaults (UTC, java.time parser, ...) hold in tests too.
-    TestConfigs.defaults().sparkConf().forEach((key, value) -> {
-      if (!key.equals("spark.sql.shuffle.partitions")) {
-        conf.set(key, value);
-      }
-    });
+    TestConfigs.defaults()
+        .sparkConf()
+        .forEach(
+            (key, value) -> {
+              if (!key.equals("spark.sql.shuffle.partitions")) {
+                conf.set(key, value);
+              }
+            });
     return conf.set("spark.sql.shuffle.partitions", "4");
   }
 

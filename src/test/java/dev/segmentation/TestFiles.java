@@ -59,8 +59,13 @@ public final class TestFiles {
   public static Path truncatedGzipCsv(Path dir, String name, int lines) {
     StringBuilder content = new StringBuilder(HEADER).append('\n');
     for (int i = 0; i < lines; i++) {
-      content.append(600000 + i).append(",85123A,WHITE HANGING HEART,").append(i % 50 + 1)
-          .append(",2010-12-01 08:26:00,2.55,").append(12000 + i % 997).append(".0,United Kingdom\n");
+      content
+          .append(600000 + i)
+          .append(",85123A,WHITE HANGING HEART,")
+          .append(i % 50 + 1)
+          .append(",2010-12-01 08:26:00,2.55,")
+          .append(12000 + i % 997)
+          .append(".0,United Kingdom\n");
     }
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();

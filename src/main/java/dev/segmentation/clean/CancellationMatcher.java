@@ -29,18 +29,17 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Pairs each cancellation line (invoice starting with "C", negative quantity) with the purchase
- * it cancels: the latest earlier purchase line of the same customer and stock code whose quantity
- * covers the cancelled quantity (among lines of the same time: the larger quantity, then the
- * higher price). That purchase gets {@code quantity_cancelled} (the sum over all
- * cancellations matched to it, at most its quantity); every cancellation line is set aside as
- * matched or unmatched.
+ * Pairs each cancellation line (invoice starting with "C", negative quantity) with the purchase it
+ * cancels: the latest earlier purchase line of the same customer and stock code whose quantity
+ * covers the cancelled quantity (among lines of the same time: the larger quantity, then the higher
+ * price). That purchase gets {@code quantity_cancelled} (the sum over all cancellations matched to
+ * it, at most its quantity); every cancellation line is set aside as matched or unmatched.
  *
- * <p>Only what can match is paired: purchases are narrowed to the (customer, stock code) keys
- * that have a cancellation before the join, so a wholesale account that bought one product
- * thousands of times is not a cross product with every other line. The matches (a few percent
- * of the lines) then travel to every task that reads the lines, which tags them where they are:
- * the whole line table is never shuffled to tag what was matched. No line reaches the driver.
+ * <p>Only what can match is paired: purchases are narrowed to the (customer, stock code) keys that
+ * have a cancellation before the join, so a wholesale account that bought one product thousands of
+ * times is not a cross product with every other line. The matches (a few percent of the lines) then
+ * travel to every task that reads the lines, which tags them where they are: the whole line table
+ * is never shuffled to tag what was matched. No line reaches the driver.
  */
 public final class CancellationMatcher {
 
@@ -63,7 +62,8 @@ public final class CancellationMatcher {
 
   public Dataset<Row> apply(Dataset<Row> lines) {
     if (!matchingEnabled) {
-      return SetAsideReason.CANCELLATION.tag(lines, isCancellation())
+      return SetAsideReason.CANCELLATION
+          .tag(lines, isCancellation())
           .withColumn(QUANTITY_CANCELLED, when(SetAsideReason.open(), lit(0)));
     }
     // Open lines are unique in their eight columns (DuplicateLineRule ran before), so a hash of
@@ -75,19 +75,28 @@ public final class CancellationMatcher {
     // once in it, not once per kind.
     Dataset<Row> cancelledPerPurchase =
         matches
-            .groupBy(col("p_customer").as(TAG_CUSTOMER), col("p_stock").as(TAG_STOCK), col("p_key").as(TAG_KEY))
+            .groupBy(
+                col("p_customer").as(TAG_CUSTOMER),
+                col("p_stock").as(TAG_STOCK),
+                col("p_key").as(TAG_KEY))
             .agg(sum(col("c_quantity")).as(CANCELLED_SUM), lit(false).as(MATCHED));
     Dataset<Row> matchedCancellations =
-        matches.select(col("c_customer").as(TAG_CUSTOMER), col("c_stock").as(TAG_STOCK), col("c_key").as(TAG_KEY),
-            lit(null).cast(DataTypes.LongType).as(CANCELLED_SUM), lit(true).as(MATCHED));
+        matches.select(
+            col("c_customer").as(TAG_CUSTOMER),
+            col("c_stock").as(TAG_STOCK),
+            col("c_key").as(TAG_KEY),
+            lit(null).cast(DataTypes.LongType).as(CANCELLED_SUM),
+            lit(true).as(MATCHED));
     Dataset<Row> tags = cancelledPerPurchase.unionByName(matchedCancellations);
 
     Dataset<Row> joined = keyed.join(broadcast(tags), sameLine(keyed), "left");
 
     Column isOpenPurchase = SetAsideReason.open().and(not(isCancellation()));
     Column quantityCancelled =
-        when(isOpenPurchase, least(coalesce(col(CANCELLED_SUM), lit(0L)), col(QUANTITY).cast("long"))
-            .cast(DataTypes.IntegerType));
+        when(
+            isOpenPurchase,
+            least(coalesce(col(CANCELLED_SUM), lit(0L)), col(QUANTITY).cast("long"))
+                .cast(DataTypes.IntegerType));
     Dataset<Row> withQuantity = joined.withColumn(QUANTITY_CANCELLED, quantityCancelled);
     Column isCancellationLine = isCancellation();
     Dataset<Row> tagged =
@@ -118,30 +127,50 @@ public final class CancellationMatcher {
                 col(QUANTITY).as("p_quantity"),
                 col(UNIT_PRICE).as("p_price"),
                 col(INVOICE_TS).as("p_ts"));
-    Dataset<Row> cancelledProducts = cancellations.select(col("c_customer").as(CUSTOMER_ID),
-        col("c_stock").as(STOCK_CODE)).distinct();
-    purchases = purchases.join(broadcast(cancelledProducts),
-        col("p_customer").equalTo(cancelledProducts.col(CUSTOMER_ID))
-            .and(col("p_stock").equalTo(cancelledProducts.col(STOCK_CODE))), "left_semi");
+    Dataset<Row> cancelledProducts =
+        cancellations
+            .select(col("c_customer").as(CUSTOMER_ID), col("c_stock").as(STOCK_CODE))
+            .distinct();
+    purchases =
+        purchases.join(
+            broadcast(cancelledProducts),
+            col("p_customer")
+                .equalTo(cancelledProducts.col(CUSTOMER_ID))
+                .and(col("p_stock").equalTo(cancelledProducts.col(STOCK_CODE))),
+            "left_semi");
     Column covers =
-        col("c_customer").equalTo(col("p_customer"))
+        col("c_customer")
+            .equalTo(col("p_customer"))
             .and(col("c_stock").equalTo(col("p_stock")))
             .and(col("p_ts").lt(col("c_ts")))
             .and(col("p_quantity").geq(col("c_quantity")));
-    Column latestFirst = row_number().over(
-        Window.partitionBy(col("c_customer"), col("c_stock"), col("c_key"))
-            .orderBy(col("p_ts").desc(), col("p_quantity").desc(), col("p_price").desc(),
-                col("p_key").desc()));
+    Column latestFirst =
+        row_number()
+            .over(
+                Window.partitionBy(col("c_customer"), col("c_stock"), col("c_key"))
+                    .orderBy(
+                        col("p_ts").desc(),
+                        col("p_quantity").desc(),
+                        col("p_price").desc(),
+                        col("p_key").desc()));
     return cancellations
         .join(purchases, covers)
         .withColumn("_rank", latestFirst)
         .filter(col("_rank").equalTo(1))
-        .select(col("c_customer"), col("c_stock"), col("c_key"), col("c_quantity"),
-            col("p_customer"), col("p_stock"), col("p_key"));
+        .select(
+            col("c_customer"),
+            col("c_stock"),
+            col("c_key"),
+            col("c_quantity"),
+            col("p_customer"),
+            col("p_stock"),
+            col("p_key"));
   }
 
   private static Column sameLine(Dataset<Row> keyed) {
-    return keyed.col(CUSTOMER_ID).equalTo(col(TAG_CUSTOMER))
+    return keyed
+        .col(CUSTOMER_ID)
+        .equalTo(col(TAG_CUSTOMER))
         .and(keyed.col(STOCK_CODE).equalTo(col(TAG_STOCK)))
         .and(keyed.col(LINE_KEY).equalTo(col(TAG_KEY)));
   }
@@ -152,7 +181,8 @@ public final class CancellationMatcher {
 
   /** The input's columns plus quantity_cancelled; the join's helper columns are dropped. */
   private static Column[] outputColumns(Dataset<Row> lines) {
-    Stream<String> names = Stream.concat(Arrays.stream(lines.columns()), Stream.of(QUANTITY_CANCELLED));
+    Stream<String> names =
+        Stream.concat(Arrays.stream(lines.columns()), Stream.of(QUANTITY_CANCELLED));
     return names.distinct().map(name -> col(name)).toArray(Column[]::new);
   }
 }

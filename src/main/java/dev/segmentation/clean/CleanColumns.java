@@ -12,8 +12,8 @@ import static dev.segmentation.ingest.InvoiceColumns.UNIT_PRICE;
 import java.util.List;
 
 /**
- * The cleaned-line contract. {@link LineCleaner} returns every well-formed line with these
- * columns; kept lines have a null {@code set_aside_reason}.
+ * The cleaned-line contract. {@link LineCleaner} returns every well-formed line with these columns;
+ * kept lines have a null {@code set_aside_reason}.
  *
  * <pre>
  * the eight invoice columns of InvoiceColumns, then
@@ -30,8 +30,17 @@ public final class CleanColumns {
 
   /** Columns of a kept line, in output order. */
   public static final List<String> KEPT =
-      List.of(INVOICE_NO, STOCK_CODE, DESCRIPTION, QUANTITY, QUANTITY_CANCELLED, UNIT_PRICE, AMOUNT,
-          INVOICE_TS, CUSTOMER_ID, COUNTRY);
+      List.of(
+          INVOICE_NO,
+          STOCK_CODE,
+          DESCRIPTION,
+          QUANTITY,
+          QUANTITY_CANCELLED,
+          UNIT_PRICE,
+          AMOUNT,
+          INVOICE_TS,
+          CUSTOMER_ID,
+          COUNTRY);
 
   private CleanColumns() {}
 }

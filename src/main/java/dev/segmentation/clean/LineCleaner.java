@@ -20,10 +20,9 @@ import org.apache.spark.sql.types.DataTypes;
  * The cleaning rules in their order: no customer, exact duplicates, non-product codes,
  * cancellations. Takes typed lines ({@link dev.segmentation.ingest.InvoiceColumns}) and returns
  * every one of them with the {@link CleanColumns} added; nothing is dropped, so the counts per
- * reason always add up to the lines read. Other columns pass through. Lines may arrive already
- * set aside (a {@code set_aside_reason} column, non-null on them): no rule touches those, so a
- * job can send the parser's malformed lines through the same pass instead of reading the input
- * twice.
+ * reason always add up to the lines read. Other columns pass through. Lines may arrive already set
+ * aside (a {@code set_aside_reason} column, non-null on them): no rule touches those, so a job can
+ * send the parser's malformed lines through the same pass instead of reading the input twice.
  */
 public final class LineCleaner {
 
@@ -38,9 +37,9 @@ public final class LineCleaner {
   }
 
   /**
-   * @param beforeMatching applied to the lines just before cancellations are matched. The
-   *     matcher reads its input three times (cancellations, purchases, the lines it tags); a job
-   *     passes a step that materialises them, so the duplicate window runs once, not three times.
+   * @param beforeMatching applied to the lines just before cancellations are matched. The matcher
+   *     reads its input three times (cancellations, purchases, the lines it tags); a job passes a
+   *     step that materialises them, so the duplicate window runs once, not three times.
    */
   public LineCleaner(JobConfig.Cleaning rules, UnaryOperator<Dataset<Row>> beforeMatching) {
     Objects.requireNonNull(rules, "rules");
@@ -50,8 +49,10 @@ public final class LineCleaner {
   }
 
   public Dataset<Row> apply(Dataset<Row> lines) {
-    Dataset<Row> tagged = Arrays.asList(lines.columns()).contains(SET_ASIDE_REASON) ? lines
-        : lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
+    Dataset<Row> tagged =
+        Arrays.asList(lines.columns()).contains(SET_ASIDE_REASON)
+            ? lines
+            : lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
     tagged = missingCustomer.apply(tagged);
     tagged = duplicates.apply(tagged);
     tagged = nonProducts.apply(tagged);

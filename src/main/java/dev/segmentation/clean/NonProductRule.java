@@ -11,14 +11,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Postage, discounts, fees, manual lines and vouchers are not products. They are set aside
- * before cancellations are matched, so a discount ("D") is never paired with a purchase.
+ * Postage, discounts, fees, manual lines and vouchers are not products. They are set aside before
+ * cancellations are matched, so a discount ("D") is never paired with a purchase.
  */
 public final class NonProductRule {
 
   private final List<String> codes;
 
-  /** @param codes exact stock codes, or prefixes written with a trailing {@code *} */
+  /**
+   * @param codes exact stock codes, or prefixes written with a trailing {@code *}
+   */
   public NonProductRule(List<String> codes) {
     this.codes = List.copyOf(Objects.requireNonNull(codes, "codes"));
   }

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "backtest",
     mixinStandardHelpOptions = true,
-    description = "Hold out customers with a full horizon of follow-up, fit on the rest, predict "
-        + "the held-out ones from their first invoice and compare; write metrics.json under OUTPUT/RUN-ID/.")
+    description =
+        "Hold out customers with a full horizon of follow-up, fit on the rest, predict "
+            + "the held-out ones from their first invoice and compare; write metrics.json under OUTPUT/RUN-ID/.")
 final class BacktestCommand extends JobCommand {
 
   @Override

@@ -21,7 +21,8 @@ final class CommonOptions {
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
-      description = "Override one setting, e.g. --set spark.sql.shuffle.partitions=16 (repeatable).")
+      description =
+          "Override one setting, e.g. --set spark.sql.shuffle.partitions=16 (repeatable).")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(
@@ -30,13 +31,21 @@ final class CommonOptions {
       description = "Input file, folder or glob (repeatable); file:, hdfs:// or s3a://.")
   List<String> inputs = List.of();
 
-  @Option(names = "--output", paramLabel = "URI", description = "Output root; runs go to URI/RUN-ID/.")
+  @Option(
+      names = "--output",
+      paramLabel = "URI",
+      description = "Output root; runs go to URI/RUN-ID/.")
   String output;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run folder name (default: UTC time).")
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "Run folder name (default: UTC time).")
   String runId;
 
-  /** @param subcommandOverrides settings of a subcommand's own options; --set wins over them */
+  /**
+   * @param subcommandOverrides settings of a subcommand's own options; --set wins over them
+   */
   JobConfig load(Map<String, String> subcommandOverrides) {
     Map<String, String> overrides = new LinkedHashMap<>(subcommandOverrides);
     overrides.putAll(settings);

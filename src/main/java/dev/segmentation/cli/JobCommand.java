@@ -61,11 +61,13 @@ abstract class JobCommand implements Callable<Integer> {
   /** One line per table the run published, if any. */
   static void printPublished(PrintWriter out, RunMetrics metrics) {
     if (metrics.get("publish") instanceof Map<?, ?> tables) {
-      tables.forEach((table, details) -> {
-        Map<?, ?> d = (Map<?, ?>) details;
-        out.printf("published         %s, snapshot %s, %,d rows%n", d.get("table"),
-            d.get("snapshot_date"), ((Number) d.get("rows")).longValue());
-      });
+      tables.forEach(
+          (table, details) -> {
+            Map<?, ?> d = (Map<?, ?>) details;
+            out.printf(
+                "published         %s, snapshot %s, %,d rows%n",
+                d.get("table"), d.get("snapshot_date"), ((Number) d.get("rows")).longValue());
+          });
     }
   }
 

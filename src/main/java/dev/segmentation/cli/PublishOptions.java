@@ -7,12 +7,18 @@ import picocli.CommandLine.Option;
 /** The options of the subcommands that publish a table for warehouses. */
 final class PublishOptions {
 
-  @Option(names = "--publish-root", paramLabel = "URI",
-      description = "Table root for warehouses (segmentation.publish.root); empty: publish nothing.")
+  @Option(
+      names = "--publish-root",
+      paramLabel = "URI",
+      description =
+          "Table root for warehouses (segmentation.publish.root); empty: publish nothing.")
   String root;
 
-  @Option(names = "--snapshot-date", paramLabel = "YYYY-MM-DD",
-      description = "The snapshot to publish (segmentation.publish.snapshot-date; default: today, UTC).")
+  @Option(
+      names = "--snapshot-date",
+      paramLabel = "YYYY-MM-DD",
+      description =
+          "The snapshot to publish (segmentation.publish.snapshot-date; default: today, UTC).")
   String snapshotDate;
 
   Map<String, String> overrides() {

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    description = "Write report.html, a self-contained page of charts, into the run folder "
-        + "OUTPUT/RUN-ID/ of an earlier train (train writes it too).")
+    description =
+        "Write report.html, a self-contained page of charts, into the run folder "
+            + "OUTPUT/RUN-ID/ of an earlier train (train writes it too).")
 final class ReportCommand extends JobCommand {
 
   @Override

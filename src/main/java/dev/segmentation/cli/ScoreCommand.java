@@ -14,11 +14,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "score",
     mixinStandardHelpOptions = true,
-    description = "Predict each new customer's segment and next purchases from their first invoice "
-        + "in a batch; write predictions, quarantine and metrics.json under OUTPUT/RUN-ID/.")
+    description =
+        "Predict each new customer's segment and next purchases from their first invoice "
+            + "in a batch; write predictions, quarantine and metrics.json under OUTPUT/RUN-ID/.")
 final class ScoreCommand extends JobCommand {
 
-  @Option(names = "--model", paramLabel = "URI",
+  @Option(
+      names = "--model",
+      paramLabel = "URI",
       description = "The models/ folder of a training run (file:, hdfs:// or s3a://).")
   String model;
 
@@ -40,13 +43,21 @@ final class ScoreCommand extends JobCommand {
 
   @Override
   void printSummary(PrintWriter out, RunMetrics metrics) {
-    out.printf("lines read %,d, kept %,d, quarantined %,d%n", metrics.getLong("lines.read"),
-        metrics.getLong("lines.kept"), metrics.getLong("lines.quarantined"));
-    out.printf("customers         %,d in the batch: %,d new, %,d known; %,d scored%n",
-        metrics.getLong("customers.batch"), metrics.getLong("customers.new"),
-        metrics.getLong("customers.known"), metrics.getLong("customers.scored"));
-    out.printf("products          %,d, of which %,d never seen in training (%,d lines)%n",
-        metrics.getLong("products.batch"), metrics.getLong("products.unseen"),
+    out.printf(
+        "lines read %,d, kept %,d, quarantined %,d%n",
+        metrics.getLong("lines.read"),
+        metrics.getLong("lines.kept"),
+        metrics.getLong("lines.quarantined"));
+    out.printf(
+        "customers         %,d in the batch: %,d new, %,d known; %,d scored%n",
+        metrics.getLong("customers.batch"),
+        metrics.getLong("customers.new"),
+        metrics.getLong("customers.known"),
+        metrics.getLong("customers.scored"));
+    out.printf(
+        "products          %,d, of which %,d never seen in training (%,d lines)%n",
+        metrics.getLong("products.batch"),
+        metrics.getLong("products.unseen"),
         metrics.getLong("lines.unseen_products"));
     out.printf("model             %s%n", metrics.get("model.location"));
     printPublished(out, metrics);

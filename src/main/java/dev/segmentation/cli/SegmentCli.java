@@ -17,8 +17,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SegmentCli.Version.class,
     description = "Customer segmentation of invoice lines on Spark.",
-    subcommands = {IngestCommand.class, TrainCommand.class, ScoreCommand.class, BacktestCommand.class,
-      ReportCommand.class},
+    subcommands = {
+      IngestCommand.class,
+      TrainCommand.class,
+      ScoreCommand.class,
+      BacktestCommand.class,
+      ReportCommand.class
+    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -58,8 +63,12 @@ public final class SegmentCli implements Runnable {
             return ExitCode.CONTRACT.code();
           }
           LOG.error("unexpected failure", error);
-          command.getErr().println("error: unexpected failure: " + describeFailure(error)
-              + "; the stack trace is in the log");
+          command
+              .getErr()
+              .println(
+                  "error: unexpected failure: "
+                      + describeFailure(error)
+                      + "; the stack trace is in the log");
           command.getErr().flush();
           return ExitCode.FAILURE.code();
         });
@@ -83,7 +92,8 @@ public final class SegmentCli implements Runnable {
     String message = firstLine(innermost.getMessage());
     String cause = innermost.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
     String context = innermost == error ? "" : firstLine(error.getMessage());
-    return context.isEmpty() || context.contains(innermost.getClass().getName()) ? cause
+    return context.isEmpty() || context.contains(innermost.getClass().getName())
+        ? cause
         : context + ": " + cause;
   }
 

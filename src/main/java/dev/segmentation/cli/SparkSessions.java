@@ -12,7 +12,8 @@ final class SparkSessions {
     SparkSession.Builder builder = SparkSession.builder();
     config.sparkConf().forEach(builder::config);
     boolean masterGiven =
-        config.sparkConf().containsKey("spark.master") || System.getProperty("spark.master") != null;
+        config.sparkConf().containsKey("spark.master")
+            || System.getProperty("spark.master") != null;
     if (!masterGiven) {
       // Run with plain `java` (no spark-submit, no overlay): use this machine's cores.
       builder.master("local[*]");
@@ -21,9 +22,11 @@ final class SparkSessions {
   }
 
   static void stopActive() {
-    SparkSession.getActiveSession().foreach(session -> {
-      session.stop();
-      return null;
-    });
+    SparkSession.getActiveSession()
+        .foreach(
+            session -> {
+              session.stop();
+              return null;
+            });
   }
 }

@@ -10,27 +10,27 @@ import com.typesafe.config.ConfigValueType;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig.Algorithm;
 import dev.segmentation.config.JobConfig.Anticipation;
-import dev.segmentation.config.JobConfig.Predictor;
-import dev.segmentation.config.JobConfig.Score;
-import dev.segmentation.config.JobConfig.StableIds;
+import dev.segmentation.config.JobConfig.Catalog;
 import dev.segmentation.config.JobConfig.Classifier;
 import dev.segmentation.config.JobConfig.Cleaning;
+import dev.segmentation.config.JobConfig.Clv;
 import dev.segmentation.config.JobConfig.CorruptFiles;
 import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Gate;
-import dev.segmentation.config.JobConfig.Materialise;
-import dev.segmentation.config.JobConfig.MaterialiseMode;
-import dev.segmentation.config.JobConfig.Catalog;
-import dev.segmentation.config.JobConfig.Clv;
-import dev.segmentation.config.JobConfig.Publish;
-import dev.segmentation.config.JobConfig.Retention;
-import dev.segmentation.config.JobConfig.TableFormat;
-import dev.segmentation.config.JobConfig.Report;
 import dev.segmentation.config.JobConfig.Input;
 import dev.segmentation.config.JobConfig.InputFormat;
+import dev.segmentation.config.JobConfig.Materialise;
+import dev.segmentation.config.JobConfig.MaterialiseMode;
 import dev.segmentation.config.JobConfig.Output;
+import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.config.JobConfig.Products;
+import dev.segmentation.config.JobConfig.Publish;
+import dev.segmentation.config.JobConfig.Report;
+import dev.segmentation.config.JobConfig.Retention;
+import dev.segmentation.config.JobConfig.Score;
 import dev.segmentation.config.JobConfig.Segments;
+import dev.segmentation.config.JobConfig.StableIds;
+import dev.segmentation.config.JobConfig.TableFormat;
 import dev.segmentation.config.JobConfig.Train;
 import dev.segmentation.features.FeatureColumns;
 import java.io.File;
@@ -56,8 +56,8 @@ import java.util.regex.Pattern;
  *
  * <p>Precedence, highest first: explicit overrides ({@code --set}), environment variables in
  * Typesafe Config's {@code CONFIG_FORCE_} convention, the overlay file ({@code --config}), and the
- * defaults of {@code application.conf} packaged in the jar. Every problem is reported as a
- * {@link ContractViolation} whose one-line message names the key.
+ * defaults of {@code application.conf} packaged in the jar. Every problem is reported as a {@link
+ * ContractViolation} whose one-line message names the key.
  */
 public final class ConfigLoader {
 
@@ -67,8 +67,11 @@ public final class ConfigLoader {
 
   /** Free-form: whatever the chosen Iceberg catalog takes. */
   static final String CATALOG_PROPERTIES = "segmentation.publish.catalog.properties";
+
   /** Where a file "rename" copies, so an Iceberg Hadoop catalog cannot commit atomically. */
-  private static final List<String> OBJECT_STORES = List.of("s3", "s3a", "s3n", "gs", "wasb", "wasbs", "abfs", "abfss", "oss");
+  private static final List<String> OBJECT_STORES =
+      List.of("s3", "s3a", "s3n", "gs", "wasb", "wasbs", "abfs", "abfss", "oss");
+
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter RUN_ID_CLOCK =
@@ -152,7 +155,10 @@ public final class ConfigLoader {
 
   /** Typesafe Config's convention: "___" is "_", "__" is "-", "_" is ".". */
   static String envNameToPath(String name) {
-    return name.replace("___", "\u0000").replace("__", "-").replace('_', '.').replace('\u0000', '_');
+    return name.replace("___", "\u0000")
+        .replace("__", "-")
+        .replace('_', '.')
+        .replace('\u0000', '_');
   }
 
   private boolean isListSetting(String path) {
@@ -186,10 +192,12 @@ public final class ConfigLoader {
         classifier(root, products.categories()),
         anticipation(root),
         clv(root),
-        new Score(root.getString("segmentation.score.model").trim(),
+        new Score(
+            root.getString("segmentation.score.model").trim(),
             root.getBoolean("segmentation.score.known-customers")),
         new Report(root.getBoolean("segmentation.report.enabled")),
-        new StableIds(root.getString("segmentation.stable-ids.previous-models").trim(),
+        new StableIds(
+            root.getString("segmentation.stable-ids.previous-models").trim(),
             positive(root, "segmentation.stable-ids.max-distance")),
         publish(root),
         gate(root),
@@ -198,12 +206,17 @@ public final class ConfigLoader {
   }
 
   private static Train train(Config c) {
-    LocalDate cutoff = date("segmentation.train.cutoff", c.getString("segmentation.train.cutoff").trim());
+    LocalDate cutoff =
+        date("segmentation.train.cutoff", c.getString("segmentation.train.cutoff").trim());
     double holdout = c.getDouble("segmentation.train.holdout-fraction");
-    require(holdout > 0 && holdout < 1, "segmentation.train.holdout-fraction",
+    require(
+        holdout > 0 && holdout < 1,
+        "segmentation.train.holdout-fraction",
         "must be between 0 and 1 (exclusive), got " + holdout);
     long rowsPerPartition = c.getLong("segmentation.train.rows-per-partition");
-    require(rowsPerPartition >= 1, "segmentation.train.rows-per-partition",
+    require(
+        rowsPerPartition >= 1,
+        "segmentation.train.rows-per-partition",
         "must be at least 1, got " + rowsPerPartition);
     return new Train(cutoff, c.getLong("segmentation.train.seed"), holdout, rowsPerPartition);
   }
@@ -212,31 +225,41 @@ public final class ConfigLoader {
     int categories = atLeast(c, "segmentation.products.categories", 2);
     List<Double> bounds = c.getDoubleList("segmentation.products.price-band-bounds");
     for (int i = 1; i < bounds.size(); i++) {
-      require(bounds.get(i) > bounds.get(i - 1), "segmentation.products.price-band-bounds",
+      require(
+          bounds.get(i) > bounds.get(i - 1),
+          "segmentation.products.price-band-bounds",
           "must increase strictly, got " + bounds);
     }
     return new Products(
         categories,
         atLeast(c, "segmentation.products.min-products-per-word", 1),
         c.getStringList("segmentation.products.ignored-words").stream()
-            .map(w -> w.trim().toLowerCase(Locale.ROOT)).toList(),
+            .map(w -> w.trim().toLowerCase(Locale.ROOT))
+            .toList(),
         bounds,
         atLeast(c, "segmentation.products.top-words", 1));
   }
 
   private static Segments segments(Config c, int categories) {
     int k = c.getInt("segmentation.segments.k");
-    require(k == 0 || k >= 2, "segmentation.segments.k", "must be 0 (search) or at least 2, got " + k);
+    require(
+        k == 0 || k >= 2, "segmentation.segments.k", "must be 0 (search) or at least 2, got " + k);
     int kMin = atLeast(c, "segmentation.segments.k-min", 2);
     int kMax = c.getInt("segmentation.segments.k-max");
-    require(kMax >= kMin, "segmentation.segments.k-max",
+    require(
+        kMax >= kMin,
+        "segmentation.segments.k-max",
         "must be at least k-min (" + kMin + "), got " + kMax);
     double maxShare = c.getDouble("segmentation.segments.max-segment-share");
-    require(maxShare > 0 && maxShare <= 1, "segmentation.segments.max-segment-share",
+    require(
+        maxShare > 0 && maxShare <= 1,
+        "segmentation.segments.max-segment-share",
         "must be in (0, 1], got " + maxShare);
     return new Segments(
-        enumValue(c.getString("segmentation.segments.algorithm"),
-            Algorithm.class, "segmentation.segments.algorithm"),
+        enumValue(
+            c.getString("segmentation.segments.algorithm"),
+            Algorithm.class,
+            "segmentation.segments.algorithm"),
         k,
         kMin,
         kMax,
@@ -251,7 +274,9 @@ public final class ConfigLoader {
 
   private static double tolerance(Config c) {
     double tolerance = c.getDouble("segmentation.segments.silhouette-tolerance");
-    require(tolerance >= 0 && tolerance < 2, "segmentation.segments.silhouette-tolerance",
+    require(
+        tolerance >= 0 && tolerance < 2,
+        "segmentation.segments.silhouette-tolerance",
         "must be in [0, 2), got " + tolerance);
     return tolerance;
   }
@@ -265,14 +290,20 @@ public final class ConfigLoader {
 
   private static Anticipation anticipation(Config c) {
     Period horizon = c.getPeriod("segmentation.anticipation.horizon");
-    require(!horizon.isNegative() && !horizon.isZero(), "segmentation.anticipation.horizon",
+    require(
+        !horizon.isNegative() && !horizon.isZero(),
+        "segmentation.anticipation.horizon",
         "must be positive, got " + horizon);
     double holdout = c.getDouble("segmentation.anticipation.backtest.holdout-fraction");
-    require(holdout > 0 && holdout < 1, "segmentation.anticipation.backtest.holdout-fraction",
+    require(
+        holdout > 0 && holdout < 1,
+        "segmentation.anticipation.backtest.holdout-fraction",
         "must be between 0 and 1 (exclusive), got " + holdout);
     return new Anticipation(
         horizon,
-        enumValue(c.getString("segmentation.anticipation.predictor"), Predictor.class,
+        enumValue(
+            c.getString("segmentation.anticipation.predictor"),
+            Predictor.class,
             "segmentation.anticipation.predictor"),
         atLeast(c, "segmentation.anticipation.regressor.iterations", 1),
         atLeast(c, "segmentation.anticipation.regressor.max-depth", 1),
@@ -282,60 +313,101 @@ public final class ConfigLoader {
 
   private static Clv clv(Config c) {
     Period horizon = c.getPeriod("segmentation.clv.horizon");
-    require(!horizon.isNegative() && !horizon.isZero(), "segmentation.clv.horizon",
+    require(
+        !horizon.isNegative() && !horizon.isZero(),
+        "segmentation.clv.horizon",
         "must be positive, got " + horizon);
     String split = c.getString("segmentation.clv.backtest.split").trim();
-    return new Clv(horizon, atLeast(c, "segmentation.clv.spend-sample", 100),
+    return new Clv(
+        horizon,
+        atLeast(c, "segmentation.clv.spend-sample", 100),
         c.getBoolean("segmentation.clv.backtest.enabled"),
-        split.isEmpty() ? Optional.empty() : Optional.of(date("segmentation.clv.backtest.split", split)));
+        split.isEmpty()
+            ? Optional.empty()
+            : Optional.of(date("segmentation.clv.backtest.split", split)));
   }
 
   private static LocalDate date(String key, String raw) {
     try {
       return LocalDate.parse(raw);
     } catch (DateTimeParseException e) {
-      throw new ContractViolation("invalid configuration: " + key
-          + " must be a date such as 2011-10-01, got '" + raw + "'");
+      throw new ContractViolation(
+          "invalid configuration: "
+              + key
+              + " must be a date such as 2011-10-01, got '"
+              + raw
+              + "'");
     }
   }
 
   private Publish publish(Config c) {
     String key = "segmentation.publish.snapshot-date";
     String raw = c.getString(key).trim();
-    LocalDate date = raw.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : date(key, raw);
+    LocalDate date =
+        raw.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : date(key, raw);
     String root = c.getString("segmentation.publish.root").trim();
-    TableFormat format = enumValue(c.getString("segmentation.publish.format"), TableFormat.class,
-        "segmentation.publish.format");
+    TableFormat format =
+        enumValue(
+            c.getString("segmentation.publish.format"),
+            TableFormat.class,
+            "segmentation.publish.format");
     Catalog catalog = catalog(c);
     if (format == TableFormat.ICEBERG && catalog.type().equals("hadoop")) {
-      String scheme = root.contains(":") ? root.substring(0, root.indexOf(':')).toLowerCase(Locale.ROOT) : "file";
-      require(!OBJECT_STORES.contains(scheme), "segmentation.publish.catalog.type",
-          "hadoop commits by an atomic rename, which " + scheme + ":// does not have: use a jdbc, glue, "
-              + "rest or bigquery catalog for " + root);
+      String scheme =
+          root.contains(":")
+              ? root.substring(0, root.indexOf(':')).toLowerCase(Locale.ROOT)
+              : "file";
+      require(
+          !OBJECT_STORES.contains(scheme),
+          "segmentation.publish.catalog.type",
+          "hadoop commits by an atomic rename, which "
+              + scheme
+              + ":// does not have: use a jdbc, glue, "
+              + "rest or bigquery catalog for "
+              + root);
     }
     Duration maxAge = c.getDuration("segmentation.publish.retention.max-snapshot-age");
-    require(!maxAge.isNegative() && !maxAge.isZero(), "segmentation.publish.retention.max-snapshot-age",
+    require(
+        !maxAge.isNegative() && !maxAge.isZero(),
+        "segmentation.publish.retention.max-snapshot-age",
         "must be positive, got " + maxAge);
-    return new Publish(root, date, format, catalog,
+    return new Publish(
+        root,
+        date,
+        format,
+        catalog,
         new Retention(maxAge, atLeast(c, "segmentation.publish.retention.min-snapshots", 1)));
   }
 
   private static Catalog catalog(Config c) {
     String name = c.getString("segmentation.publish.catalog.name").trim();
-    require(IDENTIFIER.matcher(name).matches(), "segmentation.publish.catalog.name",
+    require(
+        IDENTIFIER.matcher(name).matches(),
+        "segmentation.publish.catalog.name",
         "must be a plain identifier such as segmentation, got '" + name + "'");
     String namespace = c.getString("segmentation.publish.catalog.namespace").trim();
-    require(IDENTIFIER.matcher(namespace).matches(), "segmentation.publish.catalog.namespace",
+    require(
+        IDENTIFIER.matcher(namespace).matches(),
+        "segmentation.publish.catalog.namespace",
         "must be a plain identifier such as segmentation, got '" + namespace + "'");
     Map<String, String> properties = new TreeMap<>();
-    c.getConfig(CATALOG_PROPERTIES).entrySet().forEach(entry -> properties.put(
-        String.join(".", ConfigUtil.splitPath(entry.getKey())), String.valueOf(entry.getValue().unwrapped())));
+    c.getConfig(CATALOG_PROPERTIES)
+        .entrySet()
+        .forEach(
+            entry ->
+                properties.put(
+                    String.join(".", ConfigUtil.splitPath(entry.getKey())),
+                    String.valueOf(entry.getValue().unwrapped())));
     for (String reserved : List.of("warehouse", "type")) {
-      require(!properties.containsKey(reserved), CATALOG_PROPERTIES + "." + reserved,
+      require(
+          !properties.containsKey(reserved),
+          CATALOG_PROPERTIES + "." + reserved,
           "is set by segmentation.publish." + (reserved.equals("type") ? "catalog.type" : "root"));
     }
     String type = c.getString("segmentation.publish.catalog.type").trim().toLowerCase(Locale.ROOT);
-    require(type.isEmpty() != !properties.containsKey("catalog-impl"), "segmentation.publish.catalog.type",
+    require(
+        type.isEmpty() != !properties.containsKey("catalog-impl"),
+        "segmentation.publish.catalog.type",
         "give either a type or properties.catalog-impl, not both and not neither");
     return new Catalog(name, namespace, type, properties);
   }
@@ -393,14 +465,19 @@ public final class ConfigLoader {
     List<String> uris =
         c.getStringList("segmentation.input.uris").stream().map(String::trim).toList();
     require(!uris.isEmpty(), "segmentation.input.uris", "must name at least one path");
-    require(uris.stream().noneMatch(String::isEmpty), "segmentation.input.uris", "has an empty path");
+    require(
+        uris.stream().noneMatch(String::isEmpty), "segmentation.input.uris", "has an empty path");
     return new Input(
         uris,
-        enumValue(c.getString("segmentation.input.format"), InputFormat.class,
+        enumValue(
+            c.getString("segmentation.input.format"),
+            InputFormat.class,
             "segmentation.input.format"),
         csv(c),
         timestampPatterns(c.getStringList("segmentation.input.timestamp-patterns")),
-        enumValue(c.getString("segmentation.input.corrupt-files"), CorruptFiles.class,
+        enumValue(
+            c.getString("segmentation.input.corrupt-files"),
+            CorruptFiles.class,
             "segmentation.input.corrupt-files"));
   }
 
@@ -420,7 +497,11 @@ public final class ConfigLoader {
         DateTimeFormatter.ofPattern(pattern);
       } catch (IllegalArgumentException e) {
         throw new ContractViolation(
-            "invalid configuration: " + key + ": bad pattern '" + pattern + "': "
+            "invalid configuration: "
+                + key
+                + ": bad pattern '"
+                + pattern
+                + "': "
                 + oneLine(e.getMessage()));
       }
     }
@@ -446,7 +527,9 @@ public final class ConfigLoader {
     String key = "segmentation.materialise.mode";
     MaterialiseMode mode = enumValue(c.getString(key), MaterialiseMode.class, key);
     String dir = c.getString("segmentation.materialise.checkpoint-dir").trim();
-    require(mode != MaterialiseMode.RELIABLE || !dir.isEmpty(), "segmentation.materialise.checkpoint-dir",
+    require(
+        mode != MaterialiseMode.RELIABLE || !dir.isEmpty(),
+        "segmentation.materialise.checkpoint-dir",
         "must be set when segmentation.materialise.mode is reliable");
     return new Materialise(mode, dir);
   }
@@ -474,8 +557,11 @@ public final class ConfigLoader {
       return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       String allowed =
-          String.join(", ", Arrays.stream(type.getEnumConstants())
-              .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+          String.join(
+              ", ",
+              Arrays.stream(type.getEnumConstants())
+                  .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                  .toList());
       throw new ContractViolation(
           "invalid configuration: " + key + " must be one of " + allowed + ", got '" + raw + "'");
     }

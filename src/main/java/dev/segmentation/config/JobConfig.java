@@ -190,11 +190,12 @@ public record JobConfig(
    *
    * @param horizon how far past the cutoff the expected purchases and spend look
    * @param spendSample at most this many repeat buyers for the Gamma-Gamma fit
-   * @param backtest whether train (and backtest) test the models fitted before a split date on
-   *     the data after it
+   * @param backtest whether train (and backtest) test the models fitted before a split date on the
+   *     data after it
    * @param backtestSplit that date; empty: the middle of the data
    */
-  public record Clv(Period horizon, int spendSample, boolean backtest, Optional<LocalDate> backtestSplit) {}
+  public record Clv(
+      Period horizon, int spendSample, boolean backtest, Optional<LocalDate> backtestSplit) {}
 
   /**
    * Publishing for warehouses.
@@ -203,7 +204,11 @@ public record JobConfig(
    *     published
    * @param snapshotDate the snapshot a run publishes
    */
-  public record Publish(String root, LocalDate snapshotDate, TableFormat format, Catalog catalog,
+  public record Publish(
+      String root,
+      LocalDate snapshotDate,
+      TableFormat format,
+      Catalog catalog,
       Retention retention) {
 
     public boolean enabled() {
@@ -223,14 +228,17 @@ public record JobConfig(
    * @param type Iceberg's catalog type; empty when {@code properties} name a {@code catalog-impl}
    * @param properties passed through to Iceberg as they are
    */
-  public record Catalog(String name, String namespace, String type, Map<String, String> properties) {
+  public record Catalog(
+      String name, String namespace, String type, Map<String, String> properties) {
 
     public Catalog {
       properties = Map.copyOf(properties);
     }
   }
 
-  /** Snapshots older than {@code maxSnapshotAge} are expired, never the newest {@code minSnapshots}. */
+  /**
+   * Snapshots older than {@code maxSnapshotAge} are expired, never the newest {@code minSnapshots}.
+   */
   public record Retention(Duration maxSnapshotAge, int minSnapshots) {}
 
   /**
@@ -241,7 +249,9 @@ public record JobConfig(
    */
   public record StableIds(String previousModels, double maxDistance) {}
 
-  /** @param enabled whether {@code train} ends with {@code report.html} */
+  /**
+   * @param enabled whether {@code train} ends with {@code report.html}
+   */
   public record Report(boolean enabled) {}
 
   /**

@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 public final class Secrets {
 
   private static final Pattern SECRET_KEY =
-      Pattern.compile(".*(secret|password|passwd|token|credential|access\\.key|session\\.key|"
-          + "signature|private).*");
+      Pattern.compile(
+          ".*(secret|password|passwd|token|credential|access\\.key|session\\.key|"
+              + "signature|private).*");
   public static final String REDACTED = "*****";
 
   private Secrets() {}

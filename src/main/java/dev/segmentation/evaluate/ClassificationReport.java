@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * How well predicted segments match actual ones, from the confusion matrix: one small
- * aggregation on the cluster (at most k × k rows reach the driver).
+ * How well predicted segments match actual ones, from the confusion matrix: one small aggregation
+ * on the cluster (at most k × k rows reach the driver).
  *
  * @param confusion rows are actual segments, columns predicted ones
  * @param majorityShare share of the most common actual segment: the accuracy of always guessing it
@@ -23,11 +23,13 @@ public record ClassificationReport(
   public static ClassificationReport of(
       Dataset<Row> predictions, String actualColumn, String predictedColumn, int segments) {
     long[][] confusion = new long[segments][segments];
-    List<Row> cells = predictions
-        .groupBy(col(actualColumn).cast(DataTypes.IntegerType),
-            col(predictedColumn).cast(DataTypes.IntegerType))
-        .count()
-        .collectAsList();
+    List<Row> cells =
+        predictions
+            .groupBy(
+                col(actualColumn).cast(DataTypes.IntegerType),
+                col(predictedColumn).cast(DataTypes.IntegerType))
+            .count()
+            .collectAsList();
     for (Row cell : cells) {
       confusion[cell.getInt(0)][cell.getInt(1)] = cell.getLong(2);
     }
@@ -83,5 +85,4 @@ public record ClassificationReport(
     map.put("confusion_matrix", rows);
     return map;
   }
-
 }

@@ -3,8 +3,8 @@ package dev.segmentation.evaluate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,25 +22,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the cluster did to a run: executors that went away and the cached blocks they took with
- * them, tasks that failed, stages Spark submitted again to recompute lost output, and what did
- * not fit in memory (shuffle and sort spill, cached blocks kept on disk). A run that survives a
- * lost executor says so in its log and in {@code metrics.json} ({@code cluster.*}), instead of
- * only taking longer.
+ * them, tasks that failed, stages Spark submitted again to recompute lost output, and what did not
+ * fit in memory (shuffle and sort spill, cached blocks kept on disk). A run that survives a lost
+ * executor says so in its log and in {@code metrics.json} ({@code cluster.*}), instead of only
+ * taking longer.
  */
 public final class ClusterEvents extends SparkListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
 
   private final List<String> removedExecutors = new CopyOnWriteArrayList<>();
+
   /** Cached blocks (materialised tables) by the executor that holds them. */
   private final Map<String, Set<String>> cachedBlocks = new HashMap<>();
+
   private final AtomicLong lostBlocks = new AtomicLong();
   private final Map<String, AtomicLong> failedTasks = new TreeMap<>();
   private final AtomicLong resubmittedStages = new AtomicLong();
   private final AtomicLong spilledToDisk = new AtomicLong();
   private final AtomicLong spilledFromMemory = new AtomicLong();
+
   /** Bytes of cached blocks on executor disk, by block, and the most there were at once. */
   private final Map<String, Long> cachedOnDisk = new HashMap<>();
+
   private long cachedOnDiskNow;
   private long cachedOnDiskPeak;
 
@@ -60,14 +64,16 @@ public final class ClusterEvents extends SparkListener {
       return;
     }
     synchronized (cachedBlocks) {
-      Set<String> held = cachedBlocks.computeIfAbsent(block.blockManagerId().executorId(), e -> new HashSet<>());
+      Set<String> held =
+          cachedBlocks.computeIfAbsent(block.blockManagerId().executorId(), e -> new HashSet<>());
       if (block.storageLevel().isValid()) {
         held.add(block.blockId().name());
       } else {
         held.remove(block.blockId().name());
       }
       String key = block.blockManagerId().executorId() + "/" + block.blockId().name();
-      Long before = block.diskSize() > 0 ? cachedOnDisk.put(key, block.diskSize()) : cachedOnDisk.remove(key);
+      Long before =
+          block.diskSize() > 0 ? cachedOnDisk.put(key, block.diskSize()) : cachedOnDisk.remove(key);
       cachedOnDiskNow += block.diskSize() - (before == null ? 0 : before);
       cachedOnDiskPeak = Math.max(cachedOnDiskPeak, cachedOnDiskNow);
     }
@@ -82,9 +88,12 @@ public final class ClusterEvents extends SparkListener {
     }
     lostBlocks.addAndGet(blocks);
     removedExecutors.add(removed.executorId() + ": " + removed.reason());
-    LOG.warn("executor {} lost ({}) with {} cached blocks of intermediate tables: Spark reruns its "
-        + "tasks and recomputes those blocks and its shuffle output when they are needed",
-        removed.executorId(), removed.reason(), blocks);
+    LOG.warn(
+        "executor {} lost ({}) with {} cached blocks of intermediate tables: Spark reruns its "
+            + "tasks and recomputes those blocks and its shuffle output when they are needed",
+        removed.executorId(),
+        removed.reason(),
+        blocks);
   }
 
   @Override
@@ -107,7 +116,9 @@ public final class ClusterEvents extends SparkListener {
     int attempt = submitted.stageInfo().attemptNumber();
     if (attempt > 0) {
       resubmittedStages.incrementAndGet();
-      LOG.warn("stage {} attempt {}: recomputing output that was lost", submitted.stageInfo().stageId(),
+      LOG.warn(
+          "stage {} attempt {}: recomputing output that was lost",
+          submitted.stageInfo().stageId(),
           attempt);
     }
   }

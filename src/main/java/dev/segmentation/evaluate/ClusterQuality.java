@@ -11,32 +11,38 @@ import static org.apache.spark.sql.functions.lit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Segment sizes and the Davies–Bouldin index of an assignment, computed on the cluster: centres
- * and per-segment scatter are aggregations; only k centres and k numbers reach the driver.
+ * Segment sizes and the Davies–Bouldin index of an assignment, computed on the cluster: centres and
+ * per-segment scatter are aggregations; only k centres and k numbers reach the driver.
  *
- * <p>Davies–Bouldin = mean over segments i of max over j ≠ i of (S_i + S_j) / d(c_i, c_j), with
- * S the mean Euclidean distance of a segment's members to its centre. Lower is better.
+ * <p>Davies–Bouldin = mean over segments i of max over j ≠ i of (S_i + S_j) / d(c_i, c_j), with S
+ * the mean Euclidean distance of a segment's members to its centre. Lower is better.
  */
 public record ClusterQuality(Map<Integer, Long> sizes, double daviesBouldin) {
 
-  public static ClusterQuality of(Dataset<Row> assigned, String featuresColumn, String segmentColumn) {
-    Dataset<Row> centres = assigned
-        .groupBy(col(segmentColumn).as("_segment"))
-        .agg(Summarizer.mean(col(featuresColumn)).as("_centre"), count(lit(1)).as("_size"));
-    Dataset<Row> scatter = assigned
-        .join(broadcast(centres), col(segmentColumn).equalTo(col("_segment")))
-        .withColumn("_point", vector_to_array(col(featuresColumn), "float64"))
-        .withColumn("_centre_array", vector_to_array(col("_centre"), "float64"))
-        .withColumn("_distance", expr("sqrt(aggregate(zip_with(_point, _centre_array, "
-            + "(a, b) -> (a - b) * (a - b)), 0D, (acc, x) -> acc + x))"))
-        .groupBy(col("_segment"), col("_centre"), col("_size"))
-        .agg(avg(col("_distance")).as("_scatter"));
+  public static ClusterQuality of(
+      Dataset<Row> assigned, String featuresColumn, String segmentColumn) {
+    Dataset<Row> centres =
+        assigned
+            .groupBy(col(segmentColumn).as("_segment"))
+            .agg(Summarizer.mean(col(featuresColumn)).as("_centre"), count(lit(1)).as("_size"));
+    Dataset<Row> scatter =
+        assigned
+            .join(broadcast(centres), col(segmentColumn).equalTo(col("_segment")))
+            .withColumn("_point", vector_to_array(col(featuresColumn), "float64"))
+            .withColumn("_centre_array", vector_to_array(col("_centre"), "float64"))
+            .withColumn(
+                "_distance",
+                expr(
+                    "sqrt(aggregate(zip_with(_point, _centre_array, "
+                        + "(a, b) -> (a - b) * (a - b)), 0D, (acc, x) -> acc + x))"))
+            .groupBy(col("_segment"), col("_centre"), col("_size"))
+            .agg(avg(col("_distance")).as("_scatter"));
     return fromCentres(scatter.orderBy("_segment").collectAsList());
   }
 

@@ -62,13 +62,14 @@ public final class LifetimeValueBacktest {
   private final long holdoutDays;
 
   /** The models fitted before {@code cutoff}, tested on [cutoff, end). */
-  public LifetimeValueBacktest(BgNbd.Parameters purchases, GammaGamma.Parameters spend, LocalDate cutoff,
-      LocalDate end) {
+  public LifetimeValueBacktest(
+      BgNbd.Parameters purchases, GammaGamma.Parameters spend, LocalDate cutoff, LocalDate end) {
     this.purchases = Objects.requireNonNull(purchases, "purchases");
     this.spend = Objects.requireNonNull(spend, "spend");
     this.holdoutDays = ChronoUnit.DAYS.between(cutoff, end);
     if (holdoutDays <= 0) {
-      throw new IllegalArgumentException("the holdout window [" + cutoff + ", " + end + ") is empty");
+      throw new IllegalArgumentException(
+          "the holdout window [" + cutoff + ", " + end + ") is empty");
     }
   }
 
@@ -76,10 +77,16 @@ public final class LifetimeValueBacktest {
   public record Errors(double model, double pastRate, double segmentMean) {}
 
   /** Mean purchase days in the holdout of the customers with one calibration frequency. */
-  public record Group(String frequency, long customers, double actual, double model, double pastRate,
+  public record Group(
+      String frequency,
+      long customers,
+      double actual,
+      double model,
+      double pastRate,
       double segmentMean) {}
 
-  public record Result(long customers, long holdoutDays, Errors purchases, Errors spend, List<Group> calibration) {
+  public record Result(
+      long customers, long holdoutDays, Errors purchases, Errors spend, List<Group> calibration) {
 
     /** The figures under {@code clv.backtest.*}, named as the documentation gives them. */
     public Map<String, Object> toMap() {
@@ -106,58 +113,85 @@ public final class LifetimeValueBacktest {
     private static void put(Map<String, Object> map, String quantity, Errors errors) {
       map.put(quantity + "_mae", RunMetrics.rounded(errors.model()));
       map.put("baseline_past_rate_" + quantity + "_mae", RunMetrics.rounded(errors.pastRate()));
-      map.put("baseline_segment_mean_" + quantity + "_mae", RunMetrics.rounded(errors.segmentMean()));
+      map.put(
+          "baseline_segment_mean_" + quantity + "_mae", RunMetrics.rounded(errors.segmentMean()));
     }
   }
 
   /**
    * @param calibration the {@link RepeatPurchases} summary before the cutoff with each customer's
    *     {@code segment}
-   * @param holdoutBaskets positive baskets from the cutoff on (customers first seen there are
-   *     left out: the models say nothing about them)
+   * @param holdoutBaskets positive baskets from the cutoff on (customers first seen there are left
+   *     out: the models say nothing about them)
    */
   public Result run(Dataset<Row> calibration, Dataset<Row> holdoutBaskets) {
     Dataset<Row> predicted = predictions(calibration, holdoutBaskets);
-    Row errors = predicted.agg(
-        count(lit(1)),
-        avg(abs(col(LifetimeValue.EXPECTED_PURCHASES).minus(col(ACTUAL_PURCHASES)))),
-        avg(abs(col(RATE_PURCHASES).minus(col(ACTUAL_PURCHASES)))),
-        avg(abs(col(SEGMENT_PURCHASES).minus(col(ACTUAL_PURCHASES)))),
-        avg(abs(col(LifetimeValue.EXPECTED_SPEND).minus(col(ACTUAL_SPEND)))),
-        avg(abs(col(RATE_SPEND).minus(col(ACTUAL_SPEND)))),
-        avg(abs(col(SEGMENT_SPEND).minus(col(ACTUAL_SPEND))))).first();
+    Row errors =
+        predicted
+            .agg(
+                count(lit(1)),
+                avg(abs(col(LifetimeValue.EXPECTED_PURCHASES).minus(col(ACTUAL_PURCHASES)))),
+                avg(abs(col(RATE_PURCHASES).minus(col(ACTUAL_PURCHASES)))),
+                avg(abs(col(SEGMENT_PURCHASES).minus(col(ACTUAL_PURCHASES)))),
+                avg(abs(col(LifetimeValue.EXPECTED_SPEND).minus(col(ACTUAL_SPEND)))),
+                avg(abs(col(RATE_SPEND).minus(col(ACTUAL_SPEND)))),
+                avg(abs(col(SEGMENT_SPEND).minus(col(ACTUAL_SPEND)))))
+            .first();
     if (errors.getLong(0) == 0) {
       throw new IllegalArgumentException("no customer in the calibration window to backtest");
     }
-    List<Group> groups = predicted
-        .groupBy(least(col(REPEAT_DAYS), lit(LAST_GROUP)).as(GROUP))
-        .agg(count(lit(1)), avg(ACTUAL_PURCHASES), avg(LifetimeValue.EXPECTED_PURCHASES), avg(RATE_PURCHASES),
-            avg(SEGMENT_PURCHASES))
-        .orderBy(GROUP)
-        .collectAsList().stream()
-        .map(g -> new Group(g.getInt(0) == LAST_GROUP ? LAST_GROUP + "+" : String.valueOf(g.getInt(0)),
-            g.getLong(1), g.getDouble(2), g.getDouble(3), g.getDouble(4), g.getDouble(5)))
-        .toList();
-    return new Result(errors.getLong(0), holdoutDays,
+    List<Group> groups =
+        predicted
+            .groupBy(least(col(REPEAT_DAYS), lit(LAST_GROUP)).as(GROUP))
+            .agg(
+                count(lit(1)),
+                avg(ACTUAL_PURCHASES),
+                avg(LifetimeValue.EXPECTED_PURCHASES),
+                avg(RATE_PURCHASES),
+                avg(SEGMENT_PURCHASES))
+            .orderBy(GROUP)
+            .collectAsList()
+            .stream()
+            .map(
+                g ->
+                    new Group(
+                        g.getInt(0) == LAST_GROUP ? LAST_GROUP + "+" : String.valueOf(g.getInt(0)),
+                        g.getLong(1),
+                        g.getDouble(2),
+                        g.getDouble(3),
+                        g.getDouble(4),
+                        g.getDouble(5)))
+            .toList();
+    return new Result(
+        errors.getLong(0),
+        holdoutDays,
         new Errors(errors.getDouble(1), errors.getDouble(2), errors.getDouble(3)),
-        new Errors(errors.getDouble(4), errors.getDouble(5), errors.getDouble(6)), groups);
+        new Errors(errors.getDouble(4), errors.getDouble(5), errors.getDouble(6)),
+        groups);
   }
 
   /** One row per calibration customer: what they did in the holdout, and the three predictions. */
   private Dataset<Row> predictions(Dataset<Row> calibration, Dataset<Row> holdoutBaskets) {
-    Dataset<Row> actual = holdoutBaskets
-        .groupBy(CUSTOMER_ID)
-        .agg(count_distinct(to_date(col(INVOICE_TS))).cast("double").as(ACTUAL_PURCHASES),
-            FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(ACTUAL_SPEND));
+    Dataset<Row> actual =
+        holdoutBaskets
+            .groupBy(CUSTOMER_ID)
+            .agg(
+                count_distinct(to_date(col(INVOICE_TS))).cast("double").as(ACTUAL_PURCHASES),
+                FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(ACTUAL_SPEND));
     Column perDay = lit((double) holdoutDays).divide(col(AGE));
-    Dataset<Row> rated = new LifetimeValue(purchases, spend, holdoutDays).apply(calibration)
-        .withColumn(RATE_PURCHASES, col(REPEAT_DAYS).multiply(perDay))
-        .withColumn(RATE_SPEND, col(REPEAT_DAYS).multiply(col(REPEAT_SPEND)).multiply(perDay));
-    Dataset<Row> segmentMeans = rated.groupBy(CustomerSegmenter.SEGMENT)
-        .agg(avg(RATE_PURCHASES).as(SEGMENT_PURCHASES), avg(RATE_SPEND).as(SEGMENT_SPEND));
+    Dataset<Row> rated =
+        new LifetimeValue(purchases, spend, holdoutDays)
+            .apply(calibration)
+            .withColumn(RATE_PURCHASES, col(REPEAT_DAYS).multiply(perDay))
+            .withColumn(RATE_SPEND, col(REPEAT_DAYS).multiply(col(REPEAT_SPEND)).multiply(perDay));
+    Dataset<Row> segmentMeans =
+        rated
+            .groupBy(CustomerSegmenter.SEGMENT)
+            .agg(avg(RATE_PURCHASES).as(SEGMENT_PURCHASES), avg(RATE_SPEND).as(SEGMENT_SPEND));
     return rated
         .join(broadcast(segmentMeans), CustomerSegmenter.SEGMENT)
         .join(actual, CUSTOMER_ID, "left")
-        .na().fill(0.0, new String[] {ACTUAL_PURCHASES, ACTUAL_SPEND});
+        .na()
+        .fill(0.0, new String[] {ACTUAL_PURCHASES, ACTUAL_SPEND});
   }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Decides from a training run's metrics whether its results may be published. Each missed
- * threshold becomes one readable line; none means the run passes.
+ * Decides from a training run's metrics whether its results may be published. Each missed threshold
+ * becomes one readable line; none means the run passes.
  */
 public final class QualityGate {
 
@@ -22,27 +22,37 @@ public final class QualityGate {
   public List<String> failures(RunMetrics metrics) {
     List<String> failures = new ArrayList<>();
     double silhouette = number(metrics, "segmentation.silhouette");
-    if (!(silhouette >= thresholds.minSilhouette())) {  // NaN (no figure) fails too
+    if (!(silhouette >= thresholds.minSilhouette())) { // NaN (no figure) fails too
       failures.add("min-silhouette: silhouette " + silhouette + " < " + thresholds.minSilhouette());
     }
     double temporal = number(metrics, "classifier.temporal.accuracy");
     if (!(temporal >= thresholds.minTemporalAccuracy())) {
-      failures.add("min-temporal-accuracy: temporal accuracy " + temporal + " < "
-          + thresholds.minTemporalAccuracy());
+      failures.add(
+          "min-temporal-accuracy: temporal accuracy "
+              + temporal
+              + " < "
+              + thresholds.minTemporalAccuracy());
     }
     long customers = metrics.getLong("customers.train");
     double largest = largestShare(metrics, customers);
     if (largest > thresholds.maxSegmentShare()) {
-      failures.add("max-segment-share: largest segment " + RunMetrics.rounded(largest) + " > "
-          + thresholds.maxSegmentShare());
+      failures.add(
+          "max-segment-share: largest segment "
+              + RunMetrics.rounded(largest)
+              + " > "
+              + thresholds.maxSegmentShare());
     }
     if (customers < thresholds.minCustomers()) {
       failures.add("min-customers: " + customers + " customers < " + thresholds.minCustomers());
     }
-    double quarantined = (double) metrics.getLong("lines.quarantined") / metrics.getLong("lines.read");
+    double quarantined =
+        (double) metrics.getLong("lines.quarantined") / metrics.getLong("lines.read");
     if (quarantined > thresholds.maxQuarantineShare()) {
-      failures.add("max-quarantine-share: quarantined share " + RunMetrics.rounded(quarantined) + " > "
-          + thresholds.maxQuarantineShare());
+      failures.add(
+          "max-quarantine-share: quarantined share "
+              + RunMetrics.rounded(quarantined)
+              + " > "
+              + thresholds.maxQuarantineShare());
     }
     return failures;
   }

@@ -12,12 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The figures of one run, written as {@code metrics.json}. Keys are dotted paths
- * ({@code lines.set_aside.duplicate}) stored as nested JSON objects, so that
- * {@code metrics["lines"]["read"]} works for any reader.
+ * The figures of one run, written as {@code metrics.json}. Keys are dotted paths ({@code
+ * lines.set_aside.duplicate}) stored as nested JSON objects, so that {@code
+ * metrics["lines"]["read"]} works for any reader.
  *
- * <p>Thread-safe: the steps a job runs side by side (the two classifiers, the backtest beside
- * the regressor, ...) record their figures at the same time.
+ * <p>Thread-safe: the steps a job runs side by side (the two classifiers, the backtest beside the
+ * regressor, ...) record their figures at the same time.
  */
 public final class RunMetrics {
 
@@ -84,8 +84,8 @@ public final class RunMetrics {
   }
 
   /**
-   * Starts timing a step whose end is not where it began, such as one that ends inside a
-   * stage's callback; {@link Step#done} records it as {@link #time} would.
+   * Starts timing a step whose end is not where it began, such as one that ends inside a stage's
+   * callback; {@link Step#done} records it as {@link #time} would.
    */
   public Step start(String step) {
     LOG.info("step {} ...", step);
@@ -106,7 +106,9 @@ public final class RunMetrics {
       done("");
     }
 
-    /** @param handled what the step handled, for the log line; empty to say nothing */
+    /**
+     * @param handled what the step handled, for the log line; empty to say nothing
+     */
     public void done(String handled) {
       double seconds = Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
       put("steps_seconds." + name, seconds);
@@ -120,10 +122,13 @@ public final class RunMetrics {
 
   /** A step with no result; its end in the log says what it handled. */
   public void time(String step, Runnable work, Supplier<String> handled) {
-    time(step, () -> {
-      work.run();
-      return null;
-    }, nothing -> handled.get());
+    time(
+        step,
+        () -> {
+          work.run();
+          return null;
+        },
+        nothing -> handled.get());
   }
 
   public synchronized String toJson() {

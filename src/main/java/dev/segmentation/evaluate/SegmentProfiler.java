@@ -22,25 +22,28 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One row per segment that a marketer can read: size, share of customers and of revenue, the
- * mean of every feature, the expected future of its customers (mean and 10th, 50th and 90th
- * percentiles of expected spend and of P(alive), the share in the high value band), a short
- * label ("frequent high-value buyers, mostly category 2 (heart, decor)") and a sentence
- * describing it. Two aggregations; k + 1 rows reach the driver.
+ * One row per segment that a marketer can read: size, share of customers and of revenue, the mean
+ * of every feature, the expected future of its customers (mean and 10th, 50th and 90th percentiles
+ * of expected spend and of P(alive), the share in the high value band), a short label ("frequent
+ * high-value buyers, mostly category 2 (heart, decor)") and a sentence describing it. Two
+ * aggregations; k + 1 rows reach the driver.
  */
 public final class SegmentProfiler {
 
   public static final String LABEL = "label";
   public static final String DESCRIPTION = "description";
   public static final String HIGH_VALUE_SHARE = "high_value_share";
+
   /** The expected-future columns summarised per segment by mean and {@link #PERCENTILES}. */
-  public static final List<String> FUTURE = List.of(LifetimeValue.EXPECTED_SPEND, LifetimeValue.P_ALIVE);
+  public static final List<String> FUTURE =
+      List.of(LifetimeValue.EXPECTED_SPEND, LifetimeValue.P_ALIVE);
+
   public static final List<Integer> PERCENTILES = List.of(10, 50, 90);
 
   /** percentile_approx's accuracy: exact up to 10,000 customers a segment, 0.01% of rank above. */
@@ -50,7 +53,9 @@ public final class SegmentProfiler {
   private final Map<Integer, List<String>> categoryWords;
   private final Period horizon;
 
-  /** @param horizon the horizon of the expected purchases and spend, for the sentence */
+  /**
+   * @param horizon the horizon of the expected purchases and spend, for the sentence
+   */
   public SegmentProfiler(int categories, Map<Integer, List<String>> categoryWords, Period horizon) {
     this.categories = categories;
     this.categoryWords = Map.copyOf(categoryWords);
@@ -69,42 +74,54 @@ public final class SegmentProfiler {
   /** The label of the segment in {@code segment}, from the segment → label map of a run. */
   public static Column labelOf(Map<String, String> labels, Column segment) {
     List<Column> entries = new ArrayList<>();
-    labels.forEach((id, label) -> {
-      entries.add(lit(id));
-      entries.add(lit(label));
-    });
+    labels.forEach(
+        (id, label) -> {
+          entries.add(lit(id));
+          entries.add(lit(label));
+        });
     return element_at(functions.map(entries.toArray(Column[]::new)), segment.cast("string"));
   }
 
   /**
-   * Input: {@code segment}, {@link FeatureColumns#all}, {@link LifetimeValue}'s columns and
-   * {@link ValueBands#VALUE_BAND}.
+   * Input: {@code segment}, {@link FeatureColumns#all}, {@link LifetimeValue}'s columns and {@link
+   * ValueBands#VALUE_BAND}.
    */
   public Dataset<Row> apply(Dataset<Row> segmented) {
     List<String> features = FeatureColumns.all(categories);
-    List<Column> perSegment = new ArrayList<>(List.of(
-        count(lit(1)).as("customers"), sum(col(FeatureColumns.MONETARY)).as("revenue")));
+    List<Column> perSegment =
+        new ArrayList<>(
+            List.of(
+                count(lit(1)).as("customers"), sum(col(FeatureColumns.MONETARY)).as("revenue")));
     features.forEach(f -> perSegment.add(avg(col(f)).as(meanOf(f))));
-    perSegment.add(avg(col(LifetimeValue.EXPECTED_PURCHASES)).as(meanOf(LifetimeValue.EXPECTED_PURCHASES)));
-    Column fractions = functions.array(PERCENTILES.stream().map(p -> lit(p / 100.0)).toArray(Column[]::new));
+    perSegment.add(
+        avg(col(LifetimeValue.EXPECTED_PURCHASES)).as(meanOf(LifetimeValue.EXPECTED_PURCHASES)));
+    Column fractions =
+        functions.array(PERCENTILES.stream().map(p -> lit(p / 100.0)).toArray(Column[]::new));
     for (String future : FUTURE) {
       perSegment.add(avg(col(future)).as(meanOf(future)));
-      perSegment.add(functions.percentile_approx(col(future), fractions, lit(PERCENTILE_ACCURACY)).as(future));
+      perSegment.add(
+          functions.percentile_approx(col(future), fractions, lit(PERCENTILE_ACCURACY)).as(future));
     }
-    perSegment.add(avg(when(col(ValueBands.VALUE_BAND).equalTo(ValueBands.HIGH), 1.0).otherwise(0.0))
-        .as(HIGH_VALUE_SHARE));
-    List<Row> segments = segmented.groupBy(col(CustomerSegmenter.SEGMENT))
-        .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new))
-        .orderBy(CustomerSegmenter.SEGMENT)
-        .collectAsList();
+    perSegment.add(
+        avg(when(col(ValueBands.VALUE_BAND).equalTo(ValueBands.HIGH), 1.0).otherwise(0.0))
+            .as(HIGH_VALUE_SHARE));
+    List<Row> segments =
+        segmented
+            .groupBy(col(CustomerSegmenter.SEGMENT))
+            .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new))
+            .orderBy(CustomerSegmenter.SEGMENT)
+            .collectAsList();
 
     List<Column> overall = new ArrayList<>();
-    features.forEach(f -> {
-      overall.add(avg(col(f)).as("avg_" + f));
-      overall.add(stddev_pop(col(f)).as("std_" + f));
-    });
-    Row all = segmented.agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new))
-        .first();
+    features.forEach(
+        f -> {
+          overall.add(avg(col(f)).as("avg_" + f));
+          overall.add(stddev_pop(col(f)).as("std_" + f));
+        });
+    Row all =
+        segmented
+            .agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new))
+            .first();
 
     long customers = segments.stream().mapToLong(r -> r.getLong(1)).sum();
     double revenue = segments.stream().mapToDouble(r -> r.getDouble(2)).sum();
@@ -139,15 +156,15 @@ public final class SegmentProfiler {
   private String label(Row segment, Row all) {
     double invoices = segment.getAs(meanOf(FeatureColumns.INVOICE_COUNT));
     double frequency = zScore(segment, all, FeatureColumns.INVOICE_COUNT);
-    String often = invoices < 1.5 ? "one-time"
-        : frequency >= 1 ? "very frequent"
-        : frequency >= 0.25 ? "frequent"
-        : "occasional";
+    String often =
+        invoices < 1.5
+            ? "one-time"
+            : frequency >= 1 ? "very frequent" : frequency >= 0.25 ? "frequent" : "occasional";
     double value = zScore(segment, all, FeatureColumns.BASKET_MEAN);
-    String worth = value >= 1 ? "high-value"
-        : value >= 0.25 ? "above-average"
-        : value <= -0.25 ? "low-value"
-        : "mid-value";
+    String worth =
+        value >= 1
+            ? "high-value"
+            : value >= 0.25 ? "above-average" : value <= -0.25 ? "low-value" : "mid-value";
     return often + " " + worth + " buyers, " + categoryPhrase(segment, all);
   }
 
@@ -167,32 +184,49 @@ public final class SegmentProfiler {
       return "mixed baskets";
     }
     List<String> words = categoryWords.getOrDefault(favourite, List.of());
-    String examples = words.isEmpty() ? "" : " (" + String.join(", ", words.subList(0, Math.min(3, words.size()))) + ")";
+    String examples =
+        words.isEmpty()
+            ? ""
+            : " (" + String.join(", ", words.subList(0, Math.min(3, words.size()))) + ")";
     return "mostly category " + favourite + examples;
   }
 
   private String describe(Row segment, long customers, double revenue) {
-    StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-        "%d customers (%.1f%% of customers, %.1f%% of revenue): on average %.1f invoices of "
-            + "%.2f each, the last one %.0f days before the end of the window.",
-        segment.getLong(1), 100.0 * segment.getLong(1) / customers,
-        100.0 * segment.getDouble(2) / revenue,
-        segment.<Double>getAs(meanOf(FeatureColumns.INVOICE_COUNT)),
-        segment.<Double>getAs(meanOf(FeatureColumns.BASKET_MEAN)),
-        segment.<Double>getAs(meanOf(FeatureColumns.DAYS_SINCE_LAST))));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%d customers (%.1f%% of customers, %.1f%% of revenue): on average %.1f invoices of "
+                    + "%.2f each, the last one %.0f days before the end of the window.",
+                segment.getLong(1),
+                100.0 * segment.getLong(1) / customers,
+                100.0 * segment.getDouble(2) / revenue,
+                segment.<Double>getAs(meanOf(FeatureColumns.INVOICE_COUNT)),
+                segment.<Double>getAs(meanOf(FeatureColumns.BASKET_MEAN)),
+                segment.<Double>getAs(meanOf(FeatureColumns.DAYS_SINCE_LAST))));
     text.append(" Spend by product category:");
     for (int i = 0; i < categories; i++) {
-      text.append(String.format(Locale.ROOT, " %d: %.0f%%%s", i,
-          segment.<Double>getAs(meanOf(FeatureColumns.categoryShare(i))),
-          i < categories - 1 ? "," : "."));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              " %d: %.0f%%%s",
+              i,
+              segment.<Double>getAs(meanOf(FeatureColumns.categoryShare(i))),
+              i < categories - 1 ? "," : "."));
     }
-    text.append(String.format(Locale.ROOT, " Over the next %s: %.1f purchase days and %.2f spend expected "
-            + "per customer (median %.2f), %.0f%% in the high value band; P(alive) %.2f on average.",
-        horizonText(), segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_PURCHASES)),
-        segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_SPEND)),
-        segment.getList(segment.fieldIndex(LifetimeValue.EXPECTED_SPEND)).get(PERCENTILES.indexOf(50)),
-        100 * segment.<Double>getAs(HIGH_VALUE_SHARE),
-        segment.<Double>getAs(meanOf(LifetimeValue.P_ALIVE))));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            " Over the next %s: %.1f purchase days and %.2f spend expected "
+                + "per customer (median %.2f), %.0f%% in the high value band; P(alive) %.2f on average.",
+            horizonText(),
+            segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_PURCHASES)),
+            segment.<Double>getAs(meanOf(LifetimeValue.EXPECTED_SPEND)),
+            segment
+                .getList(segment.fieldIndex(LifetimeValue.EXPECTED_SPEND))
+                .get(PERCENTILES.indexOf(50)),
+            100 * segment.<Double>getAs(HIGH_VALUE_SHARE),
+            segment.<Double>getAs(meanOf(LifetimeValue.P_ALIVE))));
     return text.toString();
   }
 
@@ -218,11 +252,12 @@ public final class SegmentProfiler {
   }
 
   private static StructType schema(List<String> features) {
-    StructType schema = new StructType()
-        .add(CustomerSegmenter.SEGMENT, DataTypes.IntegerType, false)
-        .add("customers", DataTypes.LongType, false)
-        .add("customer_share", DataTypes.DoubleType, false)
-        .add("revenue_share", DataTypes.DoubleType, false);
+    StructType schema =
+        new StructType()
+            .add(CustomerSegmenter.SEGMENT, DataTypes.IntegerType, false)
+            .add("customers", DataTypes.LongType, false)
+            .add("customer_share", DataTypes.DoubleType, false)
+            .add("revenue_share", DataTypes.DoubleType, false);
     for (String feature : features) {
       schema = schema.add(meanOf(feature), DataTypes.DoubleType, true);
     }
@@ -234,6 +269,8 @@ public final class SegmentProfiler {
       }
     }
     schema = schema.add(HIGH_VALUE_SHARE, DataTypes.DoubleType, false);
-    return schema.add(LABEL, DataTypes.StringType, false).add(DESCRIPTION, DataTypes.StringType, false);
+    return schema
+        .add(LABEL, DataTypes.StringType, false)
+        .add(DESCRIPTION, DataTypes.StringType, false);
   }
 }

@@ -23,8 +23,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Kept lines, each with its product category, to one row per basket (customer and invoice):
- * the amount and its split across categories. See {@link FeatureColumns} for the contract.
+ * Kept lines, each with its product category, to one row per basket (customer and invoice): the
+ * amount and its split across categories. See {@link FeatureColumns} for the contract.
  *
  * <p>Input: {@link CleanColumns#KEPT} plus an int {@code category} column.
  */
@@ -45,15 +45,21 @@ public final class BasketTable {
   }
 
   public Dataset<Row> apply(Dataset<Row> categorisedLines) {
-    List<Column> aggregates = new ArrayList<>(List.of(
-        min(col(INVOICE_TS)).as(INVOICE_TS),
-        first(col(COUNTRY), true).as(COUNTRY),
-        FeatureColumns.sumOfMoney(col(CleanColumns.AMOUNT)).as(BASKET_AMOUNT),
-        count(lit(1)).as(LINE_COUNT),
-        sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED))).cast("long").as(QUANTITY)));
+    List<Column> aggregates =
+        new ArrayList<>(
+            List.of(
+                min(col(INVOICE_TS)).as(INVOICE_TS),
+                first(col(COUNTRY), true).as(COUNTRY),
+                FeatureColumns.sumOfMoney(col(CleanColumns.AMOUNT)).as(BASKET_AMOUNT),
+                count(lit(1)).as(LINE_COUNT),
+                sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED)))
+                    .cast("long")
+                    .as(QUANTITY)));
     for (int i = 0; i < categories; i++) {
       aggregates.add(
-          FeatureColumns.sumOfMoney(when(col(FeatureColumns.CATEGORY).equalTo(i), col(CleanColumns.AMOUNT)).otherwise(0.0))
+          FeatureColumns.sumOfMoney(
+                  when(col(FeatureColumns.CATEGORY).equalTo(i), col(CleanColumns.AMOUNT))
+                      .otherwise(0.0))
               .as(FeatureColumns.categoryAmount(i)));
     }
     return categorisedLines

@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,37 +38,49 @@ import org.apache.spark.sql.types.DataTypes;
  * training, the temporal test, scoring and the first-invoice variant (which feeds it each
  * customer's first basket only, see {@link #firstBaskets}).
  *
- * <p>Input: {@link BasketTable} rows with a positive amount. Output: {@code customer_id} and
- * {@link FeatureColumns#all} as doubles; category shares are percentages of the customer's spend.
+ * <p>Input: {@link BasketTable} rows with a positive amount. Output: {@code customer_id} and {@link
+ * FeatureColumns#all} as doubles; category shares are percentages of the customer's spend.
  */
 public final class CustomerFeatures {
 
   private final int categories;
   private final LocalDate windowEnd;
 
-  /** @param windowEnd days since the first and last purchase are counted up to this day */
+  /**
+   * @param windowEnd days since the first and last purchase are counted up to this day
+   */
   public CustomerFeatures(int categories, LocalDate windowEnd) {
     this.categories = categories;
     this.windowEnd = Objects.requireNonNull(windowEnd, "windowEnd");
   }
 
   public Dataset<Row> apply(Dataset<Row> baskets) {
-    Column end = lit(java.sql.Date.valueOf(windowEnd));
-    List<Column> aggregates = new ArrayList<>(List.of(
-        count(col(INVOICE_NO)).cast(DataTypes.DoubleType).as(INVOICE_COUNT),
-        min(col(BASKET_AMOUNT)).as(BASKET_MIN),
-        max(col(BASKET_AMOUNT)).as(BASKET_MAX),
-        FeatureColumns.meanOfMoney(col(BASKET_AMOUNT)).as(BASKET_MEAN),
-        FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(BASKET_SUM)));
+    Column end = lit(Date.valueOf(windowEnd));
+    List<Column> aggregates =
+        new ArrayList<>(
+            List.of(
+                count(col(INVOICE_NO)).cast(DataTypes.DoubleType).as(INVOICE_COUNT),
+                min(col(BASKET_AMOUNT)).as(BASKET_MIN),
+                max(col(BASKET_AMOUNT)).as(BASKET_MAX),
+                FeatureColumns.meanOfMoney(col(BASKET_AMOUNT)).as(BASKET_MEAN),
+                FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(BASKET_SUM)));
     for (int i = 0; i < categories; i++) {
-      aggregates.add(FeatureColumns.sumOfMoney(col(FeatureColumns.categoryAmount(i))).multiply(100.0)
-          .divide(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT))).as(FeatureColumns.categoryShare(i)));
+      aggregates.add(
+          FeatureColumns.sumOfMoney(col(FeatureColumns.categoryAmount(i)))
+              .multiply(100.0)
+              .divide(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)))
+              .as(FeatureColumns.categoryShare(i)));
     }
-    aggregates.add(datediff(end, min(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_FIRST));
-    aggregates.add(datediff(end, max(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_LAST));
+    aggregates.add(
+        datediff(end, min(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_FIRST));
+    aggregates.add(
+        datediff(end, max(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_LAST));
 
-    Dataset<Row> customers = baskets.groupBy(col(CUSTOMER_ID))
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    Dataset<Row> customers =
+        baskets
+            .groupBy(col(CUSTOMER_ID))
+            .agg(
+                aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
     return customers
         .withColumn(RECENCY_DAYS, col(DAYS_SINCE_LAST))
         .withColumn(FREQUENCY, col(INVOICE_COUNT))
@@ -77,9 +90,11 @@ public final class CustomerFeatures {
 
   /** Each customer's first basket (earliest time, then lowest invoice number). */
   public static Dataset<Row> firstBaskets(Dataset<Row> baskets) {
-    Column order = row_number().over(
-        Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(INVOICE_TS), col(INVOICE_NO)));
-    return baskets.withColumn("_basket_order", order)
+    Column order =
+        row_number()
+            .over(Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(INVOICE_TS), col(INVOICE_NO)));
+    return baskets
+        .withColumn("_basket_order", order)
         .filter(col("_basket_order").equalTo(1))
         .drop("_basket_order");
   }

@@ -28,7 +28,8 @@ import scala.collection.Seq;
  */
 public final class DescriptionStemmer extends Transformer implements DefaultParamsWritable {
 
-  private static final ThreadLocal<EnglishStemmer> STEMMER = ThreadLocal.withInitial(EnglishStemmer::new);
+  private static final ThreadLocal<EnglishStemmer> STEMMER =
+      ThreadLocal.withInitial(EnglishStemmer::new);
 
   private final String uid;
   private final Param<String> inputCol;
@@ -75,9 +76,10 @@ public final class DescriptionStemmer extends Transformer implements DefaultPara
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    UserDefinedFunction stems = udf(
-        (UDF1<Seq<String>, List<String>>) DescriptionStemmer::stems,
-        DataTypes.createArrayType(DataTypes.StringType));
+    UserDefinedFunction stems =
+        udf(
+            (UDF1<Seq<String>, List<String>>) DescriptionStemmer::stems,
+            DataTypes.createArrayType(DataTypes.StringType));
     return dataset.withColumn($(outputCol), stems.apply(col($(inputCol))));
   }
 

@@ -1,14 +1,14 @@
 package dev.segmentation.features;
 
 import dev.segmentation.ingest.InvoiceColumns;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The feature contracts, in one place.
@@ -27,8 +27,8 @@ import java.util.Set;
  * <p>Customer, from {@link CustomerFeatures}: {@code customer_id} and the {@link #all features}
  * below, all doubles.
  *
- * <p>First purchase, from {@link FirstPurchases}: the customer features of the first basket
- * alone, plus
+ * <p>First purchase, from {@link FirstPurchases}: the customer features of the first basket alone,
+ * plus
  *
  * <pre>
  * first_invoice_no         string
@@ -49,19 +49,20 @@ import java.util.Set;
 public final class FeatureColumns {
 
   /**
-   * Amounts of money as Spark sums them here: as decimals to a hundredth of a penny, so a sum or
-   * a mean is exact and the same whatever order its rows are added in. Summed as doubles, the
-   * last bits depend on that order, which on a cluster is the order shuffle blocks arrive in;
-   * a feature one bit apart can move a tree's split and a forest's prediction.
+   * Amounts of money as Spark sums them here: as decimals to a hundredth of a penny, so a sum or a
+   * mean is exact and the same whatever order its rows are added in. Summed as doubles, the last
+   * bits depend on that order, which on a cluster is the order shuffle blocks arrive in; a feature
+   * one bit apart can move a tree's split and a forest's prediction.
    */
   private static final DataType MONEY = DataTypes.createDecimalType(18, 4);
+
   private static final double MONEY_UNITS = 10_000.0;
 
   /**
    * The exact sum of an amount column, as a double: whole hundredths of a penny summed as longs.
    * The same figure as a sum of decimal(18, 4), whose sum Spark keeps as a decimal(28, 4), in
-   * Java's BigDecimal: on the lines of every basket that made this sum alone cost several times
-   * the rest of the basket step.
+   * Java's BigDecimal: on the lines of every basket that made this sum alone cost several times the
+   * rest of the basket step.
    */
   public static Column sumOfMoney(Column amount) {
     Column units = functions.round(amount.multiply(MONEY_UNITS)).cast(DataTypes.LongType);
@@ -79,23 +80,30 @@ public final class FeatureColumns {
   public static final String INVOICE_TS = InvoiceColumns.INVOICE_TS;
   public static final String COUNTRY = InvoiceColumns.COUNTRY;
   public static final String QUANTITY = InvoiceColumns.QUANTITY;
+
   /** A product's category (int), added to products and lines by the product category model. */
   public static final String CATEGORY = "category";
+
   public static final String BASKET_AMOUNT = "basket_amount";
   public static final String LINE_COUNT = "line_count";
 
   /** Number of baskets (invoices). */
   public static final String INVOICE_COUNT = "invoice_count";
+
   public static final String BASKET_MIN = "basket_min";
   public static final String BASKET_MAX = "basket_max";
   public static final String BASKET_MEAN = "basket_mean";
   public static final String BASKET_SUM = "basket_sum";
+
   /** Days from the first purchase to the end of the window. */
   public static final String DAYS_SINCE_FIRST = "days_since_first";
+
   /** Days from the last purchase to the end of the window. */
   public static final String DAYS_SINCE_LAST = "days_since_last";
+
   /** Recency, frequency, monetary: the classic RFM triple, named as marketers know it. */
   public static final String RECENCY_DAYS = "recency_days";
+
   public static final String FREQUENCY = "frequency";
   public static final String MONETARY = "monetary";
 
@@ -130,8 +138,8 @@ public final class FeatureColumns {
 
   /** Every customer feature, in output order. */
   public static List<String> all(int categories) {
-    List<String> names = new ArrayList<>(List.of(INVOICE_COUNT, BASKET_MIN, BASKET_MAX, BASKET_MEAN,
-        BASKET_SUM));
+    List<String> names =
+        new ArrayList<>(List.of(INVOICE_COUNT, BASKET_MIN, BASKET_MAX, BASKET_MEAN, BASKET_SUM));
     names.addAll(categoryShares(categories));
     names.addAll(List.of(DAYS_SINCE_FIRST, DAYS_SINCE_LAST, RECENCY_DAYS, FREQUENCY, MONETARY));
     return names;
@@ -153,7 +161,11 @@ public final class FeatureColumns {
         names.add(name);
       } else {
         throw new IllegalArgumentException(
-            "names unknown feature '" + name + "'; known: " + String.join(", ", known) + ", "
+            "names unknown feature '"
+                + name
+                + "'; known: "
+                + String.join(", ", known)
+                + ", "
                 + CATEGORY_WILDCARD);
       }
     }

@@ -17,32 +17,35 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What a customer's first purchase tells: the customer features of the first basket alone
- * (through {@link CustomerFeatures}, the one definition of them) and the basket's own facts.
- * {@code train}, its backtest and {@code score} all describe a first purchase with this class.
+ * What a customer's first purchase tells: the customer features of the first basket alone (through
+ * {@link CustomerFeatures}, the one definition of them) and the basket's own facts. {@code train},
+ * its backtest and {@code score} all describe a first purchase with this class.
  *
- * <p>Input: positive {@link BasketTable} rows. Output: one row per customer, see
- * {@link FeatureColumns} ("First purchase").
+ * <p>Input: positive {@link BasketTable} rows. Output: one row per customer, see {@link
+ * FeatureColumns} ("First purchase").
  */
 public final class FirstPurchases {
 
   private final CustomerFeatures features;
 
-  /** @param windowEnd as for {@link CustomerFeatures}; only the day counts depend on it */
+  /**
+   * @param windowEnd as for {@link CustomerFeatures}; only the day counts depend on it
+   */
   public FirstPurchases(int categories, LocalDate windowEnd) {
     this.features = new CustomerFeatures(categories, windowEnd);
   }
 
   public Dataset<Row> apply(Dataset<Row> baskets) {
     Dataset<Row> first = CustomerFeatures.firstBaskets(baskets);
-    Dataset<Row> facts = first.select(
-        col(CUSTOMER_ID),
-        col(INVOICE_NO).as(FIRST_INVOICE_NO),
-        col(INVOICE_TS).as(FIRST_INVOICE_TS),
-        col(COUNTRY),
-        col(LINE_COUNT),
-        col(QUANTITY),
-        month(col(INVOICE_TS)).as(FIRST_MONTH));
+    Dataset<Row> facts =
+        first.select(
+            col(CUSTOMER_ID),
+            col(INVOICE_NO).as(FIRST_INVOICE_NO),
+            col(INVOICE_TS).as(FIRST_INVOICE_TS),
+            col(COUNTRY),
+            col(LINE_COUNT),
+            col(QUANTITY),
+            month(col(INVOICE_TS)).as(FIRST_MONTH));
     return facts.join(features.apply(first), CUSTOMER_ID);
   }
 }

@@ -51,24 +51,30 @@ public final class RepeatPurchases {
   }
 
   public Dataset<Row> apply(Dataset<Row> baskets) {
-    Dataset<Row> days = baskets
-        .withColumn(DAY, to_date(col(INVOICE_TS)))
-        .where(col(DAY).lt(lit(end)))
-        .groupBy(col(CUSTOMER_ID), col(DAY))
-        // Exact sums: the same figures on any partitioning, to the last bit.
-        .agg(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(SPEND));
-    Dataset<Row> customers = days.groupBy(CUSTOMER_ID).agg(
-        count(lit(1)).as("_days"),
-        min(col(DAY)).as("_first"),
-        max(col(DAY)).as("_last"),
-        FeatureColumns.sumOfMoney(col(SPEND)).as("_total"),
-        min_by(col(SPEND), col(DAY)).as("_first_spend"));
+    Dataset<Row> days =
+        baskets
+            .withColumn(DAY, to_date(col(INVOICE_TS)))
+            .where(col(DAY).lt(lit(end)))
+            .groupBy(col(CUSTOMER_ID), col(DAY))
+            // Exact sums: the same figures on any partitioning, to the last bit.
+            .agg(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(SPEND));
+    Dataset<Row> customers =
+        days.groupBy(CUSTOMER_ID)
+            .agg(
+                count(lit(1)).as("_days"),
+                min(col(DAY)).as("_first"),
+                max(col(DAY)).as("_last"),
+                FeatureColumns.sumOfMoney(col(SPEND)).as("_total"),
+                min_by(col(SPEND), col(DAY)).as("_first_spend"));
     return customers.select(
         col(CUSTOMER_ID),
         col("_days").minus(1).cast("int").as(REPEAT_DAYS),
         datediff(col("_last"), col("_first")).cast("double").as(RECENCY),
         datediff(lit(end), col("_first")).cast("double").as(AGE),
-        when(col("_days").gt(1), col("_total").minus(col("_first_spend")).divide(col("_days").minus(1)))
-            .otherwise(0.0).as(REPEAT_SPEND));
+        when(
+                col("_days").gt(1),
+                col("_total").minus(col("_first_spend")).divide(col("_days").minus(1)))
+            .otherwise(0.0)
+            .as(REPEAT_SPEND));
   }
 }

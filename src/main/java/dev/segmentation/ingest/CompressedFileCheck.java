@@ -46,9 +46,11 @@ final class CompressedFileCheck {
     int tasks = Math.min(paths.size(), 4 * Math.max(1, context.defaultParallelism()));
     List<Tuple2<String, String>> found;
     try {
-      found = context.parallelize(paths, tasks)
-          .mapPartitions((Iterator<String> files) -> problemsOf(files, settings.value()))
-          .collect();
+      found =
+          context
+              .parallelize(paths, tasks)
+              .mapPartitions((Iterator<String> files) -> problemsOf(files, settings.value()))
+              .collect();
     } finally {
       settings.destroy();
     }

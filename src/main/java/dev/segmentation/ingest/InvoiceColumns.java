@@ -8,8 +8,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The invoice-line contract, in one place: the eight source columns, the header names that
- * denote them, and the typed schema every later stage relies on.
+ * The invoice-line contract, in one place: the eight source columns, the header names that denote
+ * them, and the typed schema every later stage relies on.
  *
  * <pre>
  * invoice_no   string     "536365"; cancellations start with "C"
@@ -35,15 +35,25 @@ public final class InvoiceColumns {
 
   /** Lineage columns kept next to each line until it is either parsed or quarantined. */
   public static final String SOURCE_FILE = "source_file";
+
   public static final String RAW_LINE = "raw_line";
+
   /** False when the line did not split into the header's number of fields. */
   public static final String WELL_FORMED = "well_formed";
+
   /** Null on a good line; otherwise a {@link MalformedReason} name. */
   public static final String MALFORMED_REASON = "malformed_reason";
 
   /** The source order, also the order expected in a CSV file without a header. */
   public static final List<String> ALL =
-      List.of(INVOICE_NO, STOCK_CODE, DESCRIPTION, QUANTITY, INVOICE_TS, UNIT_PRICE, CUSTOMER_ID,
+      List.of(
+          INVOICE_NO,
+          STOCK_CODE,
+          DESCRIPTION,
+          QUANTITY,
+          INVOICE_TS,
+          UNIT_PRICE,
+          CUSTOMER_ID,
           COUNTRY);
 
   /** Header names per column, normalised; the second names come from "Online Retail II". */

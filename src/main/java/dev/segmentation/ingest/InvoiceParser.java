@@ -32,13 +32,15 @@ import org.apache.spark.sql.types.DataTypes;
  * Types the raw lines of {@link InvoiceSource} and says why a line cannot be used.
  *
  * <p>Output contract: {@code source_file} and {@code raw_line} (on malformed lines only), the
- * {@link InvoiceColumns#TYPED} columns, and {@code malformed_reason} (null on a good line, else
- * a {@link MalformedReason} label). Every input line comes out exactly once, so quarantine and good lines add up.
+ * {@link InvoiceColumns#TYPED} columns, and {@code malformed_reason} (null on a good line, else a
+ * {@link MalformedReason} label). Every input line comes out exactly once, so quarantine and good
+ * lines add up.
  */
 public final class InvoiceParser {
 
   private static final String INTEGER = "^[+-]?[0-9]{1,9}$";
   private static final String DECIMAL = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$";
+
   /** Customer ids arrive as "17850" or as the float rendering "17850.0". */
   private static final String CUSTOMER = "^([0-9]{1,18})([.]0*)?$";
 
@@ -77,8 +79,16 @@ public final class InvoiceParser {
         .withColumn(RAW_LINE, when(malformed, col(RAW_LINE)))
         .withColumn(SOURCE_FILE, when(malformed, col(SOURCE_FILE)))
         .select(
-            col(SOURCE_FILE), col(RAW_LINE), col(INVOICE_NO), col(STOCK_CODE), col(DESCRIPTION),
-            col(QUANTITY), col(INVOICE_TS), col(UNIT_PRICE), col(CUSTOMER_ID), col(COUNTRY),
+            col(SOURCE_FILE),
+            col(RAW_LINE),
+            col(INVOICE_NO),
+            col(STOCK_CODE),
+            col(DESCRIPTION),
+            col(QUANTITY),
+            col(INVOICE_TS),
+            col(UNIT_PRICE),
+            col(CUSTOMER_ID),
+            col(COUNTRY),
             col(MALFORMED_REASON));
   }
 
@@ -89,7 +99,8 @@ public final class InvoiceParser {
         .when(col(QUANTITY).isNull(), label(MalformedReason.BAD_QUANTITY))
         .when(col(INVOICE_TS).isNull(), label(MalformedReason.BAD_INVOICE_DATE))
         .when(col(UNIT_PRICE).isNull(), label(MalformedReason.BAD_UNIT_PRICE))
-        .when(col("_customer_raw").isNotNull().and(customerId.isNull()),
+        .when(
+            col("_customer_raw").isNotNull().and(customerId.isNull()),
             label(MalformedReason.BAD_CUSTOMER_ID));
   }
 

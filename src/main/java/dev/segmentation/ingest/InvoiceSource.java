@@ -6,8 +6,8 @@ import static dev.segmentation.ingest.InvoiceColumns.WELL_FORMED;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
@@ -57,27 +57,33 @@ import org.slf4j.LoggerFactory;
  * not yet typed.
  *
  * <p>Output contract: {@code source_file}, {@code raw_line}, {@code well_formed} and the eight
- * {@link InvoiceColumns#ALL} columns as strings (an empty field may be empty or null). No line is dropped here except header lines (and,
- * with {@code segmentation.input.corrupt-files = skip}, whole compressed files that cannot be
- * decompressed, named in {@link #skippedFiles}); deciding what is malformed is
- * {@link InvoiceParser}'s job.
+ * {@link InvoiceColumns#ALL} columns as strings (an empty field may be empty or null). No line is
+ * dropped here except header lines (and, with {@code segmentation.input.corrupt-files = skip},
+ * whole compressed files that cannot be decompressed, named in {@link #skippedFiles}); deciding
+ * what is malformed is {@link InvoiceParser}'s job.
  */
 public final class InvoiceSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(InvoiceSource.class);
   private static final String CORRUPT = "_corrupt_record";
+
   /** The line without a leading byte-order mark, for header detection and parsing. */
   private static final String TEXT = "_text";
+
   private static final String PLAIN_FIELDS = "_plain_fields";
   private static final String QUOTED_FIELDS = "_quoted_fields";
   private static final String BYTE_ORDER_MARK = "\uFEFF";
   private static final List<Character> COMMON_DELIMITERS = List.of(',', ';', '\t', '|');
+
   /** Further unreadable files an error message names; the rest are counted. */
   private static final int MORE_NAMED = 3;
 
   private final SparkSession spark;
   private final JobConfig.Input input;
-  /** Corrupt compressed files the read left out ({@code corrupt-files = skip}), with the problem. */
+
+  /**
+   * Corrupt compressed files the read left out ({@code corrupt-files = skip}), with the problem.
+   */
   private final Map<String, String> skippedFiles = new LinkedHashMap<>();
 
   public InvoiceSource(SparkSession spark, JobConfig.Input input) {
@@ -101,17 +107,19 @@ public final class InvoiceSource {
 
   /**
    * A read that failed in a Spark task because a compressed input file is damaged, as a contract
-   * violation naming the file; empty for any other failure. Checks the compressed inputs again
-   * (see {@link CompressedFileCheck}), which costs a read of them, on the failure path only.
+   * violation naming the file; empty for any other failure. Checks the compressed inputs again (see
+   * {@link CompressedFileCheck}), which costs a read of them, on the failure path only.
    */
   public Optional<ContractViolation> unreadableInput(Throwable failure) {
     if (input.format() != InputFormat.CSV || !CompressedFileCheck.isDecompressionFailure(failure)) {
       return Optional.empty();
     }
     try {
-      Map<String, String> problems = CompressedFileCheck.problems(spark,
-          compressed(filesOf(spark.read().text(input.uris().toArray(String[]::new)))));
-      return problems.isEmpty() ? Optional.empty()
+      Map<String, String> problems =
+          CompressedFileCheck.problems(
+              spark, compressed(filesOf(spark.read().text(input.uris().toArray(String[]::new)))));
+      return problems.isEmpty()
+          ? Optional.empty()
           : Optional.of(new ContractViolation(unreadableMessage(problems), failure));
     } catch (RuntimeException checkFailed) {
       failure.addSuppressed(checkFailed);
@@ -146,16 +154,22 @@ public final class InvoiceSource {
     List<Path> allFiles = filesOf(allText);
     List<Path> files =
         input.corruptFiles() == CorruptFiles.SKIP ? withoutCorruptFiles(allFiles) : allFiles;
-    Dataset<Row> text = files.size() == allFiles.size() ? allText
-        : spark.read().text(files.stream().map(Path::toString).toArray(String[]::new));
+    Dataset<Row> text =
+        files.size() == allFiles.size()
+            ? allText
+            : spark.read().text(files.stream().map(Path::toString).toArray(String[]::new));
     // Hadoop's line reader drops a byte-order mark at the very start of a file only; files joined
     // with cat keep theirs inside, in front of a header.
-    Dataset<Row> lines = text.select(
-        col("value").as(RAW_LINE),
-        // A prefix test, not a regular expression: this runs on every line of the input.
-        when(col("value").startsWith(BYTE_ORDER_MARK), col("value").substr(lit(2), length(col("value"))))
-            .otherwise(col("value")).as(TEXT),
-        input_file_name().as(SOURCE_FILE));
+    Dataset<Row> lines =
+        text.select(
+            col("value").as(RAW_LINE),
+            // A prefix test, not a regular expression: this runs on every line of the input.
+            when(
+                    col("value").startsWith(BYTE_ORDER_MARK),
+                    col("value").substr(lit(2), length(col("value"))))
+                .otherwise(col("value"))
+                .as(TEXT),
+            input_file_name().as(SOURCE_FILE));
     List<String> header = InvoiceColumns.ALL.stream().map(InvoiceColumns::displayName).toList();
     Supplier<String> hint = () -> "";
     Dataset<Row> dataLines = lines;
@@ -172,28 +186,37 @@ public final class InvoiceSource {
     // which costs less (see src/site/markdown/scale.md). Each is computed in a projection of its
     // own so that it runs once per line, not once per column read from it.
     JobConfig.Csv csv = input.csv();
-    Column plain = not(col(TEXT).contains(String.valueOf(csv.quote())))
-        .and(not(col(TEXT).contains(String.valueOf(csv.escape()))));
-    Dataset<Row> split = dataLines.select(
-        col(SOURCE_FILE), col(RAW_LINE), col(TEXT),
-        when(plain, split(col(TEXT), splitPattern(csv.delimiter()), -1)).as(PLAIN_FIELDS),
-        when(not(plain), from_csv(col(TEXT), lit(allStrings(header.size()).toDDL()), csvOptions()))
-            .as(QUOTED_FIELDS));
+    Column plain =
+        not(col(TEXT).contains(String.valueOf(csv.quote())))
+            .and(not(col(TEXT).contains(String.valueOf(csv.escape()))));
+    Dataset<Row> split =
+        dataLines.select(
+            col(SOURCE_FILE),
+            col(RAW_LINE),
+            col(TEXT),
+            when(plain, split(col(TEXT), splitPattern(csv.delimiter()), -1)).as(PLAIN_FIELDS),
+            when(
+                    not(plain),
+                    from_csv(col(TEXT), lit(allStrings(header.size()).toDDL()), csvOptions()))
+                .as(QUOTED_FIELDS));
     Column plainFields = col(PLAIN_FIELDS);
     Column quotedFields = col(QUOTED_FIELDS);
     List<Column> columns = new ArrayList<>();
     columns.add(col(SOURCE_FILE));
     columns.add(col(RAW_LINE));
     // A blank line has no fields at all; Spark's parser would return it as all nulls.
-    columns.add(when(plainFields.isNotNull(), size(plainFields).equalTo(header.size()))
-        .otherwise(quotedFields.getField(CORRUPT).isNull())
-        .and(trim(col(TEXT)).notEqual(""))
-        .as(WELL_FORMED));
+    columns.add(
+        when(plainFields.isNotNull(), size(plainFields).equalTo(header.size()))
+            .otherwise(quotedFields.getField(CORRUPT).isNull())
+            .and(trim(col(TEXT)).notEqual(""))
+            .as(WELL_FORMED));
     for (String column : InvoiceColumns.ALL) {
       int position = positions.get(column);
       // An empty field is absent either way: Spark's parser reads it as null.
-      columns.add(when(plainFields.isNotNull(), plainFields.getItem(position))
-          .otherwise(quotedFields.getField(fieldName(position))).as(column));
+      columns.add(
+          when(plainFields.isNotNull(), plainFields.getItem(position))
+              .otherwise(quotedFields.getField(fieldName(position)))
+              .as(column));
     }
     return split.select(columns.toArray(Column[]::new));
   }
@@ -209,14 +232,18 @@ public final class InvoiceSource {
     if (corrupt.isEmpty()) {
       return files;
     }
-    corrupt.forEach((file, problem) -> LOG.warn(
-        "skipping input file {}: {} (segmentation.input.corrupt-files = skip)", file, problem));
+    corrupt.forEach(
+        (file, problem) ->
+            LOG.warn(
+                "skipping input file {}: {} (segmentation.input.corrupt-files = skip)",
+                file,
+                problem));
     skippedFiles.putAll(corrupt);
     List<Path> readable =
         files.stream().filter(file -> !corrupt.containsKey(file.toString())).toList();
     if (readable.isEmpty()) {
-      throw new ContractViolation("no data lines in input " + String.join(", ", input.uris())
-          + ": every file is corrupt");
+      throw new ContractViolation(
+          "no data lines in input " + String.join(", ", input.uris()) + ": every file is corrupt");
     }
     return readable;
   }
@@ -237,14 +264,19 @@ public final class InvoiceSource {
       return message;
     }
     String named = String.join(", ", others.subList(0, Math.min(others.size(), MORE_NAMED)));
-    String rest = others.size() > MORE_NAMED ? " and " + (others.size() - MORE_NAMED) + " more" : "";
+    String rest =
+        others.size() > MORE_NAMED ? " and " + (others.size() - MORE_NAMED) + " more" : "";
     return message + " (also unreadable: " + named + rest + ")";
   }
 
   private String unreadable(String file, String problem) {
     CompressionCodec codec = new CompressionCodecFactory(hadoop()).getCodec(new Path(file));
-    return "input file " + file + " is not a readable " + CompressedFileCheck.formatName(codec)
-        + " file: " + problem;
+    return "input file "
+        + file
+        + " is not a readable "
+        + CompressedFileCheck.formatName(codec)
+        + " file: "
+        + problem;
   }
 
   private Dataset<Row> readParquet(String[] paths) {
@@ -262,12 +294,13 @@ public final class InvoiceSource {
     Map<String, Integer> positions = positionsOf(names, () -> "");
     List<Column> columns = new ArrayList<>();
     columns.add(input_file_name().as(SOURCE_FILE));
-    columns.add(to_json(struct(names.stream().map(n -> col(quoted(n))).toArray(Column[]::new)))
-        .as(RAW_LINE));
+    columns.add(
+        to_json(struct(names.stream().map(n -> col(quoted(n))).toArray(Column[]::new)))
+            .as(RAW_LINE));
     columns.add(lit(true).as(WELL_FORMED));
     for (String column : InvoiceColumns.ALL) {
-      columns.add(col(quoted(names.get(positions.get(column)))).cast(DataTypes.StringType)
-          .as(column));
+      columns.add(
+          col(quoted(names.get(positions.get(column)))).cast(DataTypes.StringType).as(column));
     }
     return table.select(columns.toArray(Column[]::new));
   }
@@ -294,10 +327,17 @@ public final class InvoiceSource {
       in.mark(TextStart.BYTES);
       byte[] head = in.readNBytes(TextStart.BYTES);
       in.reset();
-      TextStart.problem(head, head.length < TextStart.BYTES).ifPresent(notText -> {
-        throw new ContractViolation("input file " + file + " is not delimited text ("
-            + notText.reason() + "); " + notText.advice());
-      });
+      TextStart.problem(head, head.length < TextStart.BYTES)
+          .ifPresent(
+              notText -> {
+                throw new ContractViolation(
+                    "input file "
+                        + file
+                        + " is not delimited text ("
+                        + notText.reason()
+                        + "); "
+                        + notText.advice());
+              });
       String line =
           new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
       return Optional.ofNullable(line).map(first -> first.replaceFirst("^" + BYTE_ORDER_MARK, ""));
@@ -342,8 +382,12 @@ public final class InvoiceSource {
             .toList();
     if (!missing.isEmpty()) {
       throw new ContractViolation(
-          "input " + String.join(", ", input.uris()) + " lacks required column(s) "
-              + String.join(", ", missing) + "; found: " + String.join(", ", sourceColumns)
+          "input "
+              + String.join(", ", input.uris())
+              + " lacks required column(s) "
+              + String.join(", ", missing)
+              + "; found: "
+              + String.join(", ", sourceColumns)
               + hint.get());
     }
     return positions;
@@ -363,12 +407,15 @@ public final class InvoiceSource {
   private String delimiterHint(String headerLine) {
     return COMMON_DELIMITERS.stream()
         .filter(delimiter -> delimiter != input.csv().delimiter())
-        .filter(delimiter ->
-            positionsIn(splitHeader(headerLine, delimiter)).size() == InvoiceColumns.ALL.size())
+        .filter(
+            delimiter ->
+                positionsIn(splitHeader(headerLine, delimiter)).size() == InvoiceColumns.ALL.size())
         .findFirst()
-        .map(delimiter -> "; the header splits into the expected columns with delimiter '"
-            + (delimiter == '\t' ? "\\t" : String.valueOf(delimiter))
-            + "' (set segmentation.input.csv.delimiter)")
+        .map(
+            delimiter ->
+                "; the header splits into the expected columns with delimiter '"
+                    + (delimiter == '\t' ? "\\t" : String.valueOf(delimiter))
+                    + "' (set segmentation.input.csv.delimiter)")
         .orElse("");
   }
 

@@ -22,7 +22,9 @@ final class TextStart {
   private static final byte[] UTF16_LE = {(byte) 0xff, (byte) 0xfe};
   private static final byte[] UTF16_BE = {(byte) 0xfe, (byte) 0xff};
 
-  /** @param advice what to do about it */
+  /**
+   * @param advice what to do about it
+   */
   record NotText(String reason, String advice) {}
 
   private TextStart() {}
@@ -48,15 +50,22 @@ final class TextStart {
         return Optional.of(new NotText("it contains NUL bytes", "save it as CSV"));
       }
     }
-    return invalidUtf8At(head, whole).map(offset -> new NotText(String.format(
-        "it is not valid UTF-8: byte 0x%02X at offset %d", head[offset] & 0xff, offset),
-        "save it as CSV UTF-8"));
+    return invalidUtf8At(head, whole)
+        .map(
+            offset ->
+                new NotText(
+                    String.format(
+                        "it is not valid UTF-8: byte 0x%02X at offset %d",
+                        head[offset] & 0xff, offset),
+                    "save it as CSV UTF-8"));
   }
 
   private static Optional<Integer> invalidUtf8At(byte[] head, boolean whole) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer bytes = ByteBuffer.wrap(head);
     CoderResult result = decoder.decode(bytes, CharBuffer.allocate(head.length), whole);
     return result.isError() ? Optional.of(bytes.position()) : Optional.empty();

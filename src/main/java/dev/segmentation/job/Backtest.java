@@ -35,10 +35,10 @@ import org.apache.spark.sql.Row;
 /**
  * Proves the anticipation on customers it never saw. Among the customers whose first purchase
  * leaves a full horizon of follow-up in the data, a seeded share is held out; segments,
- * first-invoice classifier, segment expectations and the follow-up regressor are fitted on
- * everyone else, exactly as {@code train} fits them; each held-out customer is then predicted
- * from the first invoice alone and compared with what they did. Three naive predictors fitted on
- * the same customers are the baselines. Everything lands under {@code backtest.*}.
+ * first-invoice classifier, segment expectations and the follow-up regressor are fitted on everyone
+ * else, exactly as {@code train} fits them; each held-out customer is then predicted from the first
+ * invoice alone and compared with what they did. Three naive predictors fitted on the same
+ * customers are the baselines. Everything lands under {@code backtest.*}.
  */
 final class Backtest {
 
@@ -61,35 +61,54 @@ final class Backtest {
    * @param customers the {@link CustomerFeatures} of the training window, as train computed them
    */
   Anticipator.Choice run(TrainingData data, Dataset<Row> customers, int k) {
-    Column heldOut = col(FULL_FOLLOWUP).and(pmod(xxhash64(col(CUSTOMER_ID), lit(config.train().seed() + 1)),
-        lit(10_000)).lt(lit(Math.round(config.anticipation().backtestHoldoutFraction() * 10_000))));
-    Dataset<Row> firsts = checkpoints.materialise(data.firstPurchases().withColumn(HELD_OUT, heldOut));
+    Column heldOut =
+        col(FULL_FOLLOWUP)
+            .and(
+                pmod(xxhash64(col(CUSTOMER_ID), lit(config.train().seed() + 1)), lit(10_000))
+                    .lt(lit(Math.round(config.anticipation().backtestHoldoutFraction() * 10_000))));
+    Dataset<Row> firsts =
+        checkpoints.materialise(data.firstPurchases().withColumn(HELD_OUT, heldOut));
     Dataset<Row> heldOutIds = firsts.filter(col(HELD_OUT)).select(CUSTOMER_ID);
 
     // Segments of the customers that stay in, from their training-window baskets as in train.
-    Dataset<Row> fitCustomers = checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
-    PipelineModel segmentation = new CustomerSegmenter(fixedK(k), config.train()).fit(fitCustomers).model();
-    Dataset<Row> labels = segmentation.transform(fitCustomers).select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
+    Dataset<Row> fitCustomers =
+        checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
+    PipelineModel segmentation =
+        new CustomerSegmenter(fixedK(k), config.train()).fit(fitCustomers).model();
+    Dataset<Row> labels =
+        segmentation.transform(fitCustomers).select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
 
-    Dataset<Row> fitFirsts = checkpoints.materialise(firsts.filter(col(HELD_OUT).equalTo(false))
-        .join(labels, CUSTOMER_ID));
+    Dataset<Row> fitFirsts =
+        checkpoints.materialise(
+            firsts.filter(col(HELD_OUT).equalTo(false)).join(labels, CUSTOMER_ID));
     Dataset<Row> fitEligible = fitFirsts.filter(col(FULL_FOLLOWUP));
-    PipelineModel classifier = new SegmentClassifier(config.classifier().features(), config.classifier(),
-        config.train()).fit(fitFirsts);
+    PipelineModel classifier =
+        new SegmentClassifier(config.classifier().features(), config.classifier(), config.train())
+            .fit(fitFirsts);
     Dataset<Row> expectations = checkpoints.materialise(new SegmentExpectations().apply(fitFirsts));
-    PipelineModel regressor = new FollowUpRegressor(categories(), config.anticipation(), config.train())
-        .fit(fitEligible);
+    PipelineModel regressor =
+        new FollowUpRegressor(categories(), config.anticipation(), config.train()).fit(fitEligible);
     Baselines baselines = Baselines.of(fitEligible);
 
-    Dataset<Row> actualSegments = segmentation.transform(customers.join(heldOutIds, CUSTOMER_ID))
-        .select(col(CUSTOMER_ID), col(CustomerSegmenter.SEGMENT).as(ACTUAL_SEGMENT));
-    Dataset<Row> predicted = new Anticipator(classifier, expectations, Optional.of(regressor),
-        new Anticipator.Choice(Predictor.REGRESSOR, Predictor.REGRESSOR))
-        .apply(firsts.filter(col(HELD_OUT)))
-        .join(actualSegments, CUSTOMER_ID, "left");
+    Dataset<Row> actualSegments =
+        segmentation
+            .transform(customers.join(heldOutIds, CUSTOMER_ID))
+            .select(col(CUSTOMER_ID), col(CustomerSegmenter.SEGMENT).as(ACTUAL_SEGMENT));
+    Dataset<Row> predicted =
+        new Anticipator(
+                classifier,
+                expectations,
+                Optional.of(regressor),
+                new Anticipator.Choice(Predictor.REGRESSOR, Predictor.REGRESSOR))
+            .apply(firsts.filter(col(HELD_OUT)))
+            .join(actualSegments, CUSTOMER_ID, "left");
     List<Column> errorColumns = errorColumns(baselines);
-    Row errors = predicted.agg(errorColumns.get(0),
-        errorColumns.subList(1, errorColumns.size()).toArray(Column[]::new)).first();
+    Row errors =
+        predicted
+            .agg(
+                errorColumns.get(0),
+                errorColumns.subList(1, errorColumns.size()).toArray(Column[]::new))
+            .first();
     metrics.put("backtest.horizon", config.anticipation().horizon().toString());
     metrics.put("backtest.fit_customers", fitCustomers.count());
     metrics.put("backtest.fit_customers_full_followup", fitEligible.count());
@@ -98,21 +117,40 @@ final class Backtest {
 
   private JobConfig.Segments fixedK(int k) {
     JobConfig.Segments s = config.segments();
-    return new JobConfig.Segments(s.algorithm(), k, s.kMin(), s.kMax(), s.maxSegmentShare(),
-        s.silhouetteTolerance(), s.maxIterations(), s.parallelFits(), s.searchSample(), s.searchStarts(),
+    return new JobConfig.Segments(
+        s.algorithm(),
+        k,
+        s.kMin(),
+        s.kMax(),
+        s.maxSegmentShare(),
+        s.silhouetteTolerance(),
+        s.maxIterations(),
+        s.parallelFits(),
+        s.searchSample(),
+        s.searchStarts(),
         s.features());
   }
 
   /** The naive predictors, fitted on the customers with full follow-up that stay in. */
-  private record Baselines(double meanSpend, double meanInvoices, double medianSpend,
-      double medianInvoices, double spendPerFirstBasket) {
+  private record Baselines(
+      double meanSpend,
+      double meanInvoices,
+      double medianSpend,
+      double medianInvoices,
+      double spendPerFirstBasket) {
 
     static Baselines of(Dataset<Row> eligible) {
-      Row row = eligible.agg(avg(col(FOLLOWUP_SPEND)), avg(col(FOLLOWUP_INVOICES)),
-          median(col(FOLLOWUP_SPEND)), median(col(FOLLOWUP_INVOICES)),
-          avg(col(FOLLOWUP_SPEND).divide(col(BASKET_MEAN)))).first();
-      return new Baselines(row.getDouble(0), row.getDouble(1), row.getDouble(2), row.getDouble(3),
-          row.getDouble(4));
+      Row row =
+          eligible
+              .agg(
+                  avg(col(FOLLOWUP_SPEND)),
+                  avg(col(FOLLOWUP_INVOICES)),
+                  median(col(FOLLOWUP_SPEND)),
+                  median(col(FOLLOWUP_INVOICES)),
+                  avg(col(FOLLOWUP_SPEND).divide(col(BASKET_MEAN))))
+              .first();
+      return new Baselines(
+          row.getDouble(0), row.getDouble(1), row.getDouble(2), row.getDouble(3), row.getDouble(4));
     }
   }
 
@@ -122,7 +160,10 @@ final class Backtest {
     Column invoices = col(FOLLOWUP_INVOICES);
     List<Column> columns = new ArrayList<>();
     columns.add(count(lit(1)));
-    columns.add(avg(when(col(Anticipator.PREDICTED_SEGMENT).equalTo(col(ACTUAL_SEGMENT)), 1.0).otherwise(0.0)));
+    columns.add(
+        avg(
+            when(col(Anticipator.PREDICTED_SEGMENT).equalTo(col(ACTUAL_SEGMENT)), 1.0)
+                .otherwise(0.0)));
     columns.add(mae(col(Anticipator.SEGMENT_MEDIAN_SPEND), spend));
     columns.add(mae(col(Anticipator.SEGMENT_MEDIAN_INVOICES), invoices));
     columns.add(mae(col(Anticipator.EXPECTED_SPEND), spend));
@@ -151,8 +192,11 @@ final class Backtest {
     metrics.put("backtest.customers", e.getLong(0));
     metrics.put("backtest.customers_with_segment", e.getLong(12));
     metrics.put("backtest.segment_accuracy", RunMetrics.rounded(e.getDouble(1)));
-    metrics.put("backtest.spend_mae", RunMetrics.rounded(spend == Predictor.REGRESSOR ? regressorSpend : medianSpend));
-    metrics.put("backtest.invoices_mae",
+    metrics.put(
+        "backtest.spend_mae",
+        RunMetrics.rounded(spend == Predictor.REGRESSOR ? regressorSpend : medianSpend));
+    metrics.put(
+        "backtest.invoices_mae",
         RunMetrics.rounded(invoices == Predictor.REGRESSOR ? regressorInvoices : medianInvoices));
     metrics.put("backtest.predictor.spend", label(spend));
     metrics.put("backtest.predictor.invoices", label(invoices));
@@ -160,16 +204,25 @@ final class Backtest {
     metrics.put("backtest.segment_median_invoices_mae", RunMetrics.rounded(medianInvoices));
     metrics.put("backtest.regressor_spend_mae", RunMetrics.rounded(regressorSpend));
     metrics.put("backtest.regressor_invoices_mae", RunMetrics.rounded(regressorInvoices));
-    String[] names = {"baseline_mean_spend_mae", "baseline_mean_invoices_mae", "baseline_median_spend_mae",
-        "baseline_median_invoices_mae", "baseline_ratio_spend_mae", "baseline_ratio_invoices_mae"};
+    String[] names = {
+      "baseline_mean_spend_mae",
+      "baseline_mean_invoices_mae",
+      "baseline_median_spend_mae",
+      "baseline_median_invoices_mae",
+      "baseline_ratio_spend_mae",
+      "baseline_ratio_invoices_mae"
+    };
     for (int i = 0; i < names.length; i++) {
       metrics.put("backtest." + names[i], RunMetrics.rounded(e.getDouble(6 + i)));
     }
     metrics.put("backtest.baselines.mean_spend", RunMetrics.rounded(baselines.meanSpend()));
     metrics.put("backtest.baselines.median_spend", RunMetrics.rounded(baselines.medianSpend()));
-    metrics.put("backtest.baselines.spend_per_first_basket", RunMetrics.rounded(baselines.spendPerFirstBasket()));
+    metrics.put(
+        "backtest.baselines.spend_per_first_basket",
+        RunMetrics.rounded(baselines.spendPerFirstBasket()));
     metrics.put("backtest.baselines.mean_invoices", RunMetrics.rounded(baselines.meanInvoices()));
-    metrics.put("backtest.baselines.median_invoices", RunMetrics.rounded(baselines.medianInvoices()));
+    metrics.put(
+        "backtest.baselines.median_invoices", RunMetrics.rounded(baselines.medianInvoices()));
     return new Anticipator.Choice(invoices, spend);
   }
 

@@ -10,10 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code backtest} on its own: the data {@code train} would fit on, the segments (of the
- * configured k, or the k search on every training customer), then the {@link Backtest} and the
- * lifetime-value backtest. Writes
- * {@code metrics.json} under {@code <output>/<run-id>/}.
+ * {@code backtest} on its own: the data {@code train} would fit on, the segments (of the configured
+ * k, or the k search on every training customer), then the {@link Backtest} and the lifetime-value
+ * backtest. Writes {@code metrics.json} under {@code <output>/<run-id>/}.
  */
 public final class BacktestJob {
 
@@ -25,18 +24,28 @@ public final class BacktestJob {
       Checkpoints checkpoints = run.checkpoints();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
       TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
-      LifetimeValueSteps lifetimeValue = new LifetimeValueSteps(config, metrics, checkpoints, data.window());
-      Dataset<Row> customers = checkpoints.materialise(
-          new CustomerFeatures(config.products().categories(), data.window().cutoff()).apply(data.trainBaskets()));
+      LifetimeValueSteps lifetimeValue =
+          new LifetimeValueSteps(config, metrics, checkpoints, data.window());
+      Dataset<Row> customers =
+          checkpoints.materialise(
+              new CustomerFeatures(config.products().categories(), data.window().cutoff())
+                  .apply(data.trainBaskets()));
       String counted = RunMetrics.count(checkpoints.rows(customers), "customers");
-      CustomerSegmenter.Result segmentation = metrics.time("k_search",
-          () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers),
-          fitted -> "k = " + fitted.k() + ", " + counted);
+      CustomerSegmenter.Result segmentation =
+          metrics.time(
+              "k_search",
+              () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers),
+              fitted -> "k = " + fitted.k() + ", " + counted);
       metrics.put("segmentation.k", segmentation.k());
-      metrics.time("backtest", () -> new Backtest(config, metrics, checkpoints).run(data, customers, segmentation.k()),
+      metrics.time(
+          "backtest",
+          () -> new Backtest(config, metrics, checkpoints).run(data, customers, segmentation.k()),
           choice -> counted);
       if (config.clv().backtest()) {
-        metrics.time("clv_backtest", () -> lifetimeValue.backtest(data, segmentation.model()), result -> RunMetrics.count(result.customers(), "customers"));
+        metrics.time(
+            "clv_backtest",
+            () -> lifetimeValue.backtest(data, segmentation.model()),
+            result -> RunMetrics.count(result.customers(), "customers"));
       }
       run.finish(output);
       return metrics;

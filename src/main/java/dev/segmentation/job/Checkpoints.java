@@ -26,17 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Materialises the intermediate tables that several steps reuse, the way
- * {@code segmentation.materialise.mode} says, and owns the run's checkpoint folder.
+ * Materialises the intermediate tables that several steps reuse, the way {@code
+ * segmentation.materialise.mode} says, and owns the run's checkpoint folder.
  *
  * <ul>
  *   <li>{@code local}: what {@link Dataset#localCheckpoint} does. The plan is cut, so later jobs
- *       plan against a short plan (on small tables with many k-means iterations planning would
- *       cost more than computing), but a block lives only on the executor that computed it: a
- *       lost executor fails the run. Only for a local master, where there is no other executor.
- *   <li>{@code persist}: kept in memory and on executor disk as the local checkpoint keeps it,
- *       with the plan cut the same way, but the RDD keeps its lineage: a lost block is
- *       recomputed from the input, and a lost executor costs the time of that recomputation.
+ *       plan against a short plan (on small tables with many k-means iterations planning would cost
+ *       more than computing), but a block lives only on the executor that computed it: a lost
+ *       executor fails the run. Only for a local master, where there is no other executor.
+ *   <li>{@code persist}: kept in memory and on executor disk as the local checkpoint keeps it, with
+ *       the plan cut the same way, but the RDD keeps its lineage: a lost block is recomputed from
+ *       the input, and a lost executor costs the time of that recomputation.
  *   <li>{@code reliable}: kept as {@code persist} keeps it and also written to the checkpoint
  *       folder, as {@link Dataset#checkpoint} writes it: a lost block is read back from there,
  *       nothing is recomputed, at the price of writing every table once.
@@ -49,9 +49,10 @@ final class Checkpoints implements AutoCloseable {
   private final SparkSession spark;
   private final MaterialiseMode mode;
   private final Optional<Path> folder;
+
   /**
-   * Rows of each table {@link #materialise} returned, by the id of the RDD its plan reads. Ids,
-   * not the RDDs: a table nothing refers to any more is still freed by Spark's cleaner.
+   * Rows of each table {@link #materialise} returned, by the id of the RDD its plan reads. Ids, not
+   * the RDDs: a table nothing refers to any more is still freed by Spark's cleaner.
    */
   private final Map<Integer, Long> rowCounts = new ConcurrentHashMap<>();
 
@@ -63,31 +64,36 @@ final class Checkpoints implements AutoCloseable {
 
   /**
    * Resolves {@code auto} for this session's master and, when a checkpoint folder is configured,
-   * makes {@code <checkpoint-dir>/<run-id>/} Spark's checkpoint directory (reliable checkpoints
-   * and MLlib's tree learners use it). {@link #close} deletes that folder.
+   * makes {@code <checkpoint-dir>/<run-id>/} Spark's checkpoint directory (reliable checkpoints and
+   * MLlib's tree learners use it). {@link #close} deletes that folder.
    */
   static Checkpoints open(SparkSession spark, JobConfig config) {
     JobConfig.Materialise settings = config.materialise();
     SparkContext context = spark.sparkContext();
-    MaterialiseMode mode = switch (settings.mode()) {
-      case AUTO -> context.isLocal() ? MaterialiseMode.LOCAL : MaterialiseMode.PERSIST;
-      case LOCAL -> {
-        if (!context.isLocal()) {
-          throw new ContractViolation("invalid configuration: segmentation.materialise.mode local "
-              + "cannot survive a lost executor and is for a local master only, not " + context.master()
-              + "; use persist or reliable");
-        }
-        yield MaterialiseMode.LOCAL;
-      }
-      default -> settings.mode();
-    };
+    MaterialiseMode mode =
+        switch (settings.mode()) {
+          case AUTO -> context.isLocal() ? MaterialiseMode.LOCAL : MaterialiseMode.PERSIST;
+          case LOCAL -> {
+            if (!context.isLocal()) {
+              throw new ContractViolation(
+                  "invalid configuration: segmentation.materialise.mode local "
+                      + "cannot survive a lost executor and is for a local master only, not "
+                      + context.master()
+                      + "; use persist or reliable");
+            }
+            yield MaterialiseMode.LOCAL;
+          }
+          default -> settings.mode();
+        };
     Optional<Path> folder = Optional.empty();
     if (settings.hasCheckpointDir()) {
       Path runFolder = new Path(settings.checkpointDir(), config.runId());
       context.setCheckpointDir(runFolder.toString());
       folder = Optional.of(runFolder);
     }
-    LOG.info("intermediate tables: {}{}", mode.name().toLowerCase(Locale.ROOT),
+    LOG.info(
+        "intermediate tables: {}{}",
+        mode.name().toLowerCase(Locale.ROOT),
         folder.map(f -> ", checkpoints in " + f).orElse(""));
     return new Checkpoints(spark, mode, folder);
   }
@@ -103,8 +109,8 @@ final class Checkpoints implements AutoCloseable {
   }
 
   /**
-   * The rows of a table {@link #materialise} returned, counted when it was computed: a step can
-   * say how many lines or customers it handled without another pass over them.
+   * The rows of a table {@link #materialise} returned, counted when it was computed: a step can say
+   * how many lines or customers it handled without another pass over them.
    */
   long rows(Dataset<Row> materialised) {
     Long rows = rowCounts.get(keeper(materialised).rdd().id());
@@ -115,28 +121,29 @@ final class Checkpoints implements AutoCloseable {
   }
 
   /**
-   * What {@link Dataset#localCheckpoint} and {@link Dataset#checkpoint} do, but with the rows
-   * kept as their bytes, packed in large arrays ({@link RowChunks}): about half what the same
-   * rows cost as Java objects, so at scale twice as many lines stay in executor memory instead of
-   * being written to disk, and no serializer touches each row (the block manager sees a few
-   * arrays, not millions of objects). Local: the blocks are marked as a local checkpoint, as
-   * {@code localCheckpoint} marks them. Persist: the chunks keep their lineage, so lost blocks
-   * are recomputed. Reliable: the chunks are also written to the checkpoint folder while they
-   * are kept, as Spark's guide advises for RDD checkpoints (without the blocks the write would
-   * compute the table a second time), and lost blocks are read back from there. Either way the
-   * new table's plan is a leaf: {@link Dataset#persist} alone would keep the whole chain from
-   * the input files in every later plan; on train's plans that grew past a 2 GB driver heap in a
-   * single explain string. The two helpers are Spark-internal ({@code private[sql]} in Scala,
-   * public to Java); {@code Dataset.checkpoint} uses the same.
+   * What {@link Dataset#localCheckpoint} and {@link Dataset#checkpoint} do, but with the rows kept
+   * as their bytes, packed in large arrays ({@link RowChunks}): about half what the same rows cost
+   * as Java objects, so at scale twice as many lines stay in executor memory instead of being
+   * written to disk, and no serializer touches each row (the block manager sees a few arrays, not
+   * millions of objects). Local: the blocks are marked as a local checkpoint, as {@code
+   * localCheckpoint} marks them. Persist: the chunks keep their lineage, so lost blocks are
+   * recomputed. Reliable: the chunks are also written to the checkpoint folder while they are kept,
+   * as Spark's guide advises for RDD checkpoints (without the blocks the write would compute the
+   * table a second time), and lost blocks are read back from there. Either way the new table's plan
+   * is a leaf: {@link Dataset#persist} alone would keep the whole chain from the input files in
+   * every later plan; on train's plans that grew past a 2 GB driver heap in a single explain
+   * string. The two helpers are Spark-internal ({@code private[sql]} in Scala, public to Java);
+   * {@code Dataset.checkpoint} uses the same.
    */
   private Dataset<Row> keep(Dataset<Row> table, MaterialiseMode keeping) {
     StructType schema = table.schema();
-    JavaRDD<byte[]> chunks = RowChunks.pack(table.queryExecution().toRdd(), schema)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<byte[]> chunks =
+        RowChunks.pack(table.queryExecution().toRdd(), schema)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     switch (keeping) {
       case LOCAL -> chunks.rdd().localCheckpoint();
       case RELIABLE -> chunks.checkpoint();
-      default -> { }
+      default -> {}
     }
     // The checkpoint is written when this job ends, from the blocks the job has just kept.
     long rows = chunks.map(RowChunks::rowsIn).fold(0L, Long::sum);
@@ -146,8 +153,8 @@ final class Checkpoints implements AutoCloseable {
   }
 
   /**
-   * Frees a table {@link #materialise} returned, without waiting for the driver's garbage
-   * collector to let Spark's cleaner do it. Nothing may read the table afterwards.
+   * Frees a table {@link #materialise} returned, without waiting for the driver's garbage collector
+   * to let Spark's cleaner do it. Nothing may read the table afterwards.
    */
   void release(Dataset<Row> materialised) {
     RDD<InternalRow> unpacked = keeper(materialised).rdd();
@@ -170,7 +177,8 @@ final class Checkpoints implements AutoCloseable {
   }
 
   private static IllegalArgumentException notMaterialised(Dataset<Row> table) {
-    return new IllegalArgumentException("not a table materialised by this run: " + table.queryExecution().analyzed());
+    return new IllegalArgumentException(
+        "not a table materialised by this run: " + table.queryExecution().analyzed());
   }
 
   /** Deletes the run's checkpoint folder, if any. */

@@ -8,9 +8,9 @@ import dev.segmentation.publish.RunOutput;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code ingest}: read, parse and clean the invoice lines, then write under
- * {@code <output>/<run-id>/}: {@code clean_lines}, {@code set_aside} (partitioned by reason),
- * {@code quarantine} and {@code metrics.json}.
+ * {@code ingest}: read, parse and clean the invoice lines, then write under {@code
+ * <output>/<run-id>/}: {@code clean_lines}, {@code set_aside} (partitioned by reason), {@code
+ * quarantine} and {@code metrics.json}.
  */
 public final class IngestJob {
 
@@ -25,11 +25,14 @@ public final class IngestJob {
       RunMetrics metrics = run.metrics();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
       PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, run.checkpoints());
-      metrics.time("write", () -> {
-        output.writeTable(CLEAN_LINES, lines.kept());
-        output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
-        output.writeTable(QUARANTINE, lines.quarantine());
-      }, () -> RunMetrics.count(metrics.getLong("lines.read"), "lines"));
+      metrics.time(
+          "write",
+          () -> {
+            output.writeTable(CLEAN_LINES, lines.kept());
+            output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
+            output.writeTable(QUARANTINE, lines.quarantine());
+          },
+          () -> RunMetrics.count(metrics.getLong("lines.read"), "lines"));
       run.finish(output);
       return metrics;
     }

@@ -36,8 +36,8 @@ public final class InvoicePreparation {
 
   private InvoicePreparation() {}
 
-  static PreparedLines prepare(SparkSession spark, JobConfig config, RunMetrics metrics,
-      Checkpoints checkpoints) {
+  static PreparedLines prepare(
+      SparkSession spark, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
     InvoiceSource source = new InvoiceSource(spark, config.input());
@@ -45,18 +45,22 @@ public final class InvoicePreparation {
     // no parsed copy of every line is kept: the first table kept is the one the cancellation
     // matcher reads three times (see LineCleaner).
     RunMetrics.Step readStep = metrics.start("read");
-    Dataset<Row> lines = parser.apply(source.read())
-        .withColumn(SET_ASIDE_REASON, col(MALFORMED_REASON));
+    Dataset<Row> lines =
+        parser.apply(source.read()).withColumn(SET_ASIDE_REASON, col(MALFORMED_REASON));
     List<RunMetrics.Step> cleanStep = new ArrayList<>(1);
     List<Dataset<Row>> beforeMatching = new ArrayList<>();
-    Dataset<Row> cleaned = checkpoints.materialise(
-        new LineCleaner(config.cleaning(), unmatched -> {
-          Dataset<Row> table = checkpoints.materialise(unmatched);
-          beforeMatching.add(table);
-          readStep.done(RunMetrics.count(checkpoints.rows(table), "lines"));
-          cleanStep.add(metrics.start("clean"));
-          return table;
-        }).apply(lines));
+    Dataset<Row> cleaned =
+        checkpoints.materialise(
+            new LineCleaner(
+                    config.cleaning(),
+                    unmatched -> {
+                      Dataset<Row> table = checkpoints.materialise(unmatched);
+                      beforeMatching.add(table);
+                      readStep.done(RunMetrics.count(checkpoints.rows(table), "lines"));
+                      cleanStep.add(metrics.start("clean"));
+                      return table;
+                    })
+                .apply(lines));
     // One line-level copy at a time on the executors: at 100 million lines each is gigabytes.
     beforeMatching.forEach(checkpoints::release);
     metrics.put("lines.corrupt_files", source.skippedFiles().size());
@@ -64,27 +68,34 @@ public final class InvoicePreparation {
 
     Map<String, Long> malformed = new HashMap<>();
     Map<String, Long> setAside = new HashMap<>();
-    for (Row row : cleaned.groupBy(col(MALFORMED_REASON), col(SET_ASIDE_REASON)).count().collectAsList()) {
+    for (Row row :
+        cleaned.groupBy(col(MALFORMED_REASON), col(SET_ASIDE_REASON)).count().collectAsList()) {
       Map<String, Long> counts = row.isNullAt(0) ? setAside : malformed;
       String reason = row.isNullAt(1) ? PASSED : row.getString(1);
       counts.merge(reason, row.getLong(2), Long::sum);
     }
-    long read = malformed.values().stream().mapToLong(Long::longValue).sum()
-        + setAside.values().stream().mapToLong(Long::longValue).sum();
+    long read =
+        malformed.values().stream().mapToLong(Long::longValue).sum()
+            + setAside.values().stream().mapToLong(Long::longValue).sum();
     if (read == 0) {
-      throw new ContractViolation("no data lines in input " + String.join(", ", config.input().uris()));
+      throw new ContractViolation(
+          "no data lines in input " + String.join(", ", config.input().uris()));
     }
     String handled = recordLineCounts(metrics, read, malformed, setAside);
     cleanStep.forEach(step -> step.done(handled));
 
     Column isMalformed = col(MALFORMED_REASON).isNotNull();
     // Materialised on its own (a small table): the cleaned lines are freed before the run ends.
-    Dataset<Row> quarantine = checkpoints.materialise(cleaned.filter(isMalformed)
-        .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
+    Dataset<Row> quarantine =
+        checkpoints.materialise(
+            cleaned
+                .filter(isMalformed)
+                .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
     // Malformed lines are never open: they arrive at cleaning already set aside.
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
-        cleaned.filter(not(isMalformed).and(col(SET_ASIDE_REASON).isNotNull()))
+        cleaned
+            .filter(not(isMalformed).and(col(SET_ASIDE_REASON).isNotNull()))
             .drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON),
         quarantine,
         List.of(cleaned));
@@ -107,18 +118,30 @@ public final class InvoicePreparation {
       metrics.put("lines.set_aside." + reason.label(), count);
       setAsideTotal += count;
     }
-    long withCustomer = read - quarantined - setAside.getOrDefault(SetAsideReason.NO_CUSTOMER.label(), 0L);
+    long withCustomer =
+        read - quarantined - setAside.getOrDefault(SetAsideReason.NO_CUSTOMER.label(), 0L);
     metrics.put("lines.quarantined", quarantined);
     metrics.put("lines.with_customer", withCustomer);
-    metrics.put("lines.after_duplicates",
+    metrics.put(
+        "lines.after_duplicates",
         withCustomer - setAside.getOrDefault(SetAsideReason.DUPLICATE.label(), 0L));
     metrics.put("lines.kept", kept);
     if (read != kept + quarantined + setAsideTotal) {
-      throw new IllegalStateException("line counts do not add up: read " + read + " != kept " + kept
-          + " + quarantined " + quarantined + " + set aside " + setAsideTotal);
+      throw new IllegalStateException(
+          "line counts do not add up: read "
+              + read
+              + " != kept "
+              + kept
+              + " + quarantined "
+              + quarantined
+              + " + set aside "
+              + setAsideTotal);
     }
-    return RunMetrics.count(kept, "lines kept") + ", " + RunMetrics.count(setAsideTotal, "set aside")
-        + ", " + RunMetrics.count(quarantined, "quarantined");
+    return RunMetrics.count(kept, "lines kept")
+        + ", "
+        + RunMetrics.count(setAsideTotal, "set aside")
+        + ", "
+        + RunMetrics.count(quarantined, "quarantined");
   }
 
   private static Column[] columns(List<String> names) {

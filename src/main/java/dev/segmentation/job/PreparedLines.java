@@ -13,7 +13,10 @@ import org.apache.spark.sql.Row;
  *     materialised on their own (a small table, kept to the end of the run)
  * @param materialised the line-level tables {@code kept} and {@code setAside} are read from
  */
-public record PreparedLines(Dataset<Row> kept, Dataset<Row> setAside, Dataset<Row> quarantine,
+public record PreparedLines(
+    Dataset<Row> kept,
+    Dataset<Row> setAside,
+    Dataset<Row> quarantine,
     List<Dataset<Row>> materialised) {
 
   public PreparedLines {

@@ -3,6 +3,7 @@ package dev.segmentation.job;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.publish.WarehouseTable;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -14,16 +15,25 @@ final class Publication {
 
   private Publication() {}
 
-  /** @param details more for the snapshot to record, beside the run id and the model version */
-  static void publish(SparkSession spark, JobConfig config, RunMetrics metrics, String table,
-      Dataset<Row> rows, String modelVersion, Map<String, String> details) {
+  /**
+   * @param details more for the snapshot to record, beside the run id and the model version
+   */
+  static void publish(
+      SparkSession spark,
+      JobConfig config,
+      RunMetrics metrics,
+      String table,
+      Dataset<Row> rows,
+      String modelVersion,
+      Map<String, String> details) {
     Map<String, String> all = new TreeMap<>(details);
     all.put(WarehouseTable.MODEL_VERSION, modelVersion);
     all.put(WarehouseTable.RUN_ID, config.runId());
-    WarehouseTable.Published published = WarehouseTable.of(spark, config.publish(), table)
-        .publish(rows, config.publish().snapshotDate(), all);
+    WarehouseTable.Published published =
+        WarehouseTable.of(spark, config.publish(), table)
+            .publish(rows, config.publish().snapshotDate(), all);
     String prefix = "publish." + table + ".";
-    metrics.put(prefix + "format", config.publish().format().name().toLowerCase(java.util.Locale.ROOT));
+    metrics.put(prefix + "format", config.publish().format().name().toLowerCase(Locale.ROOT));
     metrics.put(prefix + "table", published.table());
     metrics.put(prefix + "location", published.location());
     metrics.put(prefix + "snapshot_date", published.date().toString());

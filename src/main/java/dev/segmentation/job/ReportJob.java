@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +44,18 @@ import org.apache.spark.sql.SparkSession;
 public final class ReportJob {
 
   public static final String REPORT = "report.html";
+
   /** Customers drawn for the scatter plot and the silhouette distributions. */
   static final int SAMPLE = 2_000;
+
   /** Segment ids as text in numeric order (10 after 9). */
-  private static final java.util.Comparator<String> BY_NUMBER = java.util.Comparator.comparingInt(Integer::parseInt);
+  private static final Comparator<String> BY_NUMBER = Comparator.comparingInt(Integer::parseInt);
 
   private ReportJob() {}
 
-  /** The subcommand: the report of the run folder {@code <output>/<run-id>/} of an earlier train. */
+  /**
+   * The subcommand: the report of the run folder {@code <output>/<run-id>/} of an earlier train.
+   */
   public static RunMetrics run(SparkSession spark, JobConfig config) {
     RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
     String report = write(spark, output, config.train().seed());
@@ -61,23 +66,45 @@ public final class ReportJob {
   static String write(SparkSession spark, RunOutput run, long seed) {
     JsonNode metrics = readMetrics(spark, run);
     if (!"train".equals(metrics.path("subcommand").asText())) {
-      throw new dev.segmentation.ContractViolation("no training run at " + run.location()
-          + ": its metrics.json is missing or not from train");
+      throw new dev.segmentation.ContractViolation(
+          "no training run at "
+              + run.location()
+              + ": its metrics.json is missing or not from train");
     }
     List<String> features = new ArrayList<>();
     metrics.at("/segmentation/features").forEach(f -> features.add(f.asText()));
     Dataset<Row> segments = spark.read().parquet(run.pathOf(TrainJob.SEGMENTS));
-    List<Row> profiles = spark.read().parquet(run.pathOf(TrainJob.SEGMENT_PROFILES))
-        .orderBy(CustomerSegmenter.SEGMENT).collectAsList();
-    List<ReportData.Segment> rows = profiles.stream().map(p -> new ReportData.Segment(
-        p.getInt(p.fieldIndex(CustomerSegmenter.SEGMENT)), p.getAs(SegmentProfiler.LABEL),
-        p.getAs(SegmentProfiler.DESCRIPTION), p.getAs("customers"), p.getAs("customer_share"),
-        p.getAs("revenue_share"))).toList();
+    List<Row> profiles =
+        spark
+            .read()
+            .parquet(run.pathOf(TrainJob.SEGMENT_PROFILES))
+            .orderBy(CustomerSegmenter.SEGMENT)
+            .collectAsList();
+    List<ReportData.Segment> rows =
+        profiles.stream()
+            .map(
+                p ->
+                    new ReportData.Segment(
+                        p.getInt(p.fieldIndex(CustomerSegmenter.SEGMENT)),
+                        p.getAs(SegmentProfiler.LABEL),
+                        p.getAs(SegmentProfiler.DESCRIPTION),
+                        p.getAs("customers"),
+                        p.getAs("customer_share"),
+                        p.getAs("revenue_share")))
+            .toList();
 
     Sample sample = sample(segments, run, seed);
-    ReportData data = new ReportData(metrics, rows, features,
-        zScores(segments, profiles, features), sample.projection(), sample.silhouettes(),
-        sample.expectedSpend(), sample.pAlive(), categories(spark, run, metrics));
+    ReportData data =
+        new ReportData(
+            metrics,
+            rows,
+            features,
+            zScores(segments, profiles, features),
+            sample.projection(),
+            sample.silhouettes(),
+            sample.expectedSpend(),
+            sample.pAlive(),
+            categories(spark, run, metrics));
     String location = run.pathOf(REPORT);
     run.writeText(REPORT, HtmlReport.render(data));
     return location;
@@ -88,8 +115,8 @@ public final class ReportJob {
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(path)) {
-        throw new dev.segmentation.ContractViolation("no training run at " + run.location()
-            + ": " + RunRecord.METRICS + " is missing");
+        throw new dev.segmentation.ContractViolation(
+            "no training run at " + run.location() + ": " + RunRecord.METRICS + " is missing");
       }
       try (InputStream in = fs.open(path)) {
         return new ObjectMapper().readTree(in);
@@ -100,14 +127,18 @@ public final class ReportJob {
   }
 
   /** Each segment's feature means in standard deviations from the mean customer. */
-  private static double[][] zScores(Dataset<Row> segments, List<Row> profiles, List<String> features) {
+  private static double[][] zScores(
+      Dataset<Row> segments, List<Row> profiles, List<String> features) {
     List<Column> aggregates = new ArrayList<>();
-    features.forEach(f -> {
-      aggregates.add(avg(col(f)));
-      aggregates.add(stddev_pop(col(f)));
-    });
-    Row overall = segments.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-        .first();
+    features.forEach(
+        f -> {
+          aggregates.add(avg(col(f)));
+          aggregates.add(stddev_pop(col(f)));
+        });
+    Row overall =
+        segments
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .first();
     double[][] z = new double[profiles.size()][features.size()];
     for (int s = 0; s < profiles.size(); s++) {
       for (int f = 0; f < features.size(); f++) {
@@ -120,23 +151,35 @@ public final class ReportJob {
     return z;
   }
 
-  private record Sample(Map<String, List<double[]>> projection, Map<String, List<Double>> silhouettes,
-      Map<String, List<Double>> expectedSpend, Map<String, List<Double>> pAlive) {}
+  private record Sample(
+      Map<String, List<double[]>> projection,
+      Map<String, List<Double>> silhouettes,
+      Map<String, List<Double>> expectedSpend,
+      Map<String, List<Double>> pAlive) {}
 
   /**
-   * Customers in standardised features, two principal components fitted on all of them with
-   * MLlib's PCA, then a seeded sample of at most {@link #SAMPLE} brought to the driver.
+   * Customers in standardised features, two principal components fitted on all of them with MLlib's
+   * PCA, then a seeded sample of at most {@link #SAMPLE} brought to the driver.
    */
   private static Sample sample(Dataset<Row> segments, RunOutput run, long seed) {
-    PipelineModel segmentation = PipelineModel.load(
-        new ModelDirectory(run.pathOf(ModelDirectory.FOLDER)).pathOf(ModelDirectory.SEGMENTATION));
-    Dataset<Row> scaled = segmentation.transform(segments.drop(CustomerSegmenter.SEGMENT))
-        .select(CustomerSegmenter.SEGMENT, CustomerSegmenter.SCALED, LifetimeValue.EXPECTED_SPEND,
-            LifetimeValue.P_ALIVE);
-    PCAModel pca = new PCA().setK(2).setInputCol(CustomerSegmenter.SCALED).setOutputCol("_pcs").fit(scaled);
+    PipelineModel segmentation =
+        PipelineModel.load(
+            new ModelDirectory(run.pathOf(ModelDirectory.FOLDER))
+                .pathOf(ModelDirectory.SEGMENTATION));
+    Dataset<Row> scaled =
+        segmentation
+            .transform(segments.drop(CustomerSegmenter.SEGMENT))
+            .select(
+                CustomerSegmenter.SEGMENT,
+                CustomerSegmenter.SCALED,
+                LifetimeValue.EXPECTED_SPEND,
+                LifetimeValue.P_ALIVE);
+    PCAModel pca =
+        new PCA().setK(2).setInputCol(CustomerSegmenter.SCALED).setOutputCol("_pcs").fit(scaled);
     long customers = scaled.count();
     double fraction = Math.min(1.0, 1.2 * SAMPLE / Math.max(1, customers));
-    List<Row> drawn = pca.transform(scaled.sample(false, fraction, seed)).limit(SAMPLE).collectAsList();
+    List<Row> drawn =
+        pca.transform(scaled.sample(false, fraction, seed)).limit(SAMPLE).collectAsList();
 
     Map<String, List<double[]>> projection = new TreeMap<>();
     Map<String, List<Double>> expectedSpend = new TreeMap<>(BY_NUMBER);
@@ -147,7 +190,9 @@ public final class ReportJob {
       int segment = row.getInt(0);
       double[] pcs = ((Vector) row.getAs("_pcs")).toArray();
       projection.computeIfAbsent(name(segment), s -> new ArrayList<>()).add(pcs);
-      expectedSpend.computeIfAbsent(String.valueOf(segment), s -> new ArrayList<>()).add(row.getDouble(2));
+      expectedSpend
+          .computeIfAbsent(String.valueOf(segment), s -> new ArrayList<>())
+          .add(row.getDouble(2));
       pAlive.computeIfAbsent(String.valueOf(segment), s -> new ArrayList<>()).add(row.getDouble(3));
       points.add(((Vector) row.get(1)).toArray());
       labels.add(segment);
@@ -159,10 +204,11 @@ public final class ReportJob {
    * The silhouette of each sampled customer against the sample: (b - a) / max(a, b), with a the
    * mean distance to its own segment and b the smallest mean distance to another segment.
    */
-  private static Map<String, List<Double>> silhouettes(List<double[]> points, List<Integer> labels) {
+  private static Map<String, List<Double>> silhouettes(
+      List<double[]> points, List<Integer> labels) {
     Map<String, List<Double>> bySegment = new TreeMap<>();
     for (int i = 0; i < points.size(); i++) {
-      Map<Integer, double[]> sums = new TreeMap<>();   // segment -> {sum of distances, count}
+      Map<Integer, double[]> sums = new TreeMap<>(); // segment -> {sum of distances, count}
       for (int j = 0; j < points.size(); j++) {
         if (i != j) {
           double[] sum = sums.computeIfAbsent(labels.get(j), s -> new double[2]);
@@ -181,7 +227,9 @@ public final class ReportJob {
           b = Math.min(b, other.getValue()[0] / other.getValue()[1]);
         }
       }
-      bySegment.computeIfAbsent(name(labels.get(i)), s -> new ArrayList<>()).add((b - a) / Math.max(a, b));
+      bySegment
+          .computeIfAbsent(name(labels.get(i)), s -> new ArrayList<>())
+          .add((b - a) / Math.max(a, b));
     }
     return bySegment;
   }
@@ -194,19 +242,32 @@ public final class ReportJob {
     return Math.sqrt(sum);
   }
 
-  private static List<ReportData.Category> categories(SparkSession spark, RunOutput run, JsonNode metrics) {
+  private static List<ReportData.Category> categories(
+      SparkSession spark, RunOutput run, JsonNode metrics) {
     Map<Integer, Map<Integer, Long>> bands = new TreeMap<>();
-    for (Row row : spark.read().parquet(run.pathOf(TrainJob.PRODUCT_CATEGORIES))
-        .groupBy(ProductCategoryModel.CATEGORY, ProductCategoryModel.PRICE_BAND).count().collectAsList()) {
+    for (Row row :
+        spark
+            .read()
+            .parquet(run.pathOf(TrainJob.PRODUCT_CATEGORIES))
+            .groupBy(ProductCategoryModel.CATEGORY, ProductCategoryModel.PRICE_BAND)
+            .count()
+            .collectAsList()) {
       bands.computeIfAbsent(row.getInt(0), c -> new TreeMap<>()).put(row.getInt(1), row.getLong(2));
     }
     List<ReportData.Category> categories = new ArrayList<>();
-    bands.forEach((category, byBand) -> {
-      List<String> words = new ArrayList<>();
-      metrics.at("/products/category_top_words/" + category).forEach(w -> words.add(w.asText()));
-      categories.add(new ReportData.Category(category,
-          metrics.at("/products/category_sizes/" + category).asLong(), words, new LinkedHashMap<>(byBand)));
-    });
+    bands.forEach(
+        (category, byBand) -> {
+          List<String> words = new ArrayList<>();
+          metrics
+              .at("/products/category_top_words/" + category)
+              .forEach(w -> words.add(w.asText()));
+          categories.add(
+              new ReportData.Category(
+                  category,
+                  metrics.at("/products/category_sizes/" + category).asLong(),
+                  words,
+                  new LinkedHashMap<>(byBand)));
+        });
     return categories;
   }
 

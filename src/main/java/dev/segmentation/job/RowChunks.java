@@ -12,12 +12,12 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * The rows of a table packed into byte arrays of about {@link #CHUNK_BYTES}, for
- * {@link Checkpoints} to keep: each chunk is its row count, then each row as its size and its
- * bytes (Spark's own UnsafeRow format). Kept as a few large arrays, a table of millions of lines
- * costs no serializer work per row, on the way in or out: with the rows kept one by one through
- * Kryo, reading them back (the reference tracker reset after every row) was a sixth of a train's
- * CPU time at 20 times the bundled data.
+ * The rows of a table packed into byte arrays of about {@link #CHUNK_BYTES}, for {@link
+ * Checkpoints} to keep: each chunk is its row count, then each row as its size and its bytes
+ * (Spark's own UnsafeRow format). Kept as a few large arrays, a table of millions of lines costs no
+ * serializer work per row, on the way in or out: with the rows kept one by one through Kryo,
+ * reading them back (the reference tracker reset after every row) was a sixth of a train's CPU time
+ * at 20 times the bundled data.
  */
 final class RowChunks {
 
@@ -72,7 +72,9 @@ final class RowChunks {
         UnsafeRow row = next instanceof UnsafeRow unsafe ? unsafe : toUnsafe.apply(next);
         int needed = Integer.BYTES + row.getSizeInBytes();
         if (used + needed > chunk.length && chunk.length < CHUNK_BYTES) {
-          chunk = Arrays.copyOf(chunk, Math.max(Math.min(2 * chunk.length, CHUNK_BYTES), used + needed));
+          chunk =
+              Arrays.copyOf(
+                  chunk, Math.max(Math.min(2 * chunk.length, CHUNK_BYTES), used + needed));
         }
         if (used + needed > chunk.length && count > 0) {
           byte[] full = finished();
@@ -95,8 +97,12 @@ final class RowChunks {
     private void append(UnsafeRow row) {
       int size = row.getSizeInBytes();
       Platform.putInt(chunk, Platform.BYTE_ARRAY_OFFSET + used, size);
-      Platform.copyMemory(row.getBaseObject(), row.getBaseOffset(), chunk,
-          Platform.BYTE_ARRAY_OFFSET + used + Integer.BYTES, size);
+      Platform.copyMemory(
+          row.getBaseObject(),
+          row.getBaseOffset(),
+          chunk,
+          Platform.BYTE_ARRAY_OFFSET + used + Integer.BYTES,
+          size);
       used += Integer.BYTES + size;
       count++;
     }

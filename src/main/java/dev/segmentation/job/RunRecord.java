@@ -39,18 +39,19 @@ final class RunRecord implements AutoCloseable {
   }
 
   static RunRecord begin(SparkSession spark, JobConfig config, String subcommand) {
-    RunMetrics metrics = new RunMetrics()
-        .put("run_id", config.runId())
-        .put("subcommand", subcommand)
-        .put("code_version", BuildInfo.version())
-        .put("started_at", Instant.now().toString())
-        .put("config.input.uris", config.input().uris())
-        .put("config.input.format", config.input().format().name().toLowerCase())
-        .put("config.input.corrupt_files", config.input().corruptFiles().name().toLowerCase())
-        .put("config.output.root", config.output().root())
-        .put("config.cleaning.non_product_codes", config.cleaning().nonProductCodes())
-        .put("config.cleaning.match_cancellations", config.cleaning().matchCancellations())
-        .put("config.spark", Secrets.redact(config.sparkConf()));
+    RunMetrics metrics =
+        new RunMetrics()
+            .put("run_id", config.runId())
+            .put("subcommand", subcommand)
+            .put("code_version", BuildInfo.version())
+            .put("started_at", Instant.now().toString())
+            .put("config.input.uris", config.input().uris())
+            .put("config.input.format", config.input().format().name().toLowerCase())
+            .put("config.input.corrupt_files", config.input().corruptFiles().name().toLowerCase())
+            .put("config.output.root", config.output().root())
+            .put("config.cleaning.non_product_codes", config.cleaning().nonProductCodes())
+            .put("config.cleaning.match_cancellations", config.cleaning().matchCancellations())
+            .put("config.spark", Secrets.redact(config.sparkConf()));
     Checkpoints checkpoints = Checkpoints.open(spark, config);
     metrics.put("config.materialise", checkpoints.mode());
     return new RunRecord(spark, metrics, checkpoints);
@@ -74,9 +75,12 @@ final class RunRecord implements AutoCloseable {
     driverLog().ifPresent(log -> output.copyLocalFile(DRIVER_LOG, log));
   }
 
-  /** The log file conf/log4j2.properties writes, when the launcher named one (scripts/segment does). */
+  /**
+   * The log file conf/log4j2.properties writes, when the launcher named one (scripts/segment does).
+   */
   private static Optional<Path> driverLog() {
-    return Optional.ofNullable(System.getProperty("segmentation.log.file")).map(Path::of)
+    return Optional.ofNullable(System.getProperty("segmentation.log.file"))
+        .map(Path::of)
         .filter(Files::isRegularFile);
   }
 

@@ -11,24 +11,25 @@ import static org.apache.spark.sql.functions.not;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.features.BasketTable;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
+import dev.segmentation.features.RepeatPurchases;
 import dev.segmentation.ingest.InvoiceColumns;
 import dev.segmentation.model.Anticipator;
-import dev.segmentation.features.RepeatPurchases;
 import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.LifetimeValue;
-import dev.segmentation.model.ValueBands;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.SegmentClassifier;
-import dev.segmentation.evaluate.SegmentProfiler;
+import dev.segmentation.model.ValueBands;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.functions;
@@ -40,21 +41,26 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code score}: a batch of invoice lines and the models/ folder of a training run to one
  * prediction per new customer: the segment they will most likely belong to, from their first
- * invoice in the batch alone, and what they are expected to buy over the horizon. Writes
- * {@code predictions}, {@code quarantine} and {@code metrics.json} under
- * {@code <output>/<run-id>/}.
+ * invoice in the batch alone, and what they are expected to buy over the horizon. Writes {@code
+ * predictions}, {@code quarantine} and {@code metrics.json} under {@code <output>/<run-id>/}.
  *
- * <p>Lines are read and cleaned exactly as in training; features come from the same
- * {@link FirstPurchases}; products never seen in training get the category the product model
- * gives their description and price, and are counted.
+ * <p>Lines are read and cleaned exactly as in training; features come from the same {@link
+ * FirstPurchases}; products never seen in training get the category the product model gives their
+ * description and price, and are counted.
  */
 public final class ScoreJob {
 
   public static final String PREDICTIONS = "predictions";
-  /** Columns of {@link #PREDICTIONS} besides the features; src/site/markdown/outputs.md documents each. */
+
+  /**
+   * Columns of {@link #PREDICTIONS} besides the features; src/site/markdown/outputs.md documents
+   * each.
+   */
   public static final String SEGMENT = "segment";
+
   public static final String SEGMENT_LABEL = "segment_label";
   public static final String KNOWN_CUSTOMER = "known_customer";
+
   /** BG/NBD × Gamma-Gamma's expected spend, beside the anticipation's {@code expected_spend}. */
   public static final String CLV_EXPECTED_SPEND = "clv_expected_spend";
 
@@ -77,45 +83,80 @@ public final class ScoreJob {
     RunMetrics metrics = run.metrics();
     Checkpoints checkpoints = run.checkpoints();
     RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
-    ModelDirectory.Loaded model = metrics.time("load_model",
-        () -> new ModelDirectory(config.score().model()).load(spark));
+    ModelDirectory.Loaded model =
+        metrics.time("load_model", () -> new ModelDirectory(config.score().model()).load(spark));
     metrics.put("model.location", model.location());
     metrics.put("model.version", model.modelVersion());
 
     PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, checkpoints);
-    Batch batch = metrics.time("features", () -> baskets(lines, model, metrics, checkpoints),
-        features -> RunMetrics.count(metrics.getLong("baskets.all"), "baskets"));
-    Dataset<Row> firsts = new FirstPurchases(model.categories(), batch.end()).apply(batch.baskets());
-    Dataset<Row> known = model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
-    Dataset<Row> flagged = checkpoints.materialise(firsts.join(known, CUSTOMER_ID, "left")
-        .na().fill(false, new String[] {KNOWN_CUSTOMER}));
+    Batch batch =
+        metrics.time(
+            "features",
+            () -> baskets(lines, model, metrics, checkpoints),
+            features -> RunMetrics.count(metrics.getLong("baskets.all"), "baskets"));
+    Dataset<Row> firsts =
+        new FirstPurchases(model.categories(), batch.end()).apply(batch.baskets());
+    Dataset<Row> known =
+        model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
+    Dataset<Row> flagged =
+        checkpoints.materialise(
+            firsts
+                .join(known, CUSTOMER_ID, "left")
+                .na()
+                .fill(false, new String[] {KNOWN_CUSTOMER}));
     Map<Boolean, Long> customers = countBy(flagged, KNOWN_CUSTOMER);
     long knownCustomers = customers.getOrDefault(true, 0L);
     long newCustomers = customers.getOrDefault(false, 0L);
     metrics.put("customers.batch", knownCustomers + newCustomers);
     metrics.put("customers.known", knownCustomers);
     metrics.put("customers.new", newCustomers);
-    Dataset<Row> toScore = config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
+    Dataset<Row> toScore =
+        config.score().knownCustomers() ? flagged : flagged.filter(not(col(KNOWN_CUSTOMER)));
 
-    Dataset<Row> lifetimeValues = model.lifetimeValue()
-        .apply(new RepeatPurchases(batch.end()).apply(batch.baskets()), batch.end())
-        .select(col(CUSTOMER_ID), col(LifetimeValue.P_ALIVE), col(LifetimeValue.EXPECTED_PURCHASES),
-            col(LifetimeValue.EXPECTED_SPEND).as(CLV_EXPECTED_SPEND), col(LifetimeValue.HORIZON),
-            col(ValueBands.VALUE_BAND));
-    Dataset<Row> predictions = metrics.time("predict", () -> checkpoints.materialise(predictionTable(
-        model.anticipator().apply(toScore).join(lifetimeValues, CUSTOMER_ID), model, config)),
-        scored -> RunMetrics.count(checkpoints.rows(scored), "customers"));
+    Dataset<Row> lifetimeValues =
+        model
+            .lifetimeValue()
+            .apply(new RepeatPurchases(batch.end()).apply(batch.baskets()), batch.end())
+            .select(
+                col(CUSTOMER_ID),
+                col(LifetimeValue.P_ALIVE),
+                col(LifetimeValue.EXPECTED_PURCHASES),
+                col(LifetimeValue.EXPECTED_SPEND).as(CLV_EXPECTED_SPEND),
+                col(LifetimeValue.HORIZON),
+                col(ValueBands.VALUE_BAND));
+    Dataset<Row> predictions =
+        metrics.time(
+            "predict",
+            () ->
+                checkpoints.materialise(
+                    predictionTable(
+                        model.anticipator().apply(toScore).join(lifetimeValues, CUSTOMER_ID),
+                        model,
+                        config)),
+            scored -> RunMetrics.count(checkpoints.rows(scored), "customers"));
     long scoredCustomers = checkpoints.rows(predictions);
     metrics.put("customers.scored", scoredCustomers);
     String scored = RunMetrics.count(scoredCustomers, "customers");
     metrics.put("anticipation.horizon", model.horizon().toString());
-    metrics.time("write", () -> {
-      output.writeTable(PREDICTIONS, predictions);
-      output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
-    }, () -> scored);
+    metrics.time(
+        "write",
+        () -> {
+          output.writeTable(PREDICTIONS, predictions);
+          output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
+        },
+        () -> scored);
     if (config.publish().enabled()) {
-      metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.PREDICTIONS,
-          PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS), model.modelVersion(), Map.of()),
+      metrics.time(
+          "publish",
+          () ->
+              Publication.publish(
+                  spark,
+                  config,
+                  metrics,
+                  PublishedTables.PREDICTIONS,
+                  PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS),
+                  model.modelVersion(),
+                  Map.of()),
           () -> scored);
     }
     run.finish(output);
@@ -128,21 +169,34 @@ public final class ScoreJob {
    */
   private record Batch(Dataset<Row> baskets, LocalDate end) {}
 
-  private static Batch baskets(PreparedLines lines, ModelDirectory.Loaded model, RunMetrics metrics,
+  private static Batch baskets(
+      PreparedLines lines,
+      ModelDirectory.Loaded model,
+      RunMetrics metrics,
       Checkpoints checkpoints) {
     Row range = lines.kept().agg(max(col(INVOICE_TS))).first();
     if (range.isNullAt(0)) {
-      throw new ContractViolation("no purchase line is left after cleaning the batch: nothing to score");
+      throw new ContractViolation(
+          "no purchase line is left after cleaning the batch: nothing to score");
     }
-    LocalDate batchEnd = range.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
-    Dataset<Row> products = checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
+    LocalDate batchEnd =
+        range.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
+    Dataset<Row> products =
+        checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
     Dataset<Row> categorised = ProductCategories.withCategories(lines.kept(), products);
     Map<Boolean, Long> byUnseen = countBy(products, ProductCategories.UNSEEN);
     metrics.put("products.batch", byUnseen.values().stream().mapToLong(Long::longValue).sum());
     metrics.put("products.unseen", byUnseen.getOrDefault(true, 0L));
-    metrics.put("lines.unseen_products", lines.kept().join(
-        products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE), InvoiceColumns.STOCK_CODE).count());
-    Dataset<Row> baskets = checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
+    metrics.put(
+        "lines.unseen_products",
+        lines
+            .kept()
+            .join(
+                products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE),
+                InvoiceColumns.STOCK_CODE)
+            .count());
+    Dataset<Row> baskets =
+        checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
     long all = checkpoints.rows(baskets);
     metrics.put("baskets.all", all);
@@ -152,31 +206,48 @@ public final class ScoreJob {
 
   /** Rows per value of a boolean column: one small aggregation, two rows at most. */
   private static Map<Boolean, Long> countBy(Dataset<Row> rows, String flag) {
-    Map<Boolean, Long> counts = new java.util.HashMap<>();
-    rows.groupBy(col(flag)).count().collectAsList()
+    Map<Boolean, Long> counts = new HashMap<>();
+    rows.groupBy(col(flag))
+        .count()
+        .collectAsList()
         .forEach(row -> counts.put(row.getBoolean(0), row.getLong(1)));
     return counts;
   }
 
-  private static Dataset<Row> predictionTable(Dataset<Row> predicted, ModelDirectory.Loaded model,
-      JobConfig config) {
+  private static Dataset<Row> predictionTable(
+      Dataset<Row> predicted, ModelDirectory.Loaded model, JobConfig config) {
     // Segments by probability, highest first (ties: lower segment), as (neg, segment, probability).
-    Dataset<Row> ranked = predicted
-        .withColumn(PROBABILITIES, functions.vector_to_array(col(SegmentClassifier.PROBABILITY), "float64"))
-        .withColumn(RANKED, expr("slice(array_sort(transform(" + PROBABILITIES + ", "
-        + "(p, i) -> named_struct('neg', -p, 'segment', i, 'probability', p))), 1, 3)"));
-    List<Column> columns = new ArrayList<>(List.of(
-        col(CUSTOMER_ID),
-        col(FeatureColumns.FIRST_INVOICE_NO),
-        col(FeatureColumns.FIRST_INVOICE_TS),
-        col(Anticipator.PREDICTED_SEGMENT).as(SEGMENT),
-        SegmentProfiler.labelOf(model.labels(), col(Anticipator.PREDICTED_SEGMENT)).as(SEGMENT_LABEL)));
+    Dataset<Row> ranked =
+        predicted
+            .withColumn(
+                PROBABILITIES,
+                functions.vector_to_array(col(SegmentClassifier.PROBABILITY), "float64"))
+            .withColumn(
+                RANKED,
+                expr(
+                    "slice(array_sort(transform("
+                        + PROBABILITIES
+                        + ", "
+                        + "(p, i) -> named_struct('neg', -p, 'segment', i, 'probability', p))), 1, 3)"));
+    List<Column> columns =
+        new ArrayList<>(
+            List.of(
+                col(CUSTOMER_ID),
+                col(FeatureColumns.FIRST_INVOICE_NO),
+                col(FeatureColumns.FIRST_INVOICE_TS),
+                col(Anticipator.PREDICTED_SEGMENT).as(SEGMENT),
+                SegmentProfiler.labelOf(model.labels(), col(Anticipator.PREDICTED_SEGMENT))
+                    .as(SEGMENT_LABEL)));
     for (int rank = 1; rank <= 3; rank++) {
       String suffix = rank == 1 ? "" : "_" + rank;
       if (rank > 1) {
         columns.add(col(RANKED).getItem(rank - 1).getField("segment").as(SEGMENT + suffix));
       }
-      columns.add(col(RANKED).getItem(rank - 1).getField("probability").as(SEGMENT + suffix + "_probability"));
+      columns.add(
+          col(RANKED)
+              .getItem(rank - 1)
+              .getField("probability")
+              .as(SEGMENT + suffix + "_probability"));
     }
     columns.add(col(Anticipator.EXPECTED_INVOICES));
     columns.add(col(Anticipator.EXPECTED_SPEND));

@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives a training run's segments the ids of the previous model's matching segments (see
- * {@link SegmentIdentities}), and counts how many customers moved from which previous segment to
- * which new one ({@code segmentation.migration}, previous id to new id to customers).
+ * Gives a training run's segments the ids of the previous model's matching segments (see {@link
+ * SegmentIdentities}), and counts how many customers moved from which previous segment to which new
+ * one ({@code segmentation.migration}, previous id to new id to customers).
  */
 final class SegmentIds {
 
@@ -43,18 +43,25 @@ final class SegmentIds {
   }
 
   /** The previous model's centres by segment id, and the rows of its published snapshot if any. */
-  private record Previous(String models, Map<Integer, double[]> centres, Optional<Dataset<Row>> snapshot) {}
+  private record Previous(
+      String models, Map<Integer, double[]> centres, Optional<Dataset<Row>> snapshot) {}
 
   CustomerSegmenter.Result stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Optional<Previous> previous = previous();
     Map<Integer, Integer> ids;
     if (previous.isPresent()) {
-      SegmentIdentities.Matching matching = SegmentIdentities.match(CustomerSegmenter.centres(result.model()),
-          previous.get().centres(), CustomerSegmenter.scale(result.model()), config.stableIds().maxDistance());
+      SegmentIdentities.Matching matching =
+          SegmentIdentities.match(
+              CustomerSegmenter.centres(result.model()),
+              previous.get().centres(),
+              CustomerSegmenter.scale(result.model()),
+              config.stableIds().maxDistance());
       ids = matching.ids();
       metrics.put("segmentation.ids_matched_to", previous.get().models());
       Map<String, Object> distances = new TreeMap<>();
-      matching.distances().forEach((index, d) -> distances.put(String.valueOf(index), RunMetrics.rounded(d)));
+      matching
+          .distances()
+          .forEach((index, d) -> distances.put(String.valueOf(index), RunMetrics.rounded(d)));
       // By segment index: the distance to the previous segment the assignment paired it with.
       metrics.put("segmentation.id_match_distances", distances);
     } else {
@@ -65,7 +72,9 @@ final class SegmentIds {
     ids.forEach((index, id) -> idMetrics.put(String.valueOf(index), id));
     metrics.put("segmentation.ids", idMetrics);
     PipelineModel model = CustomerSegmenter.withIds(result.model(), ids);
-    previous.flatMap(Previous::snapshot).ifPresent(snapshot -> recordMigration(snapshot, model.transform(customers)));
+    previous
+        .flatMap(Previous::snapshot)
+        .ifPresent(snapshot -> recordMigration(snapshot, model.transform(customers)));
     return result.withModel(model);
   }
 
@@ -103,8 +112,9 @@ final class SegmentIds {
       return Optional.empty();
     }
     JsonNode ids = directory.description(spark).path("segments").path("ids");
-    double[][] centres = CustomerSegmenter.centres(
-        PipelineModel.load(directory.pathOf(ModelDirectory.SEGMENTATION)));
+    double[][] centres =
+        CustomerSegmenter.centres(
+            PipelineModel.load(directory.pathOf(ModelDirectory.SEGMENTATION)));
     Map<Integer, double[]> byId = new TreeMap<>();
     for (int index = 0; index < centres.length; index++) {
       byId.put(ids.path(String.valueOf(index)).asInt(index), centres[index]);
@@ -121,19 +131,27 @@ final class SegmentIds {
       return details.get(WarehouseTable.MODELS);
     }
     String runId = details.getOrDefault(WarehouseTable.RUN_ID, "");
-    return runId.isEmpty() ? "" : new RunOutput(spark, config.output().root(), runId).pathOf(ModelDirectory.FOLDER);
+    return runId.isEmpty()
+        ? ""
+        : new RunOutput(spark, config.output().root(), runId).pathOf(ModelDirectory.FOLDER);
   }
 
   /** Customers of the previous snapshot and of this run, counted by previous and new segment. */
   private void recordMigration(Dataset<Row> snapshot, Dataset<Row> segmented) {
-    Dataset<Row> before = snapshot
-        .select(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT).as("_previous"));
+    Dataset<Row> before =
+        snapshot.select(
+            col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT).as("_previous"));
     Map<String, Map<String, Long>> migration = new TreeMap<>();
     long customers = 0;
-    for (Row row : segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT)
-        .join(before, FeatureColumns.CUSTOMER_ID)
-        .groupBy("_previous", CustomerSegmenter.SEGMENT).count().collectAsList()) {
-      migration.computeIfAbsent(String.valueOf(row.getInt(0)), key -> new TreeMap<>())
+    for (Row row :
+        segmented
+            .select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT)
+            .join(before, FeatureColumns.CUSTOMER_ID)
+            .groupBy("_previous", CustomerSegmenter.SEGMENT)
+            .count()
+            .collectAsList()) {
+      migration
+          .computeIfAbsent(String.valueOf(row.getInt(0)), key -> new TreeMap<>())
           .put(String.valueOf(row.getInt(1)), row.getLong(2));
       customers += row.getLong(2);
     }

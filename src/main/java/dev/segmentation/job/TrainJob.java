@@ -20,12 +20,12 @@ import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.ProductTable;
 import dev.segmentation.job.LifetimeValueSteps.Lifetime;
 import dev.segmentation.model.Anticipator;
-import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.FollowUpRegressor;
-import dev.segmentation.model.SegmentExpectations;
+import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ProductCategoryModel;
 import dev.segmentation.model.SegmentClassifier;
+import dev.segmentation.model.SegmentExpectations;
 import dev.segmentation.model.ValueBands;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
@@ -47,8 +47,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * {@code train}: product categories, customer features, segments, the segment classifiers,
- * their evaluation, and every output under {@code <output>/<run-id>/}.
+ * {@code train}: product categories, customer features, segments, the segment classifiers, their
+ * evaluation, and every output under {@code <output>/<run-id>/}.
  */
 public final class TrainJob {
 
@@ -86,43 +86,82 @@ public final class TrainJob {
 
   private RunMetrics run() {
     TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
-    LifetimeValueSteps lifetimeValue = new LifetimeValueSteps(config, metrics, checkpoints, data.window());
-    Dataset<Row> customers = metrics.time("customer_features", () -> checkpoints.materialise(
-        new CustomerFeatures(categories(), data.window().cutoff()).apply(data.trainBaskets())),
-        this::customerCount);
+    LifetimeValueSteps lifetimeValue =
+        new LifetimeValueSteps(config, metrics, checkpoints, data.window());
+    Dataset<Row> customers =
+        metrics.time(
+            "customer_features",
+            () ->
+                checkpoints.materialise(
+                    new CustomerFeatures(categories(), data.window().cutoff())
+                        .apply(data.trainBaskets())),
+            this::customerCount);
     metrics.put("customers.train", checkpoints.rows(customers));
     String trainCustomers = customerCount(customers);
-    Lifetime lifetime = metrics.time("lifetime_value", () -> lifetimeValue.fit(data), fitted -> trainCustomers);
+    Lifetime lifetime =
+        metrics.time("lifetime_value", () -> lifetimeValue.fit(data), fitted -> trainCustomers);
 
-    CustomerSegmenter.Result segmentation = metrics.time("k_search",
-        () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers),
-        result -> "k = " + result.k() + ", " + RunMetrics.count(result.searched(), "customers searched"));
-    Dataset<Row> segmented = metrics.time("final_fit", () -> describeSegments(segmentation, customers),
-        this::customerCount);
+    CustomerSegmenter.Result segmentation =
+        metrics.time(
+            "k_search",
+            () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers),
+            result ->
+                "k = "
+                    + result.k()
+                    + ", "
+                    + RunMetrics.count(result.searched(), "customers searched"));
+    Dataset<Row> segmented =
+        metrics.time(
+            "final_fit", () -> describeSegments(segmentation, customers), this::customerCount);
     Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
     if (config.clv().backtest()) {
-      metrics.time("clv_backtest", () -> lifetimeValue.backtest(data, segmentation.model()),
+      metrics.time(
+          "clv_backtest",
+          () -> lifetimeValue.backtest(data, segmentation.model()),
           result -> RunMetrics.count(result.customers(), "customers"));
     }
     Dataset<Row> firstPurchases = data.firstPurchases().join(labels, FeatureColumns.CUSTOMER_ID);
-    Classifiers classifiers = metrics.time("classifier", () -> trainClassifiers(segmented, firstPurchases),
-        fitted -> trainCustomers);
-    metrics.time("evaluation", () -> temporalTest(data, segmentation.model(), classifiers),
+    Classifiers classifiers =
+        metrics.time(
+            "classifier",
+            () -> trainClassifiers(segmented, firstPurchases),
+            fitted -> trainCustomers);
+    metrics.time(
+        "evaluation",
+        () -> temporalTest(data, segmentation.model(), classifiers),
         tested -> RunMetrics.count(tested, "later customers"));
-    Anticipation anticipation = metrics.time("anticipation",
-        () -> anticipate(data, customers, firstPurchases, segmentation.k()),
-        anticipated -> RunMetrics.count(metrics.getLong("anticipation.customers_full_followup"),
-            "customers followed up"));
+    Anticipation anticipation =
+        metrics.time(
+            "anticipation",
+            () -> anticipate(data, customers, firstPurchases, segmentation.k()),
+            anticipated ->
+                RunMetrics.count(
+                    metrics.getLong("anticipation.customers_full_followup"),
+                    "customers followed up"));
 
-    metrics.time("write", () -> write(data, segmented, lifetime, firstPurchases, segmentation, classifiers, anticipation),
+    metrics.time(
+        "write",
+        () ->
+            write(
+                data, segmented, lifetime, firstPurchases, segmentation, classifiers, anticipation),
         () -> trainCustomers);
     List<String> failures = new QualityGate(config.gate()).failures(metrics);
     metrics.put("gate.passed", failures.isEmpty());
     metrics.put("gate.failures", failures);
     if (failures.isEmpty() && config.publish().enabled()) {
-      metrics.time("publish", () -> Publication.publish(spark, config, metrics, PublishedTables.SEGMENTS,
-          PublishedTables.select(segmentTable(segmented, lifetime), PublishedTables.SEGMENTS_COLUMNS), modelVersion,
-          Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER))), () -> trainCustomers);
+      metrics.time(
+          "publish",
+          () ->
+              Publication.publish(
+                  spark,
+                  config,
+                  metrics,
+                  PublishedTables.SEGMENTS,
+                  PublishedTables.select(
+                      segmentTable(segmented, lifetime), PublishedTables.SEGMENTS_COLUMNS),
+                  modelVersion,
+                  Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER))),
+          () -> trainCustomers);
     }
     record.finish(output);
     if (config.report().enabled()) {
@@ -155,13 +194,16 @@ public final class TrainJob {
 
   private static Map<String, Object> largestShares(CustomerSegmenter.Result result) {
     Map<String, Object> shares = new LinkedHashMap<>();
-    result.scores().forEach(s -> shares.put(String.valueOf(s.k()), RunMetrics.rounded(s.largestShare())));
+    result
+        .scores()
+        .forEach(s -> shares.put(String.valueOf(s.k()), RunMetrics.rounded(s.largestShare())));
     return shares;
   }
 
   private Dataset<Row> describeSegments(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Dataset<Row> segmented = checkpoints.materialise(result.model().transform(customers));
-    ClusterQuality quality = ClusterQuality.of(segmented, CustomerSegmenter.SCALED, CustomerSegmenter.SEGMENT);
+    ClusterQuality quality =
+        ClusterQuality.of(segmented, CustomerSegmenter.SCALED, CustomerSegmenter.SEGMENT);
     Map<String, Long> sizes = bySegmentId();
     quality.sizes().forEach((segment, size) -> sizes.put(String.valueOf(segment), size));
     metrics.put("segmentation.sizes", sizes);
@@ -171,29 +213,43 @@ public final class TrainJob {
 
   // ---- classifiers -------------------------------------------------------------------------
 
-  /** Both variants: from the customer's mean basket (the notebook's), and from the first invoice. */
+  /**
+   * Both variants: from the customer's mean basket (the notebook's), and from the first invoice.
+   */
   private record Classifiers(PipelineModel fromHistory, PipelineModel fromFirstInvoice) {}
 
   private Classifiers trainClassifiers(Dataset<Row> segmented, Dataset<Row> firstPurchases) {
-    Column holdout = pmod(xxhash64(col(FeatureColumns.CUSTOMER_ID), lit(config.train().seed())), lit(10_000))
-        .lt(lit(Math.round(config.train().holdoutFraction() * 10_000)));
-    List<PipelineModel> models = ConcurrentJobs.run(2, List.of(
-        () -> fitAndReport(segmented.withColumn(HOLDOUT, holdout), "classifier.holdout"),
-        () -> fitAndReport(firstPurchases.withColumn(HOLDOUT, holdout), "classifier.first_invoice.holdout")));
+    Column holdout =
+        pmod(xxhash64(col(FeatureColumns.CUSTOMER_ID), lit(config.train().seed())), lit(10_000))
+            .lt(lit(Math.round(config.train().holdoutFraction() * 10_000)));
+    List<PipelineModel> models =
+        ConcurrentJobs.run(
+            2,
+            List.of(
+                () -> fitAndReport(segmented.withColumn(HOLDOUT, holdout), "classifier.holdout"),
+                () ->
+                    fitAndReport(
+                        firstPurchases.withColumn(HOLDOUT, holdout),
+                        "classifier.first_invoice.holdout")));
     metrics.put("classifier.features", config.classifier().features());
     return new Classifiers(models.get(0), models.get(1));
   }
 
   private PipelineModel fitAndReport(Dataset<Row> labelled, String metricPath) {
-    PipelineModel model = new SegmentClassifier(config.classifier().features(), config.classifier(),
-        config.train()).fit(labelled.filter(col(HOLDOUT).equalTo(false)));
+    PipelineModel model =
+        new SegmentClassifier(config.classifier().features(), config.classifier(), config.train())
+            .fit(labelled.filter(col(HOLDOUT).equalTo(false)));
     report(model.transform(labelled.filter(col(HOLDOUT))), metricPath);
     return model;
   }
 
   private ClassificationReport report(Dataset<Row> predictions, String metricPath) {
-    ClassificationReport report = ClassificationReport.of(predictions, CustomerSegmenter.SEGMENT,
-        SegmentClassifier.PREDICTED_SEGMENT, segmentCount());
+    ClassificationReport report =
+        ClassificationReport.of(
+            predictions,
+            CustomerSegmenter.SEGMENT,
+            SegmentClassifier.PREDICTED_SEGMENT,
+            segmentCount());
     metrics.put(metricPath, report.toMap());
     return report;
   }
@@ -202,57 +258,76 @@ public final class TrainJob {
 
   /**
    * The notebook's test: customers of the later window, described the same way (invoice counts
-   * scaled to the training window's length), get their "true" segment from the fitted
-   * segmentation and a predicted one from the classifier.
+   * scaled to the training window's length), get their "true" segment from the fitted segmentation
+   * and a predicted one from the classifier.
    */
-  private long temporalTest(TrainingData data, PipelineModel segmentation, Classifiers classifiers) {
+  private long temporalTest(
+      TrainingData data, PipelineModel segmentation, Classifiers classifiers) {
     TrainingWindow window = data.window();
     Dataset<Row> baskets = data.testBaskets();
     CustomerFeatures features = new CustomerFeatures(categories(), window.end());
-    Dataset<Row> actual = checkpoints.materialise(
-        segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
+    Dataset<Row> actual =
+        checkpoints.materialise(
+            segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
     long tested = checkpoints.rows(actual);
     metrics.put("customers.test", tested);
     report(classifiers.fromHistory().transform(actual), "classifier.temporal");
 
-    Dataset<Row> firstInvoice = new FirstPurchases(categories(), window.end()).apply(baskets)
-        .join(actual.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT), FeatureColumns.CUSTOMER_ID);
-    report(classifiers.fromFirstInvoice().transform(firstInvoice), "classifier.first_invoice.temporal");
+    Dataset<Row> firstInvoice =
+        new FirstPurchases(categories(), window.end())
+            .apply(baskets)
+            .join(
+                actual.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT),
+                FeatureColumns.CUSTOMER_ID);
+    report(
+        classifiers.fromFirstInvoice().transform(firstInvoice),
+        "classifier.first_invoice.temporal");
     return tested;
   }
 
   private static Dataset<Row> scaleInvoiceCounts(Dataset<Row> customers, TrainingWindow window) {
     Column scaled = col(FeatureColumns.INVOICE_COUNT).multiply(window.invoiceCountScale());
-    return customers.withColumn(FeatureColumns.INVOICE_COUNT, scaled)
+    return customers
+        .withColumn(FeatureColumns.INVOICE_COUNT, scaled)
         .withColumn(FeatureColumns.FREQUENCY, scaled);
   }
 
   // ---- anticipation ----------------------------------------------------------------------
 
   /** Per segment what its customers bought after their first purchase, and how to predict it. */
-  private record Anticipation(Dataset<Row> expectations, Optional<PipelineModel> regressor,
-      Anticipator.Choice choice) {}
+  private record Anticipation(
+      Dataset<Row> expectations, Optional<PipelineModel> regressor, Anticipator.Choice choice) {}
 
-  private Anticipation anticipate(TrainingData data, Dataset<Row> customers, Dataset<Row> firstPurchases,
-      int k) {
-    Dataset<Row> expectations = checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
+  private Anticipation anticipate(
+      TrainingData data, Dataset<Row> customers, Dataset<Row> firstPurchases, int k) {
+    Dataset<Row> expectations =
+        checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
     // The backtest decides whether the regressor is used; fitting it meanwhile costs nothing on
     // a cluster that the backtest's many small jobs leave mostly idle.
-    List<Object> results = ConcurrentJobs.run(2, List.<Callable<Object>>of(
-        () -> config.anticipation().backtest() ? new Backtest(config, metrics, checkpoints).run(data, customers, k) : configuredChoice(),
-        () -> mayUseRegressor()
-            ? Optional.of(new FollowUpRegressor(categories(), config.anticipation(), config.train())
-                .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
-            : Optional.empty()));
+    List<Object> results =
+        ConcurrentJobs.run(
+            2,
+            List.<Callable<Object>>of(
+                () ->
+                    config.anticipation().backtest()
+                        ? new Backtest(config, metrics, checkpoints).run(data, customers, k)
+                        : configuredChoice(),
+                () ->
+                    mayUseRegressor()
+                        ? Optional.of(
+                            new FollowUpRegressor(
+                                    categories(), config.anticipation(), config.train())
+                                .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
+                        : Optional.empty()));
     Anticipator.Choice choice = (Anticipator.Choice) results.get(0);
     @SuppressWarnings("unchecked")
-    Optional<PipelineModel> regressor = choice.needsRegressor()
-        ? (Optional<PipelineModel>) results.get(1)
-        : Optional.empty();
+    Optional<PipelineModel> regressor =
+        choice.needsRegressor() ? (Optional<PipelineModel>) results.get(1) : Optional.empty();
     metrics.put("anticipation.horizon", config.anticipation().horizon().toString());
     metrics.put("anticipation.predictor.invoices", Backtest.label(choice.invoices()));
     metrics.put("anticipation.predictor.spend", Backtest.label(choice.spend()));
-    metrics.put("anticipation.customers_full_followup",
+    metrics.put(
+        "anticipation.customers_full_followup",
         firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP)).count());
     return new Anticipation(expectations, regressor, choice);
   }
@@ -272,28 +347,46 @@ public final class TrainJob {
 
   // ---- outputs -----------------------------------------------------------------------------
 
-  private void write(TrainingData data, Dataset<Row> segmented, Lifetime lifetime, Dataset<Row> firstPurchases,
-      CustomerSegmenter.Result segmentation, Classifiers classifiers, Anticipation anticipation) {
-    Dataset<Row> profiles = new SegmentProfiler(categories(), data.topWords(), config.clv().horizon())
-        .apply(segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID));
+  private void write(
+      TrainingData data,
+      Dataset<Row> segmented,
+      Lifetime lifetime,
+      Dataset<Row> firstPurchases,
+      CustomerSegmenter.Result segmentation,
+      Classifiers classifiers,
+      Anticipation anticipation) {
+    Dataset<Row> profiles =
+        new SegmentProfiler(categories(), data.topWords(), config.clv().horizon())
+            .apply(segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID));
     Map<String, String> labels = bySegmentId();
-    profiles.collectAsList().forEach(row -> labels.put(String.valueOf(row.getInt(0)),
-        row.getAs(SegmentProfiler.LABEL)));
+    profiles
+        .collectAsList()
+        .forEach(
+            row -> labels.put(String.valueOf(row.getInt(0)), row.getAs(SegmentProfiler.LABEL)));
     metrics.put("segmentation.labels", labels);
     ModelDirectory models = new ModelDirectory(output.pathOf(ModelDirectory.FOLDER));
-    ConcurrentJobs.run(4, List.<Callable<Void>>of(
-        () -> write(IngestJob.QUARANTINE, data.quarantine()),
-        () -> write(SEGMENTS, segmentTable(segmented, lifetime)),
-        () -> write(SEGMENT_PROFILES, profiles),
-        () -> write(PRODUCT_CATEGORIES, productCategoriesTable(data)),
-        () -> write(FIRST_PURCHASES, firstPurchases),
-        () -> {
-          models.save(new ModelDirectory.Contents(data.categories(), segmentation.model(),
-              classifiers.fromHistory(), classifiers.fromFirstInvoice(), anticipation.expectations(),
-              anticipation.regressor(), segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT)));
-          return null;
-        }));
-    output.writeText(ModelDirectory.FOLDER + "/" + ModelDirectory.DESCRIPTION,
+    ConcurrentJobs.run(
+        4,
+        List.<Callable<Void>>of(
+            () -> write(IngestJob.QUARANTINE, data.quarantine()),
+            () -> write(SEGMENTS, segmentTable(segmented, lifetime)),
+            () -> write(SEGMENT_PROFILES, profiles),
+            () -> write(PRODUCT_CATEGORIES, productCategoriesTable(data)),
+            () -> write(FIRST_PURCHASES, firstPurchases),
+            () -> {
+              models.save(
+                  new ModelDirectory.Contents(
+                      data.categories(),
+                      segmentation.model(),
+                      classifiers.fromHistory(),
+                      classifiers.fromFirstInvoice(),
+                      anticipation.expectations(),
+                      anticipation.regressor(),
+                      segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT)));
+              return null;
+            }));
+    output.writeText(
+        ModelDirectory.FOLDER + "/" + ModelDirectory.DESCRIPTION,
         modelDescription(data.window(), labels, anticipation.choice(), lifetime.model()).toJson());
   }
 
@@ -304,10 +397,11 @@ public final class TrainJob {
 
   /** The segmented customers with their expected future: one row each, as published. */
   private Dataset<Row> segmentTable(Dataset<Row> segmented, Lifetime lifetime) {
-    List<Column> segmentColumns = new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID),
-        col(CustomerSegmenter.SEGMENT)));
+    List<Column> segmentColumns =
+        new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT)));
     FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
-    segmentColumns.add(SegmentProfiler.labelOf(labels(), col(CustomerSegmenter.SEGMENT)).as("segment_label"));
+    segmentColumns.add(
+        SegmentProfiler.labelOf(labels(), col(CustomerSegmenter.SEGMENT)).as("segment_label"));
     segmentColumns.add(lit(config.runId()).as("run_id"));
     segmentColumns.add(lit(modelVersion).as("model_version"));
     segmentColumns.add(col(LifetimeValue.P_ALIVE));
@@ -315,40 +409,46 @@ public final class TrainJob {
     segmentColumns.add(col(LifetimeValue.EXPECTED_SPEND));
     segmentColumns.add(lit(config.clv().horizon().toString()).as(LifetimeValue.HORIZON));
     segmentColumns.add(col(ValueBands.VALUE_BAND));
-    return segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID).select(segmentColumns.toArray(Column[]::new));
+    return segmented
+        .join(lifetime.values(), FeatureColumns.CUSTOMER_ID)
+        .select(segmentColumns.toArray(Column[]::new));
   }
 
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */
-  private RunMetrics modelDescription(TrainingWindow window, Map<String, String> labels,
-      Anticipator.Choice choice, LifetimeValue.Model lifetimeValue) {
-    RunMetrics description = new RunMetrics()
-        .put("format_version", ModelDirectory.FORMAT_VERSION)
-        .put("model_version", modelVersion)
-        .put("code_version", BuildInfo.version())
-        .put("run_id", config.runId())
-        .put("training_window.start", window.start().toString())
-        .put("training_window.cutoff", window.cutoff().toString())
-        .put("training_window.end", window.end().toString())
-        .put("product_categories", categories())
-        .put("features.segmentation", config.segments().features())
-        .put("features.classifier", config.classifier().features())
-        .put("segments.k", metrics.get("segmentation.k"))
-        .put("segments.labels", labels)
-        .put("segments.ids", metrics.get("segmentation.ids"))
-        .put("anticipation.horizon", config.anticipation().horizon().toString())
-        .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
-        .put("anticipation.predictor.spend", Backtest.label(choice.spend()))
-        // Unrounded: score applies them.
-        .put("clv.horizon", lifetimeValue.horizon().toString())
-        .put("clv.bgnbd.r", lifetimeValue.purchases().r())
-        .put("clv.bgnbd.alpha", lifetimeValue.purchases().alpha())
-        .put("clv.bgnbd.a", lifetimeValue.purchases().a())
-        .put("clv.bgnbd.b", lifetimeValue.purchases().b())
-        .put("clv.gamma_gamma.p", lifetimeValue.spend().p())
-        .put("clv.gamma_gamma.q", lifetimeValue.spend().q())
-        .put("clv.gamma_gamma.gamma", lifetimeValue.spend().gamma())
-        .put("clv.value_bands.medium", lifetimeValue.bands().medium())
-        .put("clv.value_bands.high", lifetimeValue.bands().high());
+  private RunMetrics modelDescription(
+      TrainingWindow window,
+      Map<String, String> labels,
+      Anticipator.Choice choice,
+      LifetimeValue.Model lifetimeValue) {
+    RunMetrics description =
+        new RunMetrics()
+            .put("format_version", ModelDirectory.FORMAT_VERSION)
+            .put("model_version", modelVersion)
+            .put("code_version", BuildInfo.version())
+            .put("run_id", config.runId())
+            .put("training_window.start", window.start().toString())
+            .put("training_window.cutoff", window.cutoff().toString())
+            .put("training_window.end", window.end().toString())
+            .put("product_categories", categories())
+            .put("features.segmentation", config.segments().features())
+            .put("features.classifier", config.classifier().features())
+            .put("segments.k", metrics.get("segmentation.k"))
+            .put("segments.labels", labels)
+            .put("segments.ids", metrics.get("segmentation.ids"))
+            .put("anticipation.horizon", config.anticipation().horizon().toString())
+            .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
+            .put("anticipation.predictor.spend", Backtest.label(choice.spend()))
+            // Unrounded: score applies them.
+            .put("clv.horizon", lifetimeValue.horizon().toString())
+            .put("clv.bgnbd.r", lifetimeValue.purchases().r())
+            .put("clv.bgnbd.alpha", lifetimeValue.purchases().alpha())
+            .put("clv.bgnbd.a", lifetimeValue.purchases().a())
+            .put("clv.bgnbd.b", lifetimeValue.purchases().b())
+            .put("clv.gamma_gamma.p", lifetimeValue.spend().p())
+            .put("clv.gamma_gamma.q", lifetimeValue.spend().q())
+            .put("clv.gamma_gamma.gamma", lifetimeValue.spend().gamma())
+            .put("clv.value_bands.medium", lifetimeValue.bands().medium())
+            .put("clv.value_bands.high", lifetimeValue.bands().high());
     for (String key : List.of("customers", "segmentation", "classifier", "products", "backtest")) {
       description.put("metrics." + key, metrics.get(key));
     }
@@ -358,8 +458,13 @@ public final class TrainJob {
   private Dataset<Row> productCategoriesTable(TrainingData data) {
     Dataset<Row> words = data.topWordsTable().withColumnRenamed("top_words", "category_top_words");
     return data.products()
-        .select(col("stock_code"), col("description"), col(ProductTable.MEAN_UNIT_PRICE),
-            col(ProductCategoryModel.PRICE_BAND).cast(DataTypes.IntegerType).as(ProductCategoryModel.PRICE_BAND),
+        .select(
+            col("stock_code"),
+            col("description"),
+            col(ProductTable.MEAN_UNIT_PRICE),
+            col(ProductCategoryModel.PRICE_BAND)
+                .cast(DataTypes.IntegerType)
+                .as(ProductCategoryModel.PRICE_BAND),
             col(ProductCategoryModel.CATEGORY))
         .join(words, ProductCategoryModel.CATEGORY);
   }

@@ -25,9 +25,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What {@code train} and {@code backtest} fit on: the training window, the product categories
- * fitted on the window's products, every positive basket categorised by them, and each
- * customer's first purchase with its follow-up. The line-level tables are released once the
- * baskets are built; only the (small) quarantine is kept, for the run's outputs.
+ * fitted on the window's products, every positive basket categorised by them, and each customer's
+ * first purchase with its follow-up. The line-level tables are released once the baskets are built;
+ * only the (small) quarantine is kept, for the run's outputs.
  *
  * @param quarantine the malformed lines, materialised on their own
  * @param trainBaskets positive baskets before the cutoff
@@ -45,26 +45,36 @@ record TrainingData(
     Dataset<Row> testBaskets,
     Dataset<Row> firstPurchases) {
 
-  static TrainingData prepare(SparkSession spark, JobConfig config, RunMetrics metrics,
-      Checkpoints checkpoints) {
+  static TrainingData prepare(
+      SparkSession spark, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
     PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, checkpoints);
     TrainingWindow window = TrainingWindow.of(lines.kept(), config.train().cutoff());
     recordWindow(metrics, window);
     Dataset<Row> trainLines = lines.kept().filter(beforeCutoff(window));
-    ProductStep products = metrics.time("product_categories",
-        () -> fitProductCategories(trainLines, config, metrics, checkpoints),
-        fitted -> RunMetrics.count(checkpoints.rows(fitted.products()), "products"));
+    ProductStep products =
+        metrics.time(
+            "product_categories",
+            () -> fitProductCategories(trainLines, config, metrics, checkpoints),
+            fitted -> RunMetrics.count(checkpoints.rows(fitted.products()), "products"));
 
     int categories = config.products().categories();
-    Dataset<Row> baskets = metrics.time("baskets", () -> {
-      Dataset<Row> lineProducts = checkpoints.materialise(products.categories().productsOf(lines.kept()));
-      metrics.put("products.unseen_after_cutoff",
-          lineProducts.filter(col(ProductCategories.UNSEEN)).count());
-      Dataset<Row> built = checkpoints.materialise(new BasketTable(categories)
-          .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
-      checkpoints.release(lineProducts);
-      return built;
-    }, built -> RunMetrics.count(checkpoints.rows(built), "baskets"));
+    Dataset<Row> baskets =
+        metrics.time(
+            "baskets",
+            () -> {
+              Dataset<Row> lineProducts =
+                  checkpoints.materialise(products.categories().productsOf(lines.kept()));
+              metrics.put(
+                  "products.unseen_after_cutoff",
+                  lineProducts.filter(col(ProductCategories.UNSEEN)).count());
+              Dataset<Row> built =
+                  checkpoints.materialise(
+                      new BasketTable(categories)
+                          .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
+              checkpoints.release(lineProducts);
+              return built;
+            },
+            built -> RunMetrics.count(checkpoints.rows(built), "baskets"));
     Dataset<Row> quarantine = lines.quarantine();
     lines.release(checkpoints);
     recordBasketCounts(baskets, window, metrics);
@@ -72,12 +82,26 @@ record TrainingData(
     Dataset<Row> trainBaskets = allBaskets.filter(beforeCutoff(window));
     Dataset<Row> testBaskets = allBaskets.filter(not(beforeCutoff(window)));
 
-    Dataset<Row> firstPurchases = metrics.time("first_purchases", () -> checkpoints.materialise(
-        new FollowUp(config.anticipation().horizon(), window.end()).apply(allBaskets,
-            new FirstPurchases(categories, window.end()).apply(allBaskets))),
-        firsts -> RunMetrics.count(checkpoints.rows(firsts), "customers"));
-    return new TrainingData(quarantine, window, products.categories(), products.products(),
-        products.topWordsTable(), products.topWords(), trainBaskets, testBaskets, firstPurchases);
+    Dataset<Row> firstPurchases =
+        metrics.time(
+            "first_purchases",
+            () ->
+                checkpoints.materialise(
+                    new FollowUp(config.anticipation().horizon(), window.end())
+                        .apply(
+                            allBaskets,
+                            new FirstPurchases(categories, window.end()).apply(allBaskets))),
+            firsts -> RunMetrics.count(checkpoints.rows(firsts), "customers"));
+    return new TrainingData(
+        quarantine,
+        window,
+        products.categories(),
+        products.products(),
+        products.topWordsTable(),
+        products.topWords(),
+        trainBaskets,
+        testBaskets,
+        firstPurchases);
   }
 
   private static Column beforeCutoff(TrainingWindow window) {
@@ -85,12 +109,14 @@ record TrainingData(
   }
 
   /**
-   * Baskets of each window, and those left out for a non-positive amount, under
-   * {@code baskets.train.*} and {@code baskets.test.*}: one aggregation of four rows at most.
+   * Baskets of each window, and those left out for a non-positive amount, under {@code
+   * baskets.train.*} and {@code baskets.test.*}: one aggregation of four rows at most.
    */
-  private static void recordBasketCounts(Dataset<Row> baskets, TrainingWindow window, RunMetrics metrics) {
-    long[][] counts = new long[2][2];   // [train?][positive?]
-    for (Row row : baskets.groupBy(beforeCutoff(window), BasketTable.positive()).count().collectAsList()) {
+  private static void recordBasketCounts(
+      Dataset<Row> baskets, TrainingWindow window, RunMetrics metrics) {
+    long[][] counts = new long[2][2]; // [train?][positive?]
+    for (Row row :
+        baskets.groupBy(beforeCutoff(window), BasketTable.positive()).count().collectAsList()) {
       boolean positive = !row.isNullAt(1) && row.getBoolean(1);
       counts[row.getBoolean(0) ? 1 : 0][positive ? 1 : 0] += row.getLong(2);
     }
@@ -101,31 +127,42 @@ record TrainingData(
     }
   }
 
-  private record ProductStep(ProductCategories categories, Dataset<Row> products,
-      Dataset<Row> topWordsTable, Map<Integer, List<String>> topWords) {}
+  private record ProductStep(
+      ProductCategories categories,
+      Dataset<Row> products,
+      Dataset<Row> topWordsTable,
+      Map<Integer, List<String>> topWords) {}
 
-  private static ProductStep fitProductCategories(Dataset<Row> trainLines, JobConfig config,
-      RunMetrics metrics, Checkpoints checkpoints) {
+  private static ProductStep fitProductCategories(
+      Dataset<Row> trainLines, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
     Dataset<Row> products = checkpoints.materialise(new ProductTable().apply(trainLines));
     PipelineModel model = new ProductCategoryModel(config.products(), config.train()).fit(products);
     Dataset<Row> categorised = checkpoints.materialise(model.transform(products));
     List<String> vocabulary = ProductCategoryModel.vocabulary(model);
     metrics.put("products.train", checkpoints.rows(categorised));
     metrics.put("products.vocabulary", vocabulary.size());
-    metrics.put("products.silhouette", RunMetrics.rounded(new ClusteringEvaluator()
-        .setFeaturesCol(ProductCategoryModel.FEATURES)
-        .setPredictionCol(ProductCategoryModel.CATEGORY)
-        .evaluate(categorised)));
-    Dataset<Row> topWordsTable = checkpoints.materialise(
-        ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
+    metrics.put(
+        "products.silhouette",
+        RunMetrics.rounded(
+            new ClusteringEvaluator()
+                .setFeaturesCol(ProductCategoryModel.FEATURES)
+                .setPredictionCol(ProductCategoryModel.CATEGORY)
+                .evaluate(categorised)));
+    Dataset<Row> topWordsTable =
+        checkpoints.materialise(
+            ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
     Map<Integer, List<String>> topWords = new TreeMap<>();
     topWordsTable.collectAsList().forEach(row -> topWords.put(row.getInt(0), row.getList(1)));
     Map<String, Long> sizes = new TreeMap<>();
-    categorised.groupBy(ProductCategoryModel.CATEGORY).count().collectAsList()
+    categorised
+        .groupBy(ProductCategoryModel.CATEGORY)
+        .count()
+        .collectAsList()
         .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
     metrics.put("products.category_sizes", sizes);
     metrics.put("products.category_top_words", topWords);
-    return new ProductStep(new ProductCategories(model, categorised), categorised, topWordsTable, topWords);
+    return new ProductStep(
+        new ProductCategories(model, categorised), categorised, topWordsTable, topWords);
   }
 
   private static void recordWindow(RunMetrics metrics, TrainingWindow window) {

@@ -29,8 +29,13 @@ public record TrainingWindow(LocalDate start, LocalDate cutoff, LocalDate end) {
     LocalDate start = day(range.getTimestamp(0));
     LocalDate end = day(range.getTimestamp(1)).plusDays(1);
     if (!cutoff.isAfter(start) || !cutoff.isBefore(end)) {
-      throw new ContractViolation("invalid configuration: segmentation.train.cutoff " + cutoff
-          + " must fall inside the data, which spans " + start + " to " + end.minusDays(1));
+      throw new ContractViolation(
+          "invalid configuration: segmentation.train.cutoff "
+              + cutoff
+              + " must fall inside the data, which spans "
+              + start
+              + " to "
+              + end.minusDays(1));
     }
     return new TrainingWindow(start, cutoff, end);
   }

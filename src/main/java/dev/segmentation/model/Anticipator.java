@@ -15,15 +15,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * From a first purchase to a segment and the follow-up to expect: the first-invoice
- * {@link SegmentClassifier}, the {@link SegmentExpectations} of the predicted segment, and, where
- * it was chosen, the {@link FollowUpRegressor}. The backtest and {@code score} both predict
- * through this class.
+ * From a first purchase to a segment and the follow-up to expect: the first-invoice {@link
+ * SegmentClassifier}, the {@link SegmentExpectations} of the predicted segment, and, where it was
+ * chosen, the {@link FollowUpRegressor}. The backtest and {@code score} both predict through this
+ * class.
  *
- * <p>Input: {@link dev.segmentation.features.FirstPurchases} rows. Output: the same rows plus
- * the classifier's columns ({@link #PREDICTED_SEGMENT} as int), the segment medians, the
- * regressor's predictions when there is a regressor, and {@link #EXPECTED_INVOICES} and
- * {@link #EXPECTED_SPEND} from the chosen predictors.
+ * <p>Input: {@link dev.segmentation.features.FirstPurchases} rows. Output: the same rows plus the
+ * classifier's columns ({@link #PREDICTED_SEGMENT} as int), the segment medians, the regressor's
+ * predictions when there is a regressor, and {@link #EXPECTED_INVOICES} and {@link #EXPECTED_SPEND}
+ * from the chosen predictors.
  */
 public final class Anticipator {
 
@@ -51,8 +51,11 @@ public final class Anticipator {
   private final Optional<PipelineModel> regressor;
   private final Choice choice;
 
-  public Anticipator(PipelineModel classifier, Dataset<Row> expectations,
-      Optional<PipelineModel> regressor, Choice choice) {
+  public Anticipator(
+      PipelineModel classifier,
+      Dataset<Row> expectations,
+      Optional<PipelineModel> regressor,
+      Choice choice) {
     this.classifier = Objects.requireNonNull(classifier, "classifier");
     this.expectations = Objects.requireNonNull(expectations, "expectations");
     this.regressor = Objects.requireNonNull(regressor, "regressor");
@@ -63,18 +66,25 @@ public final class Anticipator {
   }
 
   public Dataset<Row> apply(Dataset<Row> firstPurchases) {
-    Dataset<Row> classified = classifier.transform(firstPurchases)
-        .withColumn(PREDICTED_SEGMENT, col(PREDICTED_SEGMENT).cast(DataTypes.IntegerType));
+    Dataset<Row> classified =
+        classifier
+            .transform(firstPurchases)
+            .withColumn(PREDICTED_SEGMENT, col(PREDICTED_SEGMENT).cast(DataTypes.IntegerType));
     // One row per segment: travels to every executor.
-    Dataset<Row> medians = broadcast(expectations.select(
-        col(CustomerSegmenter.SEGMENT).as(PREDICTED_SEGMENT),
-        col(SegmentExpectations.INVOICES_MEDIAN).as(SEGMENT_MEDIAN_INVOICES),
-        col(SegmentExpectations.SPEND_MEDIAN).as(SEGMENT_MEDIAN_SPEND)));
+    Dataset<Row> medians =
+        broadcast(
+            expectations.select(
+                col(CustomerSegmenter.SEGMENT).as(PREDICTED_SEGMENT),
+                col(SegmentExpectations.INVOICES_MEDIAN).as(SEGMENT_MEDIAN_INVOICES),
+                col(SegmentExpectations.SPEND_MEDIAN).as(SEGMENT_MEDIAN_SPEND)));
     Dataset<Row> withMedians = classified.join(medians, PREDICTED_SEGMENT, "left");
     Dataset<Row> predicted = regressor.map(r -> r.transform(withMedians)).orElse(withMedians);
     return predicted
-        .withColumn(EXPECTED_INVOICES, pick(choice.invoices(), SEGMENT_MEDIAN_INVOICES, FollowUpRegressor.INVOICES))
-        .withColumn(EXPECTED_SPEND, pick(choice.spend(), SEGMENT_MEDIAN_SPEND, FollowUpRegressor.SPEND));
+        .withColumn(
+            EXPECTED_INVOICES,
+            pick(choice.invoices(), SEGMENT_MEDIAN_INVOICES, FollowUpRegressor.INVOICES))
+        .withColumn(
+            EXPECTED_SPEND, pick(choice.spend(), SEGMENT_MEDIAN_SPEND, FollowUpRegressor.SPEND));
   }
 
   /** A follow-up is never negative, whatever the boosted trees add up to. */

@@ -20,20 +20,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Predicts the follow-up (invoices and spend within the horizon) from the first purchase alone,
- * as one MLlib pipeline: StringIndexer and OneHotEncoder (country) → VectorAssembler → one
+ * Predicts the follow-up (invoices and spend within the horizon) from the first purchase alone, as
+ * one MLlib pipeline: StringIndexer and OneHotEncoder (country) → VectorAssembler → one
  * GBTRegressor per quantity → SQLTransformer.
  *
  * <p>Each regressor learns log(1 + quantity) with absolute loss, and the last stage turns its
  * prediction back. Absolute loss aims at the median, the value that minimises the mean absolute
- * error the backtest reports; the log scale matters because MLlib's boosting moves each
- * prediction by at most the step size per iteration (it does not re-fit leaf medians), which on
- * spends in the hundreds leaves the first, mean-fitted tree almost alone. Measured on the
- * bundled data's backtest split: raw spend 1,011 MAE, log spend 813 to 852, median baseline 862.
+ * error the backtest reports; the log scale matters because MLlib's boosting moves each prediction
+ * by at most the step size per iteration (it does not re-fit leaf medians), which on spends in the
+ * hundreds leaves the first, mean-fitted tree almost alone. Measured on the bundled data's backtest
+ * split: raw spend 1,011 MAE, log spend 813 to 852, median baseline 862.
  *
- * <p>Input to {@link #fit}: {@link dev.segmentation.features.FirstPurchases} rows with the
- * {@link dev.segmentation.features.FollowUp} columns. The fitted pipeline adds
- * {@link #INVOICES} and {@link #SPEND} (doubles).
+ * <p>Input to {@link #fit}: {@link dev.segmentation.features.FirstPurchases} rows with the {@link
+ * dev.segmentation.features.FollowUp} columns. The fitted pipeline adds {@link #INVOICES} and
+ * {@link #SPEND} (doubles).
  */
 public final class FollowUpRegressor {
 
@@ -49,7 +49,9 @@ public final class FollowUpRegressor {
   private final long seed;
   private final StablePartitions layout;
 
-  /** @param train the seed and the rows' layout, which make the fit repeatable */
+  /**
+   * @param train the seed and the rows' layout, which make the fit repeatable
+   */
   public FollowUpRegressor(int categories, JobConfig.Anticipation settings, JobConfig.Train train) {
     this.categories = categories;
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -62,8 +64,13 @@ public final class FollowUpRegressor {
    * category split (the country comes in one-hot besides).
    */
   public static List<String> firstPurchaseFeatures(int categories) {
-    List<String> names = new ArrayList<>(List.of(FeatureColumns.BASKET_MEAN, FeatureColumns.LINE_COUNT,
-        FeatureColumns.QUANTITY, FeatureColumns.FIRST_MONTH));
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                FeatureColumns.BASKET_MEAN,
+                FeatureColumns.LINE_COUNT,
+                FeatureColumns.QUANTITY,
+                FeatureColumns.FIRST_MONTH));
     names.addAll(FeatureColumns.categoryShares(categories));
     return names;
   }
@@ -75,24 +82,51 @@ public final class FollowUpRegressor {
   }
 
   public PipelineModel fit(Dataset<Row> firstPurchases) {
-    Dataset<Row> laidOut = layout.layOut(firstPurchases, FeatureColumns.CUSTOMER_ID,
-            firstPurchases.count())
-        .withColumn(logOf(FeatureColumns.FOLLOWUP_INVOICES), log1p(col(FeatureColumns.FOLLOWUP_INVOICES)))
-        .withColumn(logOf(FeatureColumns.FOLLOWUP_SPEND), log1p(col(FeatureColumns.FOLLOWUP_SPEND)));
-    return new Pipeline().setStages(new PipelineStage[] {
-        // Countries not seen in training get an index of their own instead of failing; one-hot,
-        // because trees cap the values of one categorical feature (maxBins) and a data set can
-        // have any number of countries.
-        new StringIndexer().setInputCol(FeatureColumns.COUNTRY).setOutputCol(COUNTRY_INDEX)
-            .setHandleInvalid("keep").setStringOrderType("frequencyDesc"),
-        new OneHotEncoder().setInputCol(COUNTRY_INDEX).setOutputCol(COUNTRY_VECTOR).setHandleInvalid("keep"),
-        new VectorAssembler().setInputCols(features().toArray(String[]::new)).setOutputCol(FEATURES),
-        boosted(logOf(FeatureColumns.FOLLOWUP_INVOICES), logOf(INVOICES)),
-        boosted(logOf(FeatureColumns.FOLLOWUP_SPEND), logOf(SPEND)),
-        new SQLTransformer().setStatement("SELECT *, "
-            + "greatest(expm1(" + logOf(INVOICES) + "), 0D) AS " + INVOICES + ", "
-            + "greatest(expm1(" + logOf(SPEND) + "), 0D) AS " + SPEND + " FROM __THIS__")
-    }).fit(laidOut);
+    Dataset<Row> laidOut =
+        layout
+            .layOut(firstPurchases, FeatureColumns.CUSTOMER_ID, firstPurchases.count())
+            .withColumn(
+                logOf(FeatureColumns.FOLLOWUP_INVOICES),
+                log1p(col(FeatureColumns.FOLLOWUP_INVOICES)))
+            .withColumn(
+                logOf(FeatureColumns.FOLLOWUP_SPEND), log1p(col(FeatureColumns.FOLLOWUP_SPEND)));
+    return new Pipeline()
+        .setStages(
+            new PipelineStage[] {
+              // Countries not seen in training get an index of their own instead of failing;
+              // one-hot,
+              // because trees cap the values of one categorical feature (maxBins) and a data set
+              // can
+              // have any number of countries.
+              new StringIndexer()
+                  .setInputCol(FeatureColumns.COUNTRY)
+                  .setOutputCol(COUNTRY_INDEX)
+                  .setHandleInvalid("keep")
+                  .setStringOrderType("frequencyDesc"),
+              new OneHotEncoder()
+                  .setInputCol(COUNTRY_INDEX)
+                  .setOutputCol(COUNTRY_VECTOR)
+                  .setHandleInvalid("keep"),
+              new VectorAssembler()
+                  .setInputCols(features().toArray(String[]::new))
+                  .setOutputCol(FEATURES),
+              boosted(logOf(FeatureColumns.FOLLOWUP_INVOICES), logOf(INVOICES)),
+              boosted(logOf(FeatureColumns.FOLLOWUP_SPEND), logOf(SPEND)),
+              new SQLTransformer()
+                  .setStatement(
+                      "SELECT *, "
+                          + "greatest(expm1("
+                          + logOf(INVOICES)
+                          + "), 0D) AS "
+                          + INVOICES
+                          + ", "
+                          + "greatest(expm1("
+                          + logOf(SPEND)
+                          + "), 0D) AS "
+                          + SPEND
+                          + " FROM __THIS__")
+            })
+        .fit(laidOut);
   }
 
   private static String logOf(String column) {

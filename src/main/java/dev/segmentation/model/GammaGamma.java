@@ -1,21 +1,22 @@
 package dev.segmentation.model;
 
 import dev.segmentation.features.RepeatPurchases;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * The Gamma-Gamma model of spend per purchase (Fader, Hardie and Lee, "RFM and CLV: using
- * iso-value curves", 2005; Colombo and Jiang, 1999): a customer's purchases are worth Gamma(p, ν)
- * each, with ν drawn from Gamma(q, γ) across customers. Fitted by maximum likelihood on the
- * repeat buyers of the {@link RepeatPurchases} summary: their repeat days x and the mean spend
- * m of those days; one-time buyers carry no information about it.
+ * The Gamma-Gamma model of spend per purchase (Fader, Hardie and Lee, "RFM and CLV: using iso-value
+ * curves", 2005; Colombo and Jiang, 1999): a customer's purchases are worth Gamma(p, ν) each, with
+ * ν drawn from Gamma(q, γ) across customers. Fitted by maximum likelihood on the repeat buyers of
+ * the {@link RepeatPurchases} summary: their repeat days x and the mean spend m of those days;
+ * one-time buyers carry no information about it.
  */
 public final class GammaGamma {
 
   /** The three parameters. */
-  public record Parameters(double p, double q, double gamma) implements java.io.Serializable {
+  public record Parameters(double p, double q, double gamma) implements Serializable {
 
     public Parameters {
       if (!(p > 0 && q > 0 && gamma > 0)) {
@@ -52,9 +53,11 @@ public final class GammaGamma {
       throw new IllegalArgumentException("no repeat buyers to fit Gamma-Gamma on");
     }
     int n = buyers.size();
-    MaximumLikelihood.Maximum best = MaximumLikelihood.maximise(3,
-        logs -> logLikelihood(Parameters.ofLogs(logs), buyers) / n,
-        logs -> MaximumLikelihood.scaled(gradient(Parameters.ofLogs(logs), buyers), 1.0 / n));
+    MaximumLikelihood.Maximum best =
+        MaximumLikelihood.maximise(
+            3,
+            logs -> logLikelihood(Parameters.ofLogs(logs), buyers) / n,
+            logs -> MaximumLikelihood.scaled(gradient(Parameters.ofLogs(logs), buyers), 1.0 / n));
     Parameters fitted = Parameters.ofLogs(best.logs());
     return new Fit(fitted, logLikelihood(fitted, buyers), n, best.evaluations());
   }
@@ -70,8 +73,12 @@ public final class GammaGamma {
   /** One buyer's log-likelihood of the mean m of x purchases. */
   public static double logLikelihood(Parameters p, int x, double m) {
     double px = p.p() * x;
-    return Gamma.logGamma(px + p.q()) - Gamma.logGamma(px) - Gamma.logGamma(p.q())
-        + p.q() * Math.log(p.gamma()) + (px - 1) * Math.log(m) + px * Math.log(x)
+    return Gamma.logGamma(px + p.q())
+        - Gamma.logGamma(px)
+        - Gamma.logGamma(p.q())
+        + p.q() * Math.log(p.gamma())
+        + (px - 1) * Math.log(m)
+        + px * Math.log(x)
         - (px + p.q()) * Math.log(p.gamma() + m * x);
   }
 

@@ -17,19 +17,19 @@ import org.apache.spark.sql.Row;
 
 /**
  * The k search of k-means: every k of a range fitted on the same bounded sample of standardised
- * customers, one Spark task per k, and scored by the silhouette exactly as MLlib's
- * {@code ClusteringEvaluator} defines it (squared Euclidean distance).
+ * customers, one Spark task per k, and scored by the silhouette exactly as MLlib's {@code
+ * ClusteringEvaluator} defines it (squared Euclidean distance).
  *
- * <p>Why not MLlib per k: an MLlib k-means fit is about thirty small Spark jobs (k-means||
- * starts, one job per iteration, a summary), so a search over thirteen k is some four hundred
- * jobs whose scheduling costs far more than the arithmetic on a few thousand customers. Here a
- * task fits Apache Commons Math's k-means++ (several seeded starts, the one with the least
- * within-segment variance kept) on the sample it receives as a broadcast; the chosen k is then
- * fitted once more by MLlib on every customer, and that model is the one saved.
+ * <p>Why not MLlib per k: an MLlib k-means fit is about thirty small Spark jobs (k-means|| starts,
+ * one job per iteration, a summary), so a search over thirteen k is some four hundred jobs whose
+ * scheduling costs far more than the arithmetic on a few thousand customers. Here a task fits
+ * Apache Commons Math's k-means++ (several seeded starts, the one with the least within-segment
+ * variance kept) on the sample it receives as a broadcast; the chosen k is then fitted once more by
+ * MLlib on every customer, and that model is the one saved.
  *
- * <p>The sample is drawn with a fixed seed from rows in a stable order (see
- * {@link StablePartitions}) and capped, so the search costs the same at any customer count and
- * the same input, configuration and seed give the same scores.
+ * <p>The sample is drawn with a fixed seed from rows in a stable order (see {@link
+ * StablePartitions}) and capped, so the search costs the same at any customer count and the same
+ * input, configuration and seed give the same scores.
  */
 public final class KMeansSearch {
 
@@ -78,7 +78,8 @@ public final class KMeansSearch {
    */
   public Result search(Dataset<Row> scaled, String featuresColumn, long total, List<Integer> ks) {
     double[][] sample = sample(scaled.select(featuresColumn), total);
-    JavaSparkContext spark = JavaSparkContext.fromSparkContext(scaled.sparkSession().sparkContext());
+    JavaSparkContext spark =
+        JavaSparkContext.fromSparkContext(scaled.sparkSession().sparkContext());
     Broadcast<double[][]> points = spark.broadcast(sample);
     try {
       int starts = this.starts;
@@ -86,11 +87,14 @@ public final class KMeansSearch {
       long seed = this.seed;
       // A task hands back plain numbers, which any serializer Spark is configured with handles
       // without registering or reflecting on a record.
-      List<Score> scores = spark.parallelize(ks, ks.size())
-          .map(k -> encode(fit(points.value(), k, starts, maxIterations, seed)))
-          .collect().stream()
-          .map(KMeansSearch::decode)
-          .toList();
+      List<Score> scores =
+          spark
+              .parallelize(ks, ks.size())
+              .map(k -> encode(fit(points.value(), k, starts, maxIterations, seed)))
+              .collect()
+              .stream()
+              .map(KMeansSearch::decode)
+              .toList();
       return new Result(scores, sample.length);
     } finally {
       points.destroy();
@@ -100,10 +104,13 @@ public final class KMeansSearch {
   /** At most {@code sampleLimit} rows, a seeded Bernoulli sample when there are more. */
   private double[][] sample(Dataset<Row> features, long total) {
     // Without a limit when every row fits: Spark runs a limit as a series of growing scans.
-    Dataset<Row> drawn = total <= sampleLimit
-        ? features
-        // A little over the limit in expectation, so the cap rarely leaves it short.
-        : features.sample(false, Math.min(1.0, 1.1 * sampleLimit / total), seed).limit(sampleLimit);
+    Dataset<Row> drawn =
+        total <= sampleLimit
+            ? features
+            // A little over the limit in expectation, so the cap rarely leaves it short.
+            : features
+                .sample(false, Math.min(1.0, 1.1 * sampleLimit / total), seed)
+                .limit(sampleLimit);
     List<Row> rows = drawn.collectAsList();
     double[][] points = new double[rows.size()][];
     for (int i = 0; i < points.length; i++) {
@@ -121,12 +128,16 @@ public final class KMeansSearch {
     for (double[] point : points) {
       data.add(new DoublePoint(point));
     }
-    KMeansPlusPlusClusterer<DoublePoint> kmeans = new KMeansPlusPlusClusterer<>(
-        k, maxIterations, new EuclideanDistance(),
-        new Well19937c(new int[] {(int) seed, (int) (seed >>> 32), k}));
+    KMeansPlusPlusClusterer<DoublePoint> kmeans =
+        new KMeansPlusPlusClusterer<>(
+            k,
+            maxIterations,
+            new EuclideanDistance(),
+            new Well19937c(new int[] {(int) seed, (int) (seed >>> 32), k}));
     List<CentroidCluster<DoublePoint>> clusters =
         new MultiKMeansPlusPlusClusterer<>(kmeans, starts).cluster(data);
-    double[][] centres = clusters.stream().map(c -> c.getCenter().getPoint()).toArray(double[][]::new);
+    double[][] centres =
+        clusters.stream().map(c -> c.getCenter().getPoint()).toArray(double[][]::new);
     int[] labels = nearest(points, centres);
     long[] sizes = new long[centres.length];
     for (int label : labels) {
@@ -171,10 +182,10 @@ public final class KMeansSearch {
   }
 
   /**
-   * The mean silhouette with squared Euclidean distances, as {@code ClusteringEvaluator}
-   * computes it: from each segment's size, feature sum and sum of squared norms, a point's mean
-   * distance to a segment is |x|² + Ψ/N − 2 x·Y/N; its own segment's excludes the point itself;
-   * a point alone in its segment scores 0.
+   * The mean silhouette with squared Euclidean distances, as {@code ClusteringEvaluator} computes
+   * it: from each segment's size, feature sum and sum of squared norms, a point's mean distance to
+   * a segment is |x|² + Ψ/N − 2 x·Y/N; its own segment's excludes the point itself; a point alone
+   * in its segment scores 0.
    */
   static double silhouette(double[][] points, int[] labels, int k) {
     int dimensions = points[0].length;
@@ -202,7 +213,8 @@ public final class KMeansSearch {
         if (size[c] == 0) {
           continue;
         }
-        double mean = squaredNorm + squaredNormSum[c] / size[c] - 2 * dot(points[i], sum[c]) / size[c];
+        double mean =
+            squaredNorm + squaredNormSum[c] / size[c] - 2 * dot(points[i], sum[c]) / size[c];
         if (c == own) {
           ownDistance = mean * size[c] / (size[c] - 1);
         } else {
@@ -246,7 +258,8 @@ public final class KMeansSearch {
     /** The most customers the search fits on. */
     public Builder sampleLimit(int limit) {
       if (limit < 2) {
-        throw new IllegalArgumentException("the sample must hold at least 2 customers, got " + limit);
+        throw new IllegalArgumentException(
+            "the sample must hold at least 2 customers, got " + limit);
       }
       this.sampleLimit = limit;
       return this;

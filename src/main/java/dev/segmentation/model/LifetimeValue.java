@@ -1,10 +1,10 @@
 package dev.segmentation.model;
 
+import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
 import static dev.segmentation.features.RepeatPurchases.AGE;
 import static dev.segmentation.features.RepeatPurchases.RECENCY;
 import static dev.segmentation.features.RepeatPurchases.REPEAT_DAYS;
 import static dev.segmentation.features.RepeatPurchases.REPEAT_SPEND;
-import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
@@ -15,6 +15,7 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -35,6 +36,7 @@ public final class LifetimeValue implements Serializable {
   public static final String P_ALIVE = "p_alive";
   public static final String EXPECTED_PURCHASES = "expected_purchases";
   public static final String EXPECTED_SPEND = "expected_spend";
+
   /** The horizon of the two expectations, ISO-8601 (P12M), beside them in the outputs. */
   public static final String HORIZON = "clv_horizon";
 
@@ -42,15 +44,19 @@ public final class LifetimeValue implements Serializable {
   private final GammaGamma.Parameters spend;
   private final double horizonDays;
 
-  public LifetimeValue(BgNbd.Parameters purchases, GammaGamma.Parameters spend, double horizonDays) {
+  public LifetimeValue(
+      BgNbd.Parameters purchases, GammaGamma.Parameters spend, double horizonDays) {
     this.purchases = Objects.requireNonNull(purchases, "purchases");
     this.spend = Objects.requireNonNull(spend, "spend");
     if (!(spend.q() > 1)) {
-      // The mean spend per purchase, γp / (q - 1), is infinite: no customer's spend can be expected.
-      throw new IllegalArgumentException("Gamma-Gamma fitted q = " + spend.q() + " <= 1: spend has no finite mean");
+      // The mean spend per purchase, γp / (q - 1), is infinite: no customer's spend can be
+      // expected.
+      throw new IllegalArgumentException(
+          "Gamma-Gamma fitted q = " + spend.q() + " <= 1: spend has no finite mean");
     }
     if (!(horizonDays > 0)) {
-      throw new IllegalArgumentException("the horizon must be positive, got " + horizonDays + " days");
+      throw new IllegalArgumentException(
+          "the horizon must be positive, got " + horizonDays + " days");
     }
     this.horizonDays = horizonDays;
   }
@@ -59,7 +65,8 @@ public final class LifetimeValue implements Serializable {
    * What {@code train} saves with its models and {@code score} applies: both models' parameters,
    * the value bands, and the horizon.
    */
-  public record Model(BgNbd.Parameters purchases, GammaGamma.Parameters spend, ValueBands bands, Period horizon)
+  public record Model(
+      BgNbd.Parameters purchases, GammaGamma.Parameters spend, ValueBands bands, Period horizon)
       implements Serializable {
 
     /**
@@ -68,7 +75,8 @@ public final class LifetimeValue implements Serializable {
      */
     public Dataset<Row> apply(Dataset<Row> summary, LocalDate end) {
       double horizonDays = ChronoUnit.DAYS.between(end, end.plus(horizon));
-      return bands.apply(new LifetimeValue(purchases, spend, horizonDays).apply(summary))
+      return bands
+          .apply(new LifetimeValue(purchases, spend, horizonDays).apply(summary))
           .withColumn(HORIZON, lit(horizon.toString()));
     }
   }
@@ -76,11 +84,12 @@ public final class LifetimeValue implements Serializable {
   /**
    * The two models fitted on a summary.
    *
-   * @param spendSample at most this many repeat buyers, chosen by a hash of their id and
-   *     {@code seed}, for Gamma-Gamma: its likelihood does not reduce to counts, and the buyers go
-   *     to the driver
+   * @param spendSample at most this many repeat buyers, chosen by a hash of their id and {@code
+   *     seed}, for Gamma-Gamma: its likelihood does not reduce to counts, and the buyers go to the
+   *     driver
    */
-  public record Fitted(BgNbd.Fit purchases, GammaGamma.Fit spend, double spendFrequencyCorrelation) {}
+  public record Fitted(
+      BgNbd.Fit purchases, GammaGamma.Fit spend, double spendFrequencyCorrelation) {}
 
   public static Fitted fit(Dataset<Row> summary, int spendSample, long seed) {
     BgNbd.Fit purchases = BgNbd.fit(BgNbd.cells(summary));
@@ -88,14 +97,20 @@ public final class LifetimeValue implements Serializable {
     long count = repeatBuyers.count();
     // By a seeded hash of the customer id, not Spark's sample(): the same buyers on any
     // partitioning, so a cluster fits what local mode fits.
-    Dataset<Row> sample = count <= spendSample
-        ? repeatBuyers
-        : repeatBuyers.orderBy(xxhash64(col(CUSTOMER_ID), lit(seed)), col(CUSTOMER_ID)).limit(spendSample);
-    List<GammaGamma.Buyer> buyers = sample.select(REPEAT_DAYS, REPEAT_SPEND).collectAsList().stream()
-        .map(row -> new GammaGamma.Buyer(row.getInt(0), row.getDouble(1)))
-        // In a fixed order, for the same fit to the last bit on any partitioning.
-        .sorted(java.util.Comparator.comparingInt(GammaGamma.Buyer::x).thenComparingDouble(GammaGamma.Buyer::m))
-        .toList();
+    Dataset<Row> sample =
+        count <= spendSample
+            ? repeatBuyers
+            : repeatBuyers
+                .orderBy(xxhash64(col(CUSTOMER_ID), lit(seed)), col(CUSTOMER_ID))
+                .limit(spendSample);
+    List<GammaGamma.Buyer> buyers =
+        sample.select(REPEAT_DAYS, REPEAT_SPEND).collectAsList().stream()
+            .map(row -> new GammaGamma.Buyer(row.getInt(0), row.getDouble(1)))
+            // In a fixed order, for the same fit to the last bit on any partitioning.
+            .sorted(
+                Comparator.comparingInt(GammaGamma.Buyer::x)
+                    .thenComparingDouble(GammaGamma.Buyer::m))
+            .toList();
     // Gamma-Gamma assumes the spend per purchase does not depend on how often one buys.
     double correlation = repeatBuyers.stat().corr(REPEAT_DAYS, REPEAT_SPEND);
     return new Fitted(purchases, GammaGamma.fit(buyers), correlation);
@@ -106,18 +121,25 @@ public final class LifetimeValue implements Serializable {
     BgNbd.Parameters p = purchases;
     GammaGamma.Parameters g = spend;
     double horizon = horizonDays;
-    UserDefinedFunction alive = udf(
-        (UDF3<Integer, Double, Double, Double>) (x, tx, t) -> p.pAlive(x, tx, t), DataTypes.DoubleType);
-    UserDefinedFunction expected = udf(
-        (UDF3<Integer, Double, Double, Double>) (x, tx, t) -> p.expectedPurchases(horizon, x, tx, t),
-        DataTypes.DoubleType);
-    UserDefinedFunction spent = udf(
-        (UDF4<Integer, Double, Double, Double, Double>) (x, tx, t, m) ->
-            p.expectedPurchases(horizon, x, tx, t) * g.expectedSpend(x, m),
-        DataTypes.DoubleType);
+    UserDefinedFunction alive =
+        udf(
+            (UDF3<Integer, Double, Double, Double>) (x, tx, t) -> p.pAlive(x, tx, t),
+            DataTypes.DoubleType);
+    UserDefinedFunction expected =
+        udf(
+            (UDF3<Integer, Double, Double, Double>)
+                (x, tx, t) -> p.expectedPurchases(horizon, x, tx, t),
+            DataTypes.DoubleType);
+    UserDefinedFunction spent =
+        udf(
+            (UDF4<Integer, Double, Double, Double, Double>)
+                (x, tx, t, m) -> p.expectedPurchases(horizon, x, tx, t) * g.expectedSpend(x, m),
+            DataTypes.DoubleType);
     return summary
         .withColumn(P_ALIVE, alive.apply(col(REPEAT_DAYS), col(RECENCY), col(AGE)))
         .withColumn(EXPECTED_PURCHASES, expected.apply(col(REPEAT_DAYS), col(RECENCY), col(AGE)))
-        .withColumn(EXPECTED_SPEND, spent.apply(col(REPEAT_DAYS), col(RECENCY), col(AGE), col(REPEAT_SPEND)));
+        .withColumn(
+            EXPECTED_SPEND,
+            spent.apply(col(REPEAT_DAYS), col(RECENCY), col(AGE), col(REPEAT_SPEND)));
   }
 }

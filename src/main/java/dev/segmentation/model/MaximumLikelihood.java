@@ -12,8 +12,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjuga
 
 /**
  * Maximises a log-likelihood over the logarithms of positive parameters, with Commons Math's
- * nonlinear conjugate gradient, from all parameters at 1. The function and its gradient are
- * means per customer: the same tolerances hold for a thousand customers or a hundred million.
+ * nonlinear conjugate gradient, from all parameters at 1. The function and its gradient are means
+ * per customer: the same tolerances hold for a thousand customers or a hundred million.
  */
 final class MaximumLikelihood {
 
@@ -22,18 +22,28 @@ final class MaximumLikelihood {
 
   private MaximumLikelihood() {}
 
-  static Maximum maximise(int parameters, Function<double[], Double> meanLogLikelihood,
+  static Maximum maximise(
+      int parameters,
+      Function<double[], Double> meanLogLikelihood,
       Function<double[], double[]> meanGradient) {
-    NonLinearConjugateGradientOptimizer optimizer = new NonLinearConjugateGradientOptimizer(
-        NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, new SimpleValueChecker(1e-14, 1e-14),
-        // The line search's own tolerances: with Commons Math's defaults (1e-8) it ends, and the
-        // optimisation with it, while the slope per customer is still of the order of 1e-3.
-        1e-12, 1e-14, 1e-3, new NonLinearConjugateGradientOptimizer.IdentityPreconditioner());
-    PointValuePair best = optimizer.optimize(new MaxEval(20_000),
-        new ObjectiveFunction(meanLogLikelihood::apply),
-        new ObjectiveFunctionGradient(meanGradient::apply),
-        GoalType.MAXIMIZE,
-        new InitialGuess(new double[parameters]));
+    NonLinearConjugateGradientOptimizer optimizer =
+        new NonLinearConjugateGradientOptimizer(
+            NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE,
+            new SimpleValueChecker(1e-14, 1e-14),
+            // The line search's own tolerances: with Commons Math's defaults (1e-8) it ends, and
+            // the
+            // optimisation with it, while the slope per customer is still of the order of 1e-3.
+            1e-12,
+            1e-14,
+            1e-3,
+            new NonLinearConjugateGradientOptimizer.IdentityPreconditioner());
+    PointValuePair best =
+        optimizer.optimize(
+            new MaxEval(20_000),
+            new ObjectiveFunction(meanLogLikelihood::apply),
+            new ObjectiveFunctionGradient(meanGradient::apply),
+            GoalType.MAXIMIZE,
+            new InitialGuess(new double[parameters]));
     return new Maximum(best.getPoint(), optimizer.getEvaluations());
   }
 

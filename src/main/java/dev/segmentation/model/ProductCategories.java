@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * A fitted {@link ProductCategoryModel} put to use on invoice lines. A product seen in training
- * keeps the category it got there; a product never seen falls back to the category its
- * description words and price point give under the same model, and is marked unseen.
+ * keeps the category it got there; a product never seen falls back to the category its description
+ * words and price point give under the same model, and is marked unseen.
  */
 public final class ProductCategories {
 
@@ -30,8 +30,9 @@ public final class ProductCategories {
    */
   public ProductCategories(PipelineModel pipeline, Dataset<Row> knownProducts) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
-    this.known = Objects.requireNonNull(knownProducts, "knownProducts")
-        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY));
+    this.known =
+        Objects.requireNonNull(knownProducts, "knownProducts")
+            .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY));
   }
 
   public PipelineModel pipeline() {
@@ -49,18 +50,26 @@ public final class ProductCategories {
    */
   public Dataset<Row> productsOf(Dataset<Row> lines) {
     Dataset<Row> products = new ProductTable().apply(lines);
-    Dataset<Row> seen = products.join(broadcast(known), STOCK_CODE)
-        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY), lit(false).as(UNSEEN));
-    Dataset<Row> unseen = pipeline.transform(products.join(broadcast(known), products.col(STOCK_CODE)
-            .equalTo(known.col(STOCK_CODE)), "left_anti"))
-        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY), lit(true).as(UNSEEN));
+    Dataset<Row> seen =
+        products
+            .join(broadcast(known), STOCK_CODE)
+            .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY), lit(false).as(UNSEEN));
+    Dataset<Row> unseen =
+        pipeline
+            .transform(
+                products.join(
+                    broadcast(known),
+                    products.col(STOCK_CODE).equalTo(known.col(STOCK_CODE)),
+                    "left_anti"))
+            .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY), lit(true).as(UNSEEN));
     return seen.unionByName(unseen);
   }
 
   /** Lines plus the {@code category} of their product, from {@link #productsOf} rows. */
   public static Dataset<Row> withCategories(Dataset<Row> lines, Dataset<Row> categorisedProducts) {
     // One row per product: small next to the lines, so it travels to every executor.
-    return lines.join(broadcast(categorisedProducts
-        .select(col(STOCK_CODE), col(FeatureColumns.CATEGORY))), STOCK_CODE);
+    return lines.join(
+        broadcast(categorisedProducts.select(col(STOCK_CODE), col(FeatureColumns.CATEGORY))),
+        STOCK_CODE);
   }
 }

@@ -33,9 +33,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * Product categories from description text and price, as an MLlib pipeline: words (letters
- * only, three or more) → without stop words, colours and sizes → Snowball stems → a binary
- * bag of stems used by enough products → plus a one-hot price band → KMeans.
+ * Product categories from description text and price, as an MLlib pipeline: words (letters only,
+ * three or more) → without stop words, colours and sizes → Snowball stems → a binary bag of stems
+ * used by enough products → plus a one-hot price band → KMeans.
  *
  * <p>Input: {@link ProductTable} rows. The fitted pipeline adds {@link #CATEGORY} (int) and
  * categorises any product, seen in training or not, from its description and price.
@@ -56,7 +56,9 @@ public final class ProductCategoryModel {
   private final long seed;
   private final StablePartitions layout;
 
-  /** @param train the seed and the rows' layout, which make the fit repeatable */
+  /**
+   * @param train the seed and the rows' layout, which make the fit repeatable
+   */
   public ProductCategoryModel(JobConfig.Products settings, JobConfig.Train train) {
     this.settings = settings;
     this.seed = train.seed();
@@ -69,45 +71,55 @@ public final class ProductCategoryModel {
   }
 
   private PipelineStage[] stages() {
-    RegexTokenizer tokenizer = new RegexTokenizer()
-        .setInputCol(InvoiceColumns.DESCRIPTION)
-        .setOutputCol(WORDS)
-        .setToLowercase(true)
-        .setPattern("[^a-z]+")
-        .setMinTokenLength(3);
-    Set<String> stopWords = new LinkedHashSet<>(Arrays.asList(StopWordsRemover.loadDefaultStopWords("english")));
+    RegexTokenizer tokenizer =
+        new RegexTokenizer()
+            .setInputCol(InvoiceColumns.DESCRIPTION)
+            .setOutputCol(WORDS)
+            .setToLowercase(true)
+            .setPattern("[^a-z]+")
+            .setMinTokenLength(3);
+    Set<String> stopWords =
+        new LinkedHashSet<>(Arrays.asList(StopWordsRemover.loadDefaultStopWords("english")));
     stopWords.addAll(settings.ignoredWords());
-    StopWordsRemover remover = new StopWordsRemover()
-        .setInputCol(WORDS)
-        .setOutputCol(CONTENT_WORDS)
-        .setStopWords(stopWords.toArray(String[]::new));
-    DescriptionStemmer stemmer = new DescriptionStemmer().setInputCol(CONTENT_WORDS).setOutputCol(STEMS);
-    CountVectorizer vectorizer = new CountVectorizer()
-        .setInputCol(STEMS)
-        .setOutputCol(WORD_VECTOR)
-        .setMinDF(settings.minProductsPerWord())
-        .setBinary(true);
-    Bucketizer priceBands = new Bucketizer()
-        .setInputCol(ProductTable.MEAN_UNIT_PRICE)
-        .setOutputCol(PRICE_BAND)
-        .setSplits(priceSplits())
-        .setHandleInvalid("keep");
-    OneHotEncoder priceBandVector = new OneHotEncoder()
-        .setInputCols(new String[] {PRICE_BAND})
-        .setOutputCols(new String[] {PRICE_BAND_VECTOR})
-        .setDropLast(false)
-        .setHandleInvalid("keep");
-    VectorAssembler assembler = new VectorAssembler()
-        .setInputCols(new String[] {WORD_VECTOR, PRICE_BAND_VECTOR})
-        .setOutputCol(FEATURES);
-    KMeans kmeans = new KMeans()
-        .setK(settings.categories())
-        .setSeed(seed)
-        .setMaxIter(20)
-        .setFeaturesCol(FEATURES)
-        .setPredictionCol(CATEGORY);
-    return new PipelineStage[] {tokenizer, remover, stemmer, vectorizer, priceBands,
-        priceBandVector, assembler, kmeans};
+    StopWordsRemover remover =
+        new StopWordsRemover()
+            .setInputCol(WORDS)
+            .setOutputCol(CONTENT_WORDS)
+            .setStopWords(stopWords.toArray(String[]::new));
+    DescriptionStemmer stemmer =
+        new DescriptionStemmer().setInputCol(CONTENT_WORDS).setOutputCol(STEMS);
+    CountVectorizer vectorizer =
+        new CountVectorizer()
+            .setInputCol(STEMS)
+            .setOutputCol(WORD_VECTOR)
+            .setMinDF(settings.minProductsPerWord())
+            .setBinary(true);
+    Bucketizer priceBands =
+        new Bucketizer()
+            .setInputCol(ProductTable.MEAN_UNIT_PRICE)
+            .setOutputCol(PRICE_BAND)
+            .setSplits(priceSplits())
+            .setHandleInvalid("keep");
+    OneHotEncoder priceBandVector =
+        new OneHotEncoder()
+            .setInputCols(new String[] {PRICE_BAND})
+            .setOutputCols(new String[] {PRICE_BAND_VECTOR})
+            .setDropLast(false)
+            .setHandleInvalid("keep");
+    VectorAssembler assembler =
+        new VectorAssembler()
+            .setInputCols(new String[] {WORD_VECTOR, PRICE_BAND_VECTOR})
+            .setOutputCol(FEATURES);
+    KMeans kmeans =
+        new KMeans()
+            .setK(settings.categories())
+            .setSeed(seed)
+            .setMaxIter(20)
+            .setFeaturesCol(FEATURES)
+            .setPredictionCol(CATEGORY);
+    return new PipelineStage[] {
+      tokenizer, remover, stemmer, vectorizer, priceBands, priceBandVector, assembler, kmeans
+    };
   }
 
   private double[] priceSplits() {
@@ -132,22 +144,24 @@ public final class ProductCategoryModel {
   }
 
   /**
-   * The most used known stems of each category: {@code category}, {@code top_words}
-   * (array, most used first). A small table, one row per category.
+   * The most used known stems of each category: {@code category}, {@code top_words} (array, most
+   * used first). A small table, one row per category.
    */
   public static Dataset<Row> topWords(Dataset<Row> categorised, List<String> vocabulary, int top) {
-    Dataset<Row> uses = categorised
-        .select(col(CATEGORY), explode(col(STEMS)).as("word"))
-        .filter(col("word").isin(vocabulary.toArray()))
-        .groupBy(col(CATEGORY), col("word"))
-        .agg(count(lit(1)).as("products"));
-    return uses
-        .withColumn("_rank", row_number().over(Window.partitionBy(col(CATEGORY))
-            .orderBy(col("products").desc(), col("word"))))
+    Dataset<Row> uses =
+        categorised
+            .select(col(CATEGORY), explode(col(STEMS)).as("word"))
+            .filter(col("word").isin(vocabulary.toArray()))
+            .groupBy(col(CATEGORY), col("word"))
+            .agg(count(lit(1)).as("products"));
+    return uses.withColumn(
+            "_rank",
+            row_number()
+                .over(
+                    Window.partitionBy(col(CATEGORY)).orderBy(col("products").desc(), col("word"))))
         .filter(col("_rank").leq(top))
         .groupBy(col(CATEGORY))
         .agg(collect_list(struct(col("_rank"), col("word"))).as("_ranked"))
         .selectExpr(CATEGORY, "transform(array_sort(_ranked), x -> x.word) AS top_words");
   }
-
 }

@@ -19,9 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Predicts a customer's segment from a few features, as an MLlib pipeline: VectorAssembler →
  * RandomForestClassifier.
  *
- * <p>Input to {@link #fit}: the features and {@link CustomerSegmenter#SEGMENT}. The fitted
- * pipeline adds {@link #PREDICTED_SEGMENT} (double, as MLlib writes it) and
- * {@link #PROBABILITY} (vector: one probability per segment).
+ * <p>Input to {@link #fit}: the features and {@link CustomerSegmenter#SEGMENT}. The fitted pipeline
+ * adds {@link #PREDICTED_SEGMENT} (double, as MLlib writes it) and {@link #PROBABILITY} (vector:
+ * one probability per segment).
  */
 public final class SegmentClassifier {
 
@@ -36,8 +36,11 @@ public final class SegmentClassifier {
   private final long seed;
   private final StablePartitions layout;
 
-  /** @param train the seed and the rows' layout, which make the fit repeatable */
-  public SegmentClassifier(List<String> features, JobConfig.Classifier settings, JobConfig.Train train) {
+  /**
+   * @param train the seed and the rows' layout, which make the fit repeatable
+   */
+  public SegmentClassifier(
+      List<String> features, JobConfig.Classifier settings, JobConfig.Train train) {
     this.features = List.copyOf(features);
     this.settings = Objects.requireNonNull(settings, "settings");
     this.seed = train.seed();
@@ -45,19 +48,26 @@ public final class SegmentClassifier {
   }
 
   public PipelineModel fit(Dataset<Row> labelled) {
-    Dataset<Row> withLabel = layout.layOut(labelled, FeatureColumns.CUSTOMER_ID, labelled.count())
-        .withColumn(LABEL, col(CustomerSegmenter.SEGMENT).cast(DataTypes.DoubleType));
-    return new Pipeline().setStages(new PipelineStage[] {
-        new VectorAssembler().setInputCols(features.toArray(String[]::new)).setOutputCol(FEATURES),
-        new RandomForestClassifier()
-            .setFeaturesCol(FEATURES)
-            .setLabelCol(LABEL)
-            .setPredictionCol(PREDICTED_SEGMENT)
-            .setProbabilityCol(PROBABILITY)
-            .setRawPredictionCol("segment_raw_prediction")
-            .setNumTrees(settings.trees())
-            .setMaxDepth(settings.maxDepth())
-            .setSeed(seed)
-    }).fit(withLabel);
+    Dataset<Row> withLabel =
+        layout
+            .layOut(labelled, FeatureColumns.CUSTOMER_ID, labelled.count())
+            .withColumn(LABEL, col(CustomerSegmenter.SEGMENT).cast(DataTypes.DoubleType));
+    return new Pipeline()
+        .setStages(
+            new PipelineStage[] {
+              new VectorAssembler()
+                  .setInputCols(features.toArray(String[]::new))
+                  .setOutputCol(FEATURES),
+              new RandomForestClassifier()
+                  .setFeaturesCol(FEATURES)
+                  .setLabelCol(LABEL)
+                  .setPredictionCol(PREDICTED_SEGMENT)
+                  .setProbabilityCol(PROBABILITY)
+                  .setRawPredictionCol("segment_raw_prediction")
+                  .setNumTrees(settings.trees())
+                  .setMaxDepth(settings.maxDepth())
+                  .setSeed(seed)
+            })
+        .fit(withLabel);
   }
 }

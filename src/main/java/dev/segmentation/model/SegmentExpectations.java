@@ -17,12 +17,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What each segment's customers actually did in the horizon after their own first purchase.
- * Means and medians count only customers with a full horizon of follow-up; the others are
- * counted, since their figures are cut short by the end of the data.
+ * What each segment's customers actually did in the horizon after their own first purchase. Means
+ * and medians count only customers with a full horizon of follow-up; the others are counted, since
+ * their figures are cut short by the end of the data.
  *
- * <p>Input: {@code segment} and the {@link dev.segmentation.features.FollowUp} columns, one row
- * per customer. Output: one row per segment with the columns named below.
+ * <p>Input: {@code segment} and the {@link dev.segmentation.features.FollowUp} columns, one row per
+ * customer. Output: one row per segment with the columns named below.
  */
 public final class SegmentExpectations {
 
@@ -36,7 +36,8 @@ public final class SegmentExpectations {
   public Dataset<Row> apply(Dataset<Row> segmentedFollowUps) {
     return segmentedFollowUps
         .groupBy(col(CustomerSegmenter.SEGMENT))
-        .agg(count(lit(1)).as(CUSTOMERS),
+        .agg(
+            count(lit(1)).as(CUSTOMERS),
             sum(when(not(col(FULL_FOLLOWUP)), 1).otherwise(0)).cast("long").as(SHORT_FOLLOWUP),
             avg(full(FOLLOWUP_INVOICES)).as(INVOICES_MEAN),
             median(full(FOLLOWUP_INVOICES)).as(INVOICES_MEDIAN),

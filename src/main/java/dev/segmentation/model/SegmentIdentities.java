@@ -9,18 +9,18 @@ import java.util.TreeMap;
  * Keeps segment ids stable across retraining: the new segments are matched one to one to the
  * previous ones by the optimal assignment (Hungarian method) on the distances between their
  * centres, in the new run's standardised units. A matched segment takes the previous id; a new
- * segment farther than {@code maxDistance} from any previous one, or left over when there are
- * more segments than before, gets a fresh id above every previous one.
+ * segment farther than {@code maxDistance} from any previous one, or left over when there are more
+ * segments than before, gets a fresh id above every previous one.
  *
- * <p>Centres are in the features' own units (the scaler's division undone), so runs with
- * different scalers compare.
+ * <p>Centres are in the features' own units (the scaler's division undone), so runs with different
+ * scalers compare.
  */
 public final class SegmentIdentities {
 
   /**
    * @param ids new segment index to its stable id
-   * @param distances new segment index to the distance to its assigned previous segment, kept
-   *     or not (an index left without a previous segment has none)
+   * @param distances new segment index to the distance to its assigned previous segment, kept or
+   *     not (an index left without a previous segment has none)
    */
   public record Matching(Map<Integer, Integer> ids, Map<Integer, Double> distances) {}
 
@@ -40,8 +40,8 @@ public final class SegmentIdentities {
    * @param previous the previous centres, by their stable id
    * @param scale the new run's standard deviation of each feature
    */
-  public static Matching match(double[][] centres, Map<Integer, double[]> previous, double[] scale,
-      double maxDistance) {
+  public static Matching match(
+      double[][] centres, Map<Integer, double[]> previous, double[] scale, double maxDistance) {
     Integer[] previousIds = previous.keySet().toArray(Integer[]::new);
     double[][] cost = new double[centres.length][previousIds.length];
     for (int i = 0; i < centres.length; i++) {
@@ -86,7 +86,7 @@ public final class SegmentIdentities {
     int n = Math.max(rows, columns);
     double[] u = new double[n + 1];
     double[] v = new double[n + 1];
-    int[] match = new int[n + 1];   // match[column] = row, 1-based
+    int[] match = new int[n + 1]; // match[column] = row, 1-based
     int[] way = new int[n + 1];
     for (int row = 1; row <= n; row++) {
       match[0] = row;

@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 /**
  * A customer's value band from the expected spend: {@code high} for the top 20% of the customers
  * the model was fitted on, {@code medium} for the next 30%, {@code low} for the rest. The
- * thresholds are fitted once, on the training customers, and saved with the model, so a band
- * means the same in {@code train} and in {@code score}.
+ * thresholds are fitted once, on the training customers, and saved with the model, so a band means
+ * the same in {@code train} and in {@code score}.
  *
  * @param medium the expected spend from which a customer is {@code medium} (the median)
  * @param high the expected spend from which a customer is {@code high} (the 80th percentile)
@@ -28,15 +28,17 @@ public record ValueBands(double medium, double high) {
 
   public ValueBands {
     if (!(medium >= 0 && high >= medium)) {
-      throw new IllegalArgumentException("value band thresholds must satisfy 0 <= medium <= high, got "
-          + medium + ", " + high);
+      throw new IllegalArgumentException(
+          "value band thresholds must satisfy 0 <= medium <= high, got " + medium + ", " + high);
     }
   }
 
   /** The thresholds of the {@link LifetimeValue#EXPECTED_SPEND} of {@code valued}, in one pass. */
   public static ValueBands fit(Dataset<Row> valued) {
-    double[] quantiles = valued.stat().approxQuantile(LifetimeValue.EXPECTED_SPEND, new double[] {0.5, 0.8},
-        RELATIVE_ERROR);
+    double[] quantiles =
+        valued
+            .stat()
+            .approxQuantile(LifetimeValue.EXPECTED_SPEND, new double[] {0.5, 0.8}, RELATIVE_ERROR);
     if (quantiles.length < 2) {
       throw new IllegalArgumentException("no customer to fit value bands on");
     }
@@ -45,7 +47,8 @@ public record ValueBands(double medium, double high) {
 
   /** {@code valued} with {@link #VALUE_BAND} added. */
   public Dataset<Row> apply(Dataset<Row> valued) {
-    return valued.withColumn(VALUE_BAND,
+    return valued.withColumn(
+        VALUE_BAND,
         when(col(LifetimeValue.EXPECTED_SPEND).geq(lit(high)), lit(HIGH))
             .when(col(LifetimeValue.EXPECTED_SPEND).geq(lit(medium)), lit(MEDIUM))
             .otherwise(lit(LOW)));

@@ -34,12 +34,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 
 /**
- * A table of an Iceberg catalog, written through Iceberg's Spark runtime. A publish is one
- * commit that deletes the rows of its date and adds the new ones: readers see the snapshot before
- * it or the one after, on any file system or object store, and a run that dies before the commit
- * leaves the table as it was. Runs for different dates commit at the same time: Iceberg retries
- * the one that loses the race on the newer metadata. The snapshot's summary carries the run's
- * details, and old snapshots are expired after each commit by the configured retention.
+ * A table of an Iceberg catalog, written through Iceberg's Spark runtime. A publish is one commit
+ * that deletes the rows of its date and adds the new ones: readers see the snapshot before it or
+ * the one after, on any file system or object store, and a run that dies before the commit leaves
+ * the table as it was. Runs for different dates commit at the same time: Iceberg retries the one
+ * that loses the race on the newer metadata. The snapshot's summary carries the run's details, and
+ * old snapshots are expired after each commit by the configured retention.
  */
 final class IcebergTable implements WarehouseTable {
 
@@ -64,7 +64,8 @@ final class IcebergTable implements WarehouseTable {
   public Published publish(Dataset<Row> rows, LocalDate date, Map<String, String> details) {
     String runId = details.get(RUN_ID);
     Table table = createIfAbsent();
-    DataFrameWriterV2<Row> write = rows.withColumn(PublishedTables.SNAPSHOT_COLUMN, lit(date)).writeTo(name);
+    DataFrameWriterV2<Row> write =
+        rows.withColumn(PublishedTables.SNAPSHOT_COLUMN, lit(date)).writeTo(name);
     details.forEach((key, value) -> write.option("snapshot-property." + key, value));
     write.option("snapshot-property." + SNAPSHOT_DATE, date.toString());
     // A static overwrite of the date, not a dynamic one: a run with no rows must empty its date.
@@ -78,16 +79,21 @@ final class IcebergTable implements WarehouseTable {
     Snapshot committed = null;
     for (Snapshot snapshot : table.snapshots()) {
       Map<String, String> summary = snapshot.summary();
-      if (runId.equals(summary.get(RUN_ID)) && date.toString().equals(summary.get(SNAPSHOT_DATE))
+      if (runId.equals(summary.get(RUN_ID))
+          && date.toString().equals(summary.get(SNAPSHOT_DATE))
           && (committed == null || snapshot.sequenceNumber() > committed.sequenceNumber())) {
         committed = snapshot;
       }
     }
     if (committed == null) {
-      throw new IllegalStateException(name + " has no snapshot of run " + runId + " after its commit");
+      throw new IllegalStateException(
+          name + " has no snapshot of run " + runId + " after its commit");
     }
     expireOldSnapshots(table);
-    return new Published(name, table.location(), date,
+    return new Published(
+        name,
+        table.location(),
+        date,
         Long.parseLong(committed.summary().getOrDefault("added-records", "0")),
         String.valueOf(committed.snapshotId()));
   }
@@ -103,28 +109,36 @@ final class IcebergTable implements WarehouseTable {
       return Optional.empty();
     }
     LocalDate date = LocalDate.parse(snapshot.summary().get(SNAPSHOT_DATE));
-    Dataset<Row> rows = spark.read().option("snapshot-id", snapshot.snapshotId()).table(name)
-        .where(col(PublishedTables.SNAPSHOT_COLUMN).equalTo(lit(date)));
+    Dataset<Row> rows =
+        spark
+            .read()
+            .option("snapshot-id", snapshot.snapshotId())
+            .table(name)
+            .where(col(PublishedTables.SNAPSHOT_COLUMN).equalTo(lit(date)));
     return Optional.of(new Current(date, Map.copyOf(snapshot.summary()), rows));
   }
 
   private Table createIfAbsent() {
     Catalog catalog = catalog();
     Namespace namespace = identifier.namespace();
-    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+    if (catalog instanceof SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(namespace)) {
       try {
         namespaces.createNamespace(namespace);
       } catch (AlreadyExistsException createdMeanwhile) {
         // by a run publishing at the same time
       }
     }
-    Schema schema = SparkSchemaUtil.convert(PublishedTables.schema(PublishedTables.columns(identifier.name())));
+    Schema schema =
+        SparkSchemaUtil.convert(PublishedTables.schema(PublishedTables.columns(identifier.name())));
     if (catalog.tableExists(identifier)) {
       return withContractColumns(catalog.loadTable(identifier), schema);
     }
-    PartitionSpec spec = PartitionSpec.builderFor(schema).identity(PublishedTables.SNAPSHOT_COLUMN).build();
+    PartitionSpec spec =
+        PartitionSpec.builderFor(schema).identity(PublishedTables.SNAPSHOT_COLUMN).build();
     try {
-      return catalog.createTable(identifier, schema, spec, Map.of(TableProperties.FORMAT_VERSION, "2"));
+      return catalog.createTable(
+          identifier, schema, spec, Map.of(TableProperties.FORMAT_VERSION, "2"));
     } catch (AlreadyExistsException createdMeanwhile) {
       return catalog.loadTable(identifier);
     }
@@ -135,7 +149,9 @@ final class IcebergTable implements WarehouseTable {
    * (Iceberg adds no required column to a table that has rows): older snapshots read them as null.
    */
   private static Table withContractColumns(Table table, Schema contract) {
-    boolean missing = contract.columns().stream().anyMatch(column -> table.schema().findField(column.name()) == null);
+    boolean missing =
+        contract.columns().stream()
+            .anyMatch(column -> table.schema().findField(column.name()) == null);
     if (missing) {
       table.updateSchema().unionByNameWith(contract).commit();
     }
@@ -145,7 +161,8 @@ final class IcebergTable implements WarehouseTable {
   /** Iceberg's own expiry: snapshot by snapshot, deleting only files no kept snapshot needs. */
   private void expireOldSnapshots(Table table) {
     long olderThan = System.currentTimeMillis() - publish.retention().maxSnapshotAge().toMillis();
-    SparkActions.get(spark).expireSnapshots(table)
+    SparkActions.get(spark)
+        .expireSnapshots(table)
         .expireOlderThan(olderThan)
         .retainLast(publish.retention().minSnapshots())
         .execute();
@@ -161,15 +178,23 @@ final class IcebergTable implements WarehouseTable {
    * before any use; a session that already has different ones is a configuration error.
    */
   private static void register(SparkSession spark, JobConfig.Publish publish) {
-    settings(publish, spark.sparkContext().hadoopConfiguration()).forEach((key, value) -> {
-      Optional<String> existing = Optional.ofNullable(spark.conf().getOption(key).getOrElse(() -> null));
-      if (existing.isPresent() && !existing.get().equals(value)) {
-        throw new ContractViolation("Spark catalog " + publish.catalog().name() + " is already configured with "
-            + key + " = " + (Secrets.isSecret(key) ? Secrets.REDACTED : existing.get())
-            + ", not what segmentation.publish gives: use another segmentation.publish.catalog.name");
-      }
-      spark.conf().set(key, value);
-    });
+    settings(publish, spark.sparkContext().hadoopConfiguration())
+        .forEach(
+            (key, value) -> {
+              Optional<String> existing =
+                  Optional.ofNullable(spark.conf().getOption(key).getOrElse(() -> null));
+              if (existing.isPresent() && !existing.get().equals(value)) {
+                throw new ContractViolation(
+                    "Spark catalog "
+                        + publish.catalog().name()
+                        + " is already configured with "
+                        + key
+                        + " = "
+                        + (Secrets.isSecret(key) ? Secrets.REDACTED : existing.get())
+                        + ", not what segmentation.publish gives: use another segmentation.publish.catalog.name");
+              }
+              spark.conf().set(key, value);
+            });
   }
 
   /** Iceberg's {@code spark.sql.catalog.*} settings for the configured catalog. */
@@ -187,8 +212,8 @@ final class IcebergTable implements WarehouseTable {
   }
 
   /**
-   * A root without a scheme is a local folder, made absolute: tables record their location, and
-   * a relative one would mean another folder to a reader started elsewhere. A REST catalog's
+   * A root without a scheme is a local folder, made absolute: tables record their location, and a
+   * relative one would mean another folder to a reader started elsewhere. A REST catalog's
    * warehouse is a name, not a location.
    */
   private static String warehouse(String root, String type, Configuration hadoop) {

@@ -1,5 +1,6 @@
 package dev.segmentation.publish;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.ConcurrentJobs;
@@ -9,8 +10,8 @@ import dev.segmentation.model.Anticipator;
 import dev.segmentation.model.BgNbd;
 import dev.segmentation.model.GammaGamma;
 import dev.segmentation.model.LifetimeValue;
-import dev.segmentation.model.ValueBands;
 import dev.segmentation.model.ProductCategories;
+import dev.segmentation.model.ValueBands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,9 +35,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code models/} folder of a training run, on any Hadoop file system: MLlib PipelineModels
- * (each loadable with {@code PipelineModel.load} from Java, Scala or PySpark, with this jar on
- * the classpath for the description stemmer), three small Parquet tables, and
- * {@code model.json} describing them. {@code score} needs nothing else.
+ * (each loadable with {@code PipelineModel.load} from Java, Scala or PySpark, with this jar on the
+ * classpath for the description stemmer), three small Parquet tables, and {@code model.json}
+ * describing them. {@code score} needs nothing else.
  *
  * <pre>
  * product_categories/        PipelineModel  description and price to a product category
@@ -63,18 +64,31 @@ public final class ModelDirectory {
   public static final String SEGMENT_EXPECTATIONS = "segment_expectations";
   public static final String KNOWN_CUSTOMERS = "known_customers";
   public static final String DESCRIPTION = "model.json";
+
   /** Bumped when the folder's layout or the models' inputs change incompatibly. */
   public static final int FORMAT_VERSION = 3;
 
   /** What {@code train} saves. */
-  public record Contents(ProductCategories productCategories, PipelineModel segmentation,
-      PipelineModel classifier, PipelineModel classifierFirstInvoice, Dataset<Row> expectations,
-      Optional<PipelineModel> followUpRegressor, Dataset<Row> knownCustomers) {}
+  public record Contents(
+      ProductCategories productCategories,
+      PipelineModel segmentation,
+      PipelineModel classifier,
+      PipelineModel classifierFirstInvoice,
+      Dataset<Row> expectations,
+      Optional<PipelineModel> followUpRegressor,
+      Dataset<Row> knownCustomers) {}
 
   /** What {@code score} loads: enough to anticipate a new customer from the first invoice. */
-  public record Loaded(String location, String modelVersion, int categories, Map<String, String> labels,
-      Period horizon, ProductCategories productCategories, Dataset<Row> knownCustomers,
-      Anticipator anticipator, LifetimeValue.Model lifetimeValue) {}
+  public record Loaded(
+      String location,
+      String modelVersion,
+      int categories,
+      Map<String, String> labels,
+      Period horizon,
+      ProductCategories productCategories,
+      Dataset<Row> knownCustomers,
+      Anticipator anticipator,
+      LifetimeValue.Model lifetimeValue) {}
 
   private final Path root;
 
@@ -91,15 +105,19 @@ public final class ModelDirectory {
    * two, so one after another the saves would leave the executors idle most of the time.
    */
   public void save(Contents contents) {
-    List<Callable<Void>> saves = new ArrayList<>(List.of(
-        () -> save(contents.productCategories().pipeline(), PRODUCT_CATEGORIES),
-        () -> save(contents.segmentation(), SEGMENTATION),
-        () -> save(contents.classifier(), CLASSIFIER),
-        () -> save(contents.classifierFirstInvoice(), CLASSIFIER_FIRST_INVOICE),
-        () -> saveTable(contents.productCategories().known(), PRODUCTS),
-        () -> saveTable(contents.expectations(), SEGMENT_EXPECTATIONS),
-        () -> saveTable(contents.knownCustomers(), KNOWN_CUSTOMERS)));
-    contents.followUpRegressor().ifPresent(model -> saves.add(() -> save(model, FOLLOWUP_REGRESSOR)));
+    List<Callable<Void>> saves =
+        new ArrayList<>(
+            List.of(
+                () -> save(contents.productCategories().pipeline(), PRODUCT_CATEGORIES),
+                () -> save(contents.segmentation(), SEGMENTATION),
+                () -> save(contents.classifier(), CLASSIFIER),
+                () -> save(contents.classifierFirstInvoice(), CLASSIFIER_FIRST_INVOICE),
+                () -> saveTable(contents.productCategories().known(), PRODUCTS),
+                () -> saveTable(contents.expectations(), SEGMENT_EXPECTATIONS),
+                () -> saveTable(contents.knownCustomers(), KNOWN_CUSTOMERS)));
+    contents
+        .followUpRegressor()
+        .ifPresent(model -> saves.add(() -> save(model, FOLLOWUP_REGRESSOR)));
     ConcurrentJobs.run(saves.size(), saves);
   }
 
@@ -125,56 +143,95 @@ public final class ModelDirectory {
     JsonNode description = description(spark);
     int version = description.path("format_version").asInt(-1);
     if (version != FORMAT_VERSION) {
-      throw new ContractViolation("model directory " + root + " has format version " + version
-          + "; this build reads version " + FORMAT_VERSION + ": train again with this build");
+      throw new ContractViolation(
+          "model directory "
+              + root
+              + " has format version "
+              + version
+              + "; this build reads version "
+              + FORMAT_VERSION
+              + ": train again with this build");
     }
-    Anticipator.Choice choice = new Anticipator.Choice(
-        predictor(description, "invoices"), predictor(description, "spend"));
-    List<String> required = new ArrayList<>(List.of(PRODUCT_CATEGORIES, CLASSIFIER_FIRST_INVOICE,
-        PRODUCTS, SEGMENT_EXPECTATIONS, KNOWN_CUSTOMERS));
+    Anticipator.Choice choice =
+        new Anticipator.Choice(predictor(description, "invoices"), predictor(description, "spend"));
+    List<String> required =
+        new ArrayList<>(
+            List.of(
+                PRODUCT_CATEGORIES,
+                CLASSIFIER_FIRST_INVOICE,
+                PRODUCTS,
+                SEGMENT_EXPECTATIONS,
+                KNOWN_CUSTOMERS));
     if (choice.needsRegressor()) {
       required.add(FOLLOWUP_REGRESSOR);
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<String> missing = required.stream().filter(entry -> !exists(hadoop, entry)).toList();
     if (!missing.isEmpty()) {
-      throw new ContractViolation("model directory " + root + " is incomplete: missing "
-          + String.join(", ", missing));
+      throw new ContractViolation(
+          "model directory " + root + " is incomplete: missing " + String.join(", ", missing));
     }
-    ProductCategories categories = new ProductCategories(
-        PipelineModel.load(pathOf(PRODUCT_CATEGORIES)), spark.read().parquet(pathOf(PRODUCTS)));
-    Optional<PipelineModel> regressor = choice.needsRegressor()
-        ? Optional.of(PipelineModel.load(pathOf(FOLLOWUP_REGRESSOR)))
-        : Optional.empty();
-    Anticipator anticipator = new Anticipator(PipelineModel.load(pathOf(CLASSIFIER_FIRST_INVOICE)),
-        spark.read().parquet(pathOf(SEGMENT_EXPECTATIONS)), regressor, choice);
-    return new Loaded(root.toString(), description.path("model_version").asText(),
-        description.path("product_categories").asInt(), labels(description),
-        period(description, "anticipation"), categories, spark.read().parquet(pathOf(KNOWN_CUSTOMERS)),
-        anticipator, lifetimeValue(description));
+    ProductCategories categories =
+        new ProductCategories(
+            PipelineModel.load(pathOf(PRODUCT_CATEGORIES)), spark.read().parquet(pathOf(PRODUCTS)));
+    Optional<PipelineModel> regressor =
+        choice.needsRegressor()
+            ? Optional.of(PipelineModel.load(pathOf(FOLLOWUP_REGRESSOR)))
+            : Optional.empty();
+    Anticipator anticipator =
+        new Anticipator(
+            PipelineModel.load(pathOf(CLASSIFIER_FIRST_INVOICE)),
+            spark.read().parquet(pathOf(SEGMENT_EXPECTATIONS)),
+            regressor,
+            choice);
+    return new Loaded(
+        root.toString(),
+        description.path("model_version").asText(),
+        description.path("product_categories").asInt(),
+        labels(description),
+        period(description, "anticipation"),
+        categories,
+        spark.read().parquet(pathOf(KNOWN_CUSTOMERS)),
+        anticipator,
+        lifetimeValue(description));
   }
 
   private LifetimeValue.Model lifetimeValue(JsonNode description) {
     JsonNode clv = description.path("clv");
     try {
       return new LifetimeValue.Model(
-          new BgNbd.Parameters(number(clv, "/bgnbd/r"), number(clv, "/bgnbd/alpha"), number(clv, "/bgnbd/a"),
+          new BgNbd.Parameters(
+              number(clv, "/bgnbd/r"),
+              number(clv, "/bgnbd/alpha"),
+              number(clv, "/bgnbd/a"),
               number(clv, "/bgnbd/b")),
-          new GammaGamma.Parameters(number(clv, "/gamma_gamma/p"), number(clv, "/gamma_gamma/q"),
+          new GammaGamma.Parameters(
+              number(clv, "/gamma_gamma/p"),
+              number(clv, "/gamma_gamma/q"),
               number(clv, "/gamma_gamma/gamma")),
           new ValueBands(number(clv, "/value_bands/medium"), number(clv, "/value_bands/high")),
           period(description, "clv"));
     } catch (IllegalArgumentException e) {
-      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
-          + " has invalid lifetime-value parameters (clv): " + e.getMessage());
+      throw new ContractViolation(
+          "model directory "
+              + root
+              + ": "
+              + DESCRIPTION
+              + " has invalid lifetime-value parameters (clv): "
+              + e.getMessage());
     }
   }
 
   private double number(JsonNode node, String pointer) {
     JsonNode value = node.at(pointer);
     if (!value.isNumber()) {
-      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION + " has no number at clv"
-          + pointer.replace('/', '.'));
+      throw new ContractViolation(
+          "model directory "
+              + root
+              + ": "
+              + DESCRIPTION
+              + " has no number at clv"
+              + pointer.replace('/', '.'));
     }
     return value.asDouble();
   }
@@ -202,19 +259,21 @@ public final class ModelDirectory {
         throw new ContractViolation("model directory not found: " + root);
       }
       if (!fs.exists(path)) {
-        throw new ContractViolation("model directory " + root + " is incomplete: missing " + DESCRIPTION);
+        throw new ContractViolation(
+            "model directory " + root + " is incomplete: missing " + DESCRIPTION);
       }
       try (InputStream in = fs.open(path)) {
         return new ObjectMapper().readTree(in);
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION + " is not valid JSON");
+    } catch (JsonProcessingException e) {
+      throw new ContractViolation(
+          "model directory " + root + ": " + DESCRIPTION + " is not valid JSON");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
     }
   }
 
-   /** An entry counts as present when its folder exists and is not empty. */
+  /** An entry counts as present when its folder exists and is not empty. */
   private boolean exists(Configuration hadoop, String entry) {
     Path path = new Path(root, entry);
     try {
@@ -235,8 +294,16 @@ public final class ModelDirectory {
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
-        + " names no predictor for " + quantity + " (anticipation.predictor." + quantity + ")");
+    throw new ContractViolation(
+        "model directory "
+            + root
+            + ": "
+            + DESCRIPTION
+            + " names no predictor for "
+            + quantity
+            + " (anticipation.predictor."
+            + quantity
+            + ")");
   }
 
   /** {@code <section>.horizon}. */
@@ -245,14 +312,25 @@ public final class ModelDirectory {
     try {
       return Period.parse(raw);
     } catch (DateTimeParseException e) {
-      throw new ContractViolation("model directory " + root + ": " + DESCRIPTION
-          + " has no valid " + section + ".horizon, got '" + raw + "'");
+      throw new ContractViolation(
+          "model directory "
+              + root
+              + ": "
+              + DESCRIPTION
+              + " has no valid "
+              + section
+              + ".horizon, got '"
+              + raw
+              + "'");
     }
   }
 
   private static Map<String, String> labels(JsonNode description) {
     Map<String, String> labels = new TreeMap<>();
-    description.path("segments").path("labels").fields()
+    description
+        .path("segments")
+        .path("labels")
+        .fields()
         .forEachRemaining(entry -> labels.put(entry.getKey(), entry.getValue().asText()));
     return labels;
   }

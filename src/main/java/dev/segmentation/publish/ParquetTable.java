@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A folder of Parquet files, {@code <root>/<table>/snapshot_date=D/}, for readers without Iceberg,
  * written by Spark's dynamic partition overwrite: the rows go to a hidden staging folder, and at
- * the job's commit Spark deletes the date's folder and renames the new one into its place. On
- * HDFS and local disks that rename is atomic; on an object store it copies file by file, so a
- * reader can see part of a date while it runs. The newest date is the current snapshot; its rows
- * carry the run id and model version.
+ * the job's commit Spark deletes the date's folder and renames the new one into its place. On HDFS
+ * and local disks that rename is atomic; on an object store it copies file by file, so a reader can
+ * see part of a date while it runs. The newest date is the current snapshot; its rows carry the run
+ * id and model version.
  */
 final class ParquetTable implements WarehouseTable {
 
@@ -47,7 +48,8 @@ final class ParquetTable implements WarehouseTable {
     long published = 0;
     if (exists(partition)) {
       // A run without rows writes no folder, so the date may still hold an earlier run's rows.
-      List<Row> byRun = spark.read().parquet(partition.toString()).groupBy(RUN_ID).count().collectAsList();
+      List<Row> byRun =
+          spark.read().parquet(partition.toString()).groupBy(RUN_ID).count().collectAsList();
       if (byRun.size() == 1 && byRun.get(0).getString(0).equals(details.get(RUN_ID))) {
         published = byRun.get(0).getLong(1);
       } else {
@@ -63,12 +65,16 @@ final class ParquetTable implements WarehouseTable {
     if (newest.isEmpty()) {
       return Optional.empty();
     }
-    Dataset<Row> rows = spark.read().parquet(location.toString())
-        .where(col(PublishedTables.SNAPSHOT_COLUMN).equalTo(lit(newest.get())));
+    Dataset<Row> rows =
+        spark
+            .read()
+            .parquet(location.toString())
+            .where(col(PublishedTables.SNAPSHOT_COLUMN).equalTo(lit(newest.get())));
     List<Row> first = rows.select(RUN_ID, MODEL_VERSION).limit(1).collectAsList();
-    Map<String, String> details = first.isEmpty()
-        ? Map.of()
-        : Map.of(RUN_ID, first.get(0).getString(0), MODEL_VERSION, first.get(0).getString(1));
+    Map<String, String> details =
+        first.isEmpty()
+            ? Map.of()
+            : Map.of(RUN_ID, first.get(0).getString(0), MODEL_VERSION, first.get(0).getString(1));
     return Optional.of(new Current(newest.get(), details, rows));
   }
 
@@ -79,7 +85,7 @@ final class ParquetTable implements WarehouseTable {
       if (!fs.exists(location)) {
         return List.of();
       }
-      return java.util.Arrays.stream(fs.listStatus(location))
+      return Arrays.stream(fs.listStatus(location))
           .filter(FileStatus::isDirectory)
           .map(status -> status.getPath().getName())
           .filter(name -> name.startsWith(prefix))

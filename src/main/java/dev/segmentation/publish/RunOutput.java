@@ -13,8 +13,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The output edge of one run: {@code <root>/<run-id>/} on any Hadoop file system. A rerun with
- * the same run id replaces what it writes.
+ * The output edge of one run: {@code <root>/<run-id>/} on any Hadoop file system. A rerun with the
+ * same run id replaces what it writes.
  */
 public final class RunOutput {
 

@@ -16,7 +16,9 @@ public interface WarehouseTable {
 
   /** Recorded with every publish: the run and the models behind it. */
   String RUN_ID = "run_id";
+
   String MODEL_VERSION = "model_version";
+
   /** The models/ folder of the training run (segment table only). */
   String MODELS = "models";
 

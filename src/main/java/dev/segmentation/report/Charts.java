@@ -3,6 +3,7 @@ package dev.segmentation.report;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
@@ -24,8 +25,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The report's charts, drawn by JFreeChart on the driver from small, already aggregated or
- * sampled results, and returned as PNG bytes.
+ * The report's charts, drawn by JFreeChart on the driver from small, already aggregated or sampled
+ * results, and returned as PNG bytes.
  */
 final class Charts {
 
@@ -42,28 +43,40 @@ final class Charts {
   /** Grouped bars: one group per column key, one bar per series. */
   static byte[] bars(String title, String axis, Map<String, Map<String, Double>> seriesByColumn) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    seriesByColumn.forEach((column, series) -> series.forEach((name, value) -> data.addValue(value, name, column)));
-    JFreeChart chart = ChartFactory.createBarChart(title, null, axis, data, PlotOrientation.VERTICAL,
-        true, false, false);
+    seriesByColumn.forEach(
+        (column, series) -> series.forEach((name, value) -> data.addValue(value, name, column)));
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title, null, axis, data, PlotOrientation.VERTICAL, true, false, false);
     return png(chart);
   }
 
   /** Points by group (segment), on two axes. */
-  static byte[] scatter(String title, String x, String y, Map<String, List<double[]>> pointsByGroup) {
+  static byte[] scatter(
+      String title, String x, String y, Map<String, List<double[]>> pointsByGroup) {
     XYSeriesCollection data = new XYSeriesCollection();
-    pointsByGroup.forEach((group, points) -> {
-      XYSeries series = new XYSeries(group, false, true);
-      points.forEach(p -> series.add(p[0], p[1]));
-      data.addSeries(series);
-    });
+    pointsByGroup.forEach(
+        (group, points) -> {
+          XYSeries series = new XYSeries(group, false, true);
+          points.forEach(p -> series.add(p[0], p[1]));
+          data.addSeries(series);
+        });
     return png(ChartFactory.createScatterPlot(title, x, y, data));
   }
 
   static byte[] line(String title, String x, String y, Map<Double, Double> values) {
     XYSeries series = new XYSeries(y);
     values.forEach(series::add);
-    return png(ChartFactory.createXYLineChart(title, x, y, new XYSeriesCollection(series),
-        PlotOrientation.VERTICAL, false, false, false));
+    return png(
+        ChartFactory.createXYLineChart(
+            title,
+            x,
+            y,
+            new XYSeriesCollection(series),
+            PlotOrientation.VERTICAL,
+            false,
+            false,
+            false));
   }
 
   static byte[] boxes(String title, String axis, Map<String, List<Double>> valuesByGroup) {
@@ -76,23 +89,30 @@ final class Charts {
     LogAxis logarithmic = new LogAxis(axis);
     logarithmic.setBase(10);
     logarithmic.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-    logarithmic.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+    logarithmic.setNumberFormatOverride(new DecimalFormat("#,##0"));
     chart.getCategoryPlot().setRangeAxis(logarithmic);
     return png(chart);
   }
 
-  private static JFreeChart boxChart(String title, String axis, Map<String, List<Double>> valuesByGroup) {
+  private static JFreeChart boxChart(
+      String title, String axis, Map<String, List<Double>> valuesByGroup) {
     DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
     valuesByGroup.forEach((group, values) -> data.add(values, axis, group));
     return ChartFactory.createBoxAndWhiskerChart(title, null, axis, data, false);
   }
 
   /**
-   * A grid of coloured cells: {@code values[row][column]}, blue for low, red for high around
-   * {@code centre}.
+   * A grid of coloured cells: {@code values[row][column]}, blue for low, red for high around {@code
+   * centre}.
    */
-  static byte[] heatmap(String title, String[] rows, String[] columns, double[][] values, double low,
-      double centre, double high) {
+  static byte[] heatmap(
+      String title,
+      String[] rows,
+      String[] columns,
+      double[][] values,
+      double low,
+      double centre,
+      double high) {
     int cells = rows.length * columns.length;
     double[] xs = new double[cells];
     double[] ys = new double[cells];

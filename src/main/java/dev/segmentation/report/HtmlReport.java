@@ -11,9 +11,8 @@ import java.util.TreeMap;
 
 /**
  * One self-contained HTML page from {@link ReportData}: every chart an inline PNG, no script or
- * style from anywhere else, so it opens from the run folder or as an e-mail attachment. A few
- * lines of script mark on the page how many charts it holds and how many rendered, for the
- * browser test.
+ * style from anywhere else, so it opens from the run folder or as an e-mail attachment. A few lines
+ * of script mark on the page how many charts it holds and how many rendered, for the browser test.
  */
 public final class HtmlReport {
 
@@ -32,16 +31,27 @@ public final class HtmlReport {
   private String page() {
     JsonNode m = data.metrics();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>Customer segments — ").append(escape(text(m, "run_id"))).append("</title>")
+        .append("<title>Customer segments — ")
+        .append(escape(text(m, "run_id")))
+        .append("</title>")
         .append("<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}")
         .append("img.chart{display:block;max-width:100%;margin:1em 0;border:1px solid #ddd}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
+        .append(
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
         .append("text-align:left;vertical-align:top}th{background:#f3f3f3}</style></head><body>\n");
-    html.append("<h1>Customer segments</h1><p>Run <b>").append(escape(text(m, "run_id")))
-        .append("</b>, code ").append(escape(text(m, "code_version"))).append(", ")
-        .append(String.format(Locale.ROOT, "%,d customers in %d segments (silhouette %s, Davies–Bouldin %s).",
-            m.at("/customers/train").asLong(), m.at("/segmentation/k").asInt(),
-            m.at("/segmentation/silhouette").asText(), m.at("/segmentation/davies_bouldin").asText()))
+    html.append("<h1>Customer segments</h1><p>Run <b>")
+        .append(escape(text(m, "run_id")))
+        .append("</b>, code ")
+        .append(escape(text(m, "code_version")))
+        .append(", ")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "%,d customers in %d segments (silhouette %s, Davies–Bouldin %s).",
+                m.at("/customers/train").asLong(),
+                m.at("/segmentation/k").asInt(),
+                m.at("/segmentation/silhouette").asText(),
+                m.at("/segmentation/davies_bouldin").asText()))
         .append("</p>\n");
     segments();
     featureHeatmap();
@@ -52,10 +62,13 @@ public final class HtmlReport {
     lifetimeValue();
     products();
     funnel();
-    html.append("<script>window.addEventListener('load',function(){var c=document.querySelectorAll('img.chart');")
-        .append("var ok=0;c.forEach(function(i){if(i.complete&&i.naturalWidth>0&&i.naturalHeight>0){ok++;}});")
+    html.append(
+            "<script>window.addEventListener('load',function(){var c=document.querySelectorAll('img.chart');")
+        .append(
+            "var ok=0;c.forEach(function(i){if(i.complete&&i.naturalWidth>0&&i.naturalHeight>0){ok++;}});")
         .append("document.body.setAttribute('data-charts',String(c.length));")
-        .append("document.body.setAttribute('data-charts-rendered',String(ok));});</script>\n</body></html>\n");
+        .append(
+            "document.body.setAttribute('data-charts-rendered',String(ok));});</script>\n</body></html>\n");
     return html.toString();
   }
 
@@ -68,11 +81,20 @@ public final class HtmlReport {
       bars.put("share of revenue", 100 * s.revenueShare());
       shares.put(String.valueOf(s.id()), bars);
     }
-    chart("Segment sizes and revenue", Charts.bars("Share of customers and of revenue (%), by segment", "%", shares));
-    html.append("<table><tr><th>segment</th><th>customers</th><th>label</th><th>in a sentence</th></tr>");
+    chart(
+        "Segment sizes and revenue",
+        Charts.bars("Share of customers and of revenue (%), by segment", "%", shares));
+    html.append(
+        "<table><tr><th>segment</th><th>customers</th><th>label</th><th>in a sentence</th></tr>");
     for (ReportData.Segment s : data.segments()) {
-      html.append("<tr><td>").append(s.id()).append("</td><td>").append(String.format(Locale.ROOT, "%,d", s.customers()))
-          .append("</td><td>").append(escape(s.label())).append("</td><td>").append(escape(s.description()))
+      html.append("<tr><td>")
+          .append(s.id())
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%,d", s.customers()))
+          .append("</td><td>")
+          .append(escape(s.label()))
+          .append("</td><td>")
+          .append(escape(s.description()))
           .append("</td></tr>");
     }
     html.append("</table>\n");
@@ -80,8 +102,12 @@ public final class HtmlReport {
 
   private void featureHeatmap() {
     section("Segment profiles");
-    html.append("<p>Each cell: the segment's mean of a feature, in standard deviations from the mean customer.</p>");
-    String[] rows = data.segments().stream().map(s -> s.id() + " " + shortLabel(s.label())).toArray(String[]::new);
+    html.append(
+        "<p>Each cell: the segment's mean of a feature, in standard deviations from the mean customer.</p>");
+    String[] rows =
+        data.segments().stream()
+            .map(s -> s.id() + " " + shortLabel(s.label()))
+            .toArray(String[]::new);
     double low = -2;
     double high = 2;
     double[][] clipped = new double[rows.length][];
@@ -91,25 +117,41 @@ public final class HtmlReport {
         clipped[r][c] = Math.max(low, Math.min(high, clipped[r][c]));
       }
     }
-    chart("Feature means by segment", Charts.heatmap("Standardised feature means (clipped to ±2)", rows,
-        data.features().toArray(String[]::new), clipped, low, 0, high));
+    chart(
+        "Feature means by segment",
+        Charts.heatmap(
+            "Standardised feature means (clipped to ±2)",
+            rows,
+            data.features().toArray(String[]::new),
+            clipped,
+            low,
+            0,
+            high));
   }
 
   private void projection() {
     section("Customers in two dimensions");
-    html.append("<p>A sample of customers on the first two principal components of the standardised features.</p>");
-    chart("Customers by segment", Charts.scatter("Customers (sample), principal components", "PC 1", "PC 2",
-        data.projection()));
+    html.append(
+        "<p>A sample of customers on the first two principal components of the standardised features.</p>");
+    chart(
+        "Customers by segment",
+        Charts.scatter(
+            "Customers (sample), principal components", "PC 1", "PC 2", data.projection()));
   }
 
   private void silhouettes() {
     section("How well the segments separate");
     Map<Double, Double> byK = new TreeMap<>();
-    data.metrics().at("/segmentation/silhouette_by_k").fields()
+    data.metrics()
+        .at("/segmentation/silhouette_by_k")
+        .fields()
         .forEachRemaining(e -> byK.put(Double.parseDouble(e.getKey()), e.getValue().asDouble()));
-    chart("Silhouette by k", Charts.line("Silhouette by number of segments", "k", "silhouette", byK));
-    chart("Silhouette within each segment", Charts.boxes("Silhouette of sampled customers, by segment",
-        "silhouette", data.silhouettes()));
+    chart(
+        "Silhouette by k", Charts.line("Silhouette by number of segments", "k", "silhouette", byK));
+    chart(
+        "Silhouette within each segment",
+        Charts.boxes(
+            "Silhouette of sampled customers, by segment", "silhouette", data.silhouettes()));
   }
 
   private void classifier() {
@@ -128,17 +170,28 @@ public final class HtmlReport {
         shares[i][j] = total == 0 ? 0 : (double) temporal.get(i).get(j).asLong() / total;
       }
     }
-    chart("Confusion matrix", Charts.heatmap("Temporal test: actual segment (rows) by predicted (columns), share of row",
-        labels, labels, shares, 0, 0, 1));
+    chart(
+        "Confusion matrix",
+        Charts.heatmap(
+            "Temporal test: actual segment (rows) by predicted (columns), share of row",
+            labels,
+            labels,
+            shares,
+            0,
+            0,
+            1));
     Map<String, Map<String, Double>> accuracies = new LinkedHashMap<>();
-    for (String test : List.of("holdout", "temporal", "first_invoice/holdout", "first_invoice/temporal")) {
+    for (String test :
+        List.of("holdout", "temporal", "first_invoice/holdout", "first_invoice/temporal")) {
       JsonNode report = data.metrics().at("/classifier/" + test);
       Map<String, Double> bars = new LinkedHashMap<>();
       bars.put("accuracy", report.path("accuracy").asDouble());
       bars.put("majority share", report.path("majority_share").asDouble());
       accuracies.put(test.replace('/', ' '), bars);
     }
-    chart("Classifier accuracy", Charts.bars("Accuracy next to always guessing the largest segment", "share", accuracies));
+    chart(
+        "Classifier accuracy",
+        Charts.bars("Accuracy next to always guessing the largest segment", "share", accuracies));
   }
 
   private void backtest() {
@@ -147,15 +200,26 @@ public final class HtmlReport {
       return;
     }
     section("Backtest: anticipating a new customer");
-    html.append(String.format(Locale.ROOT, "<p>%d held-out customers, horizon %s; segment accuracy %s.</p>",
-        b.path("customers").asLong(), escape(b.path("horizon").asText()), b.path("segment_accuracy").asText()));
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p>%d held-out customers, horizon %s; segment accuracy %s.</p>",
+            b.path("customers").asLong(),
+            escape(b.path("horizon").asText()),
+            b.path("segment_accuracy").asText()));
     for (String quantity : List.of("spend", "invoices")) {
       Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
-      errors.put("model (" + b.at("/predictor/" + quantity).asText() + ")", Map.of("MAE", b.path(quantity + "_mae").asDouble()));
+      errors.put(
+          "model (" + b.at("/predictor/" + quantity).asText() + ")",
+          Map.of("MAE", b.path(quantity + "_mae").asDouble()));
       for (String baseline : List.of("mean", "median", "ratio")) {
-        errors.put("baseline " + baseline, Map.of("MAE", b.path("baseline_" + baseline + "_" + quantity + "_mae").asDouble()));
+        errors.put(
+            "baseline " + baseline,
+            Map.of("MAE", b.path("baseline_" + baseline + "_" + quantity + "_mae").asDouble()));
       }
-      chart("Backtest " + quantity, Charts.bars("Mean absolute error of follow-up " + quantity, "MAE", errors));
+      chart(
+          "Backtest " + quantity,
+          Charts.bars("Mean absolute error of follow-up " + quantity, "MAE", errors));
     }
   }
 
@@ -165,21 +229,39 @@ public final class HtmlReport {
       return;
     }
     section("Known customers: expected value");
-    html.append(String.format(Locale.ROOT, "<p>BG/NBD and Gamma-Gamma, fitted on the training window, "
-        + "over the next %s: value band <i>high</i> from an expected spend of %,.2f (the top 20%%), "
-        + "<i>medium</i> from %,.2f (the next 30%%).</p>", escape(clv.path("horizon").asText()),
-        clv.at("/value_bands/high").asDouble(), clv.at("/value_bands/medium").asDouble()));
-    chart("Expected spend by segment", Charts.logBoxes("Expected spend over the horizon (log scale), sampled customers, by segment",
-        "expected spend", data.expectedSpend()));
-    chart("P(alive) by segment", Charts.boxes("Probability of still being a customer, sampled customers, by segment",
-        "P(alive)", data.pAlive()));
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p>BG/NBD and Gamma-Gamma, fitted on the training window, "
+                + "over the next %s: value band <i>high</i> from an expected spend of %,.2f (the top 20%%), "
+                + "<i>medium</i> from %,.2f (the next 30%%).</p>",
+            escape(clv.path("horizon").asText()),
+            clv.at("/value_bands/high").asDouble(),
+            clv.at("/value_bands/medium").asDouble()));
+    chart(
+        "Expected spend by segment",
+        Charts.logBoxes(
+            "Expected spend over the horizon (log scale), sampled customers, by segment",
+            "expected spend",
+            data.expectedSpend()));
+    chart(
+        "P(alive) by segment",
+        Charts.boxes(
+            "Probability of still being a customer, sampled customers, by segment",
+            "P(alive)",
+            data.pAlive()));
     JsonNode backtest = clv.path("backtest");
     if (backtest.isMissingNode()) {
       return;
     }
-    html.append(String.format(Locale.ROOT, "<p>Backtest: fitted on the data before %s, %,d customers "
-        + "predicted for the %d days after it.</p>", escape(backtest.path("split").asText()),
-        backtest.path("customers").asLong(), backtest.path("holdout_days").asInt()));
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p>Backtest: fitted on the data before %s, %,d customers "
+                + "predicted for the %d days after it.</p>",
+            escape(backtest.path("split").asText()),
+            backtest.path("customers").asLong(),
+            backtest.path("holdout_days").asInt()));
     Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
     for (JsonNode group : backtest.path("calibration")) {
       Map<String, Double> bars = new LinkedHashMap<>();
@@ -189,19 +271,28 @@ public final class HtmlReport {
       bars.put("segment mean", group.path("baseline_segment_mean").asDouble());
       groups.put(group.path("frequency").asText() + " before", bars);
     }
-    chart("Calibration", Charts.bars("Mean purchase days after the split, by repeat purchase days before it",
-        "purchase days", groups));
+    chart(
+        "Calibration",
+        Charts.bars(
+            "Mean purchase days after the split, by repeat purchase days before it",
+            "purchase days",
+            groups));
     Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
     for (String quantity : List.of("purchases", "spend")) {
       Map<String, Double> bars = new LinkedHashMap<>();
       bars.put("BG/NBD", backtest.path(quantity + "_mae").asDouble());
       bars.put("past rate", backtest.path("baseline_past_rate_" + quantity + "_mae").asDouble());
-      bars.put("segment mean", backtest.path("baseline_segment_mean_" + quantity + "_mae").asDouble());
+      bars.put(
+          "segment mean", backtest.path("baseline_segment_mean_" + quantity + "_mae").asDouble());
       errors.put(quantity, bars);
     }
     for (Map.Entry<String, Map<String, Double>> quantity : errors.entrySet()) {
-      chart("Lifetime value backtest " + quantity.getKey(), Charts.bars("Mean absolute error of "
-          + quantity.getKey() + " after the split", "MAE", Map.of(quantity.getKey(), quantity.getValue())));
+      chart(
+          "Lifetime value backtest " + quantity.getKey(),
+          Charts.bars(
+              "Mean absolute error of " + quantity.getKey() + " after the split",
+              "MAE",
+              Map.of(quantity.getKey(), quantity.getValue())));
     }
   }
 
@@ -210,10 +301,16 @@ public final class HtmlReport {
     Map<String, Map<String, Double>> bands = new LinkedHashMap<>();
     html.append("<table><tr><th>category</th><th>products</th><th>top words (stems)</th></tr>");
     for (ReportData.Category c : data.categories()) {
-      html.append("<tr><td>").append(c.id()).append("</td><td>").append(c.products()).append("</td><td>")
-          .append(escape(String.join(", ", c.topWords()))).append("</td></tr>");
+      html.append("<tr><td>")
+          .append(c.id())
+          .append("</td><td>")
+          .append(c.products())
+          .append("</td><td>")
+          .append(escape(String.join(", ", c.topWords())))
+          .append("</td></tr>");
       Map<String, Double> byBand = new LinkedHashMap<>();
-      c.productsByPriceBand().forEach((band, count) -> byBand.put("price band " + band, count.doubleValue()));
+      c.productsByPriceBand()
+          .forEach((band, count) -> byBand.put("price band " + band, count.doubleValue()));
       bands.put("category " + c.id(), byBand);
     }
     html.append("</table>\n");
@@ -230,9 +327,26 @@ public final class HtmlReport {
     steps.put("kept", Map.of("lines", lines.path("kept").asDouble()));
     chart("Line funnel", Charts.bars("From lines read to lines kept", "lines", steps));
     List<String> reasons = new ArrayList<>();
-    lines.path("set_aside").fields().forEachRemaining(e -> reasons.add(e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
-    lines.path("malformed").fields().forEachRemaining(e -> reasons.add("malformed: " + e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
-    html.append("<p>Set aside or quarantined, by reason: ").append(escape(String.join("; ", reasons))).append(".</p>\n");
+    lines
+        .path("set_aside")
+        .fields()
+        .forEachRemaining(
+            e ->
+                reasons.add(
+                    e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
+    lines
+        .path("malformed")
+        .fields()
+        .forEachRemaining(
+            e ->
+                reasons.add(
+                    "malformed: "
+                        + e.getKey()
+                        + " "
+                        + String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
+    html.append("<p>Set aside or quarantined, by reason: ")
+        .append(escape(String.join("; ", reasons)))
+        .append(".</p>\n");
   }
 
   private void section(String title) {
@@ -241,8 +355,13 @@ public final class HtmlReport {
 
   private void chart(String alt, byte[] png) {
     charts++;
-    html.append("<img class=\"chart\" id=\"chart-").append(charts).append("\" alt=\"").append(escape(alt))
-        .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png)).append("\">\n");
+    html.append("<img class=\"chart\" id=\"chart-")
+        .append(charts)
+        .append("\" alt=\"")
+        .append(escape(alt))
+        .append("\" src=\"data:image/png;base64,")
+        .append(Base64.getEncoder().encodeToString(png))
+        .append("\">\n");
   }
 
   private static String shortLabel(String label) {
@@ -255,6 +374,9 @@ public final class HtmlReport {
   }
 
   static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -27,9 +27,15 @@ public record ReportData(
     List<Category> categories) {
 
   /** One segment of the profile table. */
-  public record Segment(int id, String label, String description, long customers, double customerShare,
+  public record Segment(
+      int id,
+      String label,
+      String description,
+      long customers,
+      double customerShare,
       double revenueShare) {}
 
   /** One product category: its products per price band (index to count) and top words. */
-  public record Category(int id, long products, List<String> topWords, Map<Integer, Long> productsByPriceBand) {}
+  public record Category(
+      int id, long products, List<String> topWords, Map<Integer, Long> productsByPriceBand) {}
 }

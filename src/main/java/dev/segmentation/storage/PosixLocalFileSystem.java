@@ -2,7 +2,9 @@ package dev.segmentation.storage;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
@@ -12,20 +14,20 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
- * Hadoop's local file system ({@code file:}, checksums included), except that permissions are
- * set through {@code java.nio} instead of a {@code chmod} process.
+ * Hadoop's local file system ({@code file:}, checksums included), except that permissions are set
+ * through {@code java.nio} instead of a {@code chmod} process.
  *
- * <p>Without Hadoop's native library, which Maven Central does not ship, {@link
- * RawLocalFileSystem} starts one {@code chmod} process for every directory and file it creates:
- * a local {@code train} run writes a few hundred of them for its Parquet tables and models,
- * which took 3.5 of the 7 seconds of its write step. Installed for {@code file:} by {@code
- * spark.hadoop.fs.file.impl} in {@code conf/local.conf} and in the tests; other schemes are not
- * affected. java.nio cannot set the sticky bit, so it is dropped; Spark never asks for it.
+ * <p>Without Hadoop's native library, which Maven Central does not ship, {@link RawLocalFileSystem}
+ * starts one {@code chmod} process for every directory and file it creates: a local {@code train}
+ * run writes a few hundred of them for its Parquet tables and models, which took 3.5 of the 7
+ * seconds of its write step. Installed for {@code file:} by {@code spark.hadoop.fs.file.impl} in
+ * {@code conf/local.conf} and in the tests; other schemes are not affected. java.nio cannot set the
+ * sticky bit, so it is dropped; Spark never asks for it.
  *
- * <p>Renaming a file never replaces another, as on HDFS: Hadoop's local file system replaces
- * the target, and Iceberg's Hadoop catalog commits a table by renaming its next metadata file
- * into place once it has checked that no other run did, so two runs committing at the same moment
- * from two processes would both succeed and one commit would be lost.
+ * <p>Renaming a file never replaces another, as on HDFS: Hadoop's local file system replaces the
+ * target, and Iceberg's Hadoop catalog commits a table by renaming its next metadata file into
+ * place once it has checked that no other run did, so two runs committing at the same moment from
+ * two processes would both succeed and one commit would be lost.
  */
 public final class PosixLocalFileSystem extends LocalFileSystem {
 
@@ -37,9 +39,12 @@ public final class PosixLocalFileSystem extends LocalFileSystem {
 
     /** Bit i of a permission's short form (the octal mode) is BITS[i]. */
     private static final PosixFilePermission[] BITS = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ,
     };
 
     @Override
@@ -66,7 +71,7 @@ public final class PosixLocalFileSystem extends LocalFileSystem {
       }
       try {
         Files.createLink(to.toPath(), from.toPath());
-      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException refused) {
+      } catch (FileAlreadyExistsException | NoSuchFileException refused) {
         return false;
       }
       Files.delete(from.toPath());

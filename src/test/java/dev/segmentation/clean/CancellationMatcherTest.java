@@ -13,64 +13,75 @@ class CancellationMatcherTest extends SparkTestBase {
 
   @Test
   void oneCounterpartTakesThePartialQuantity() {
-    Lines lines = new Lines()
-        .add("100", "A", 10, "10:00", 1.0)
-        .add("C200", "A", -4, "11:00", 1.0);
+    Lines lines = new Lines().add("100", "A", 10, "10:00", 1.0).add("C200", "A", -4, "11:00", 1.0);
 
-    assertEquals(List.of("100 A 10 cancelled=4 -> null", "C200 A -4 cancelled=null -> cancellation_matched"),
+    assertEquals(
+        List.of("100 A 10 cancelled=4 -> null", "C200 A -4 cancelled=null -> cancellation_matched"),
         match(lines));
   }
 
   @Test
   void ofSeveralCounterpartsTheLatestEarlierOneIsCancelled() {
-    Lines lines = new Lines()
-        .add("100", "A", 10, "09:00", 1.0)
-        .add("101", "A", 10, "10:00", 1.0)
-        .add("C200", "A", -5, "11:00", 1.0)
-        .add("102", "A", 10, "12:00", 1.0);
+    Lines lines =
+        new Lines()
+            .add("100", "A", 10, "09:00", 1.0)
+            .add("101", "A", 10, "10:00", 1.0)
+            .add("C200", "A", -5, "11:00", 1.0)
+            .add("102", "A", 10, "12:00", 1.0);
 
     assertEquals(
-        List.of("100 A 10 cancelled=0 -> null", "101 A 10 cancelled=5 -> null",
-            "102 A 10 cancelled=0 -> null", "C200 A -5 cancelled=null -> cancellation_matched"),
+        List.of(
+            "100 A 10 cancelled=0 -> null",
+            "101 A 10 cancelled=5 -> null",
+            "102 A 10 cancelled=0 -> null",
+            "C200 A -5 cancelled=null -> cancellation_matched"),
         match(lines));
   }
 
   @Test
   void aLaterPurchaseTooSmallToCoverItIsSkipped() {
-    Lines lines = new Lines()
-        .add("100", "A", 10, "09:00", 1.0)
-        .add("101", "A", 2, "10:00", 1.0)
-        .add("C200", "A", -5, "11:00", 1.0);
+    Lines lines =
+        new Lines()
+            .add("100", "A", 10, "09:00", 1.0)
+            .add("101", "A", 2, "10:00", 1.0)
+            .add("C200", "A", -5, "11:00", 1.0);
 
     assertEquals(
-        List.of("100 A 10 cancelled=5 -> null", "101 A 2 cancelled=0 -> null",
+        List.of(
+            "100 A 10 cancelled=5 -> null",
+            "101 A 2 cancelled=0 -> null",
             "C200 A -5 cancelled=null -> cancellation_matched"),
         match(lines));
   }
 
   @Test
   void amongPurchasesOfTheSameTimeTheLargerQuantityIsCancelled() {
-    Lines lines = new Lines()
-        .add("100", "A", 5, "09:00", 1.0)
-        .add("100", "A", 10, "09:00", 1.0)
-        .add("C200", "A", -3, "11:00", 1.0);
+    Lines lines =
+        new Lines()
+            .add("100", "A", 5, "09:00", 1.0)
+            .add("100", "A", 10, "09:00", 1.0)
+            .add("C200", "A", -3, "11:00", 1.0);
 
     assertEquals(
-        List.of("100 A 10 cancelled=3 -> null", "100 A 5 cancelled=0 -> null",
+        List.of(
+            "100 A 10 cancelled=3 -> null",
+            "100 A 5 cancelled=0 -> null",
             "C200 A -3 cancelled=null -> cancellation_matched"),
         match(lines));
   }
 
   @Test
   void withoutCounterpartTheCancellationIsUnmatched() {
-    Lines lines = new Lines()
-        .add("100", "A", 10, "09:00", 1.0)
-        .add("C200", "B", -1, "11:00", 1.0)
-        .add("C201", "A", -11, "11:00", 1.0)
-        .add("C202", "A", -1, "11:00", 1.0, "99999");
+    Lines lines =
+        new Lines()
+            .add("100", "A", 10, "09:00", 1.0)
+            .add("C200", "B", -1, "11:00", 1.0)
+            .add("C201", "A", -11, "11:00", 1.0)
+            .add("C202", "A", -1, "11:00", 1.0, "99999");
 
     assertEquals(
-        List.of("100 A 10 cancelled=0 -> null",
+        List.of(
+            "100 A 10 cancelled=0 -> null",
             "C200 B -1 cancelled=null -> cancellation_unmatched",
             "C201 A -11 cancelled=null -> cancellation_unmatched",
             "C202 A -1 cancelled=null -> cancellation_unmatched"),
@@ -79,24 +90,25 @@ class CancellationMatcherTest extends SparkTestBase {
 
   @Test
   void aCancellationBeforeAnyPurchaseIsUnmatched() {
-    Lines lines = new Lines()
-        .add("C200", "A", -3, "09:00", 1.0)
-        .add("100", "A", 10, "10:00", 1.0);
+    Lines lines = new Lines().add("C200", "A", -3, "09:00", 1.0).add("100", "A", 10, "10:00", 1.0);
 
     assertEquals(
-        List.of("100 A 10 cancelled=0 -> null", "C200 A -3 cancelled=null -> cancellation_unmatched"),
+        List.of(
+            "100 A 10 cancelled=0 -> null", "C200 A -3 cancelled=null -> cancellation_unmatched"),
         match(lines));
   }
 
   @Test
   void severalCancellationsOfOnePurchaseAddUpToAtMostItsQuantity() {
-    Lines lines = new Lines()
-        .add("100", "A", 10, "09:00", 1.0)
-        .add("C200", "A", -6, "10:00", 1.0)
-        .add("C201", "A", -6, "11:00", 1.0);
+    Lines lines =
+        new Lines()
+            .add("100", "A", 10, "09:00", 1.0)
+            .add("C200", "A", -6, "10:00", 1.0)
+            .add("C201", "A", -6, "11:00", 1.0);
 
     assertEquals(
-        List.of("100 A 10 cancelled=10 -> null",
+        List.of(
+            "100 A 10 cancelled=10 -> null",
             "C200 A -6 cancelled=null -> cancellation_matched",
             "C201 A -6 cancelled=null -> cancellation_matched"),
         match(lines));
@@ -104,9 +116,7 @@ class CancellationMatcherTest extends SparkTestBase {
 
   @Test
   void linesAlreadySetAsideTakeNoPart() {
-    Lines lines = new Lines()
-        .add("100", "D", 1, "09:00", 5.0)
-        .add("C200", "D", -1, "10:00", 5.0);
+    Lines lines = new Lines().add("100", "D", 1, "09:00", 5.0).add("C200", "D", -1, "10:00", 5.0);
 
     assertEquals(
         List.of("100 D 1 cancelled=null -> non_product", "C200 D -1 cancelled=null -> non_product"),
@@ -115,9 +125,7 @@ class CancellationMatcherTest extends SparkTestBase {
 
   @Test
   void whenSwitchedOffEveryCancellationIsSetAsideUnpaired() {
-    Lines lines = new Lines()
-        .add("100", "A", 10, "09:00", 1.0)
-        .add("C200", "A", -6, "10:00", 1.0);
+    Lines lines = new Lines().add("100", "A", 10, "09:00", 1.0).add("C200", "A", -6, "10:00", 1.0);
 
     assertEquals(
         List.of("100 A 10 cancelled=0 -> null", "C200 A -6 cancelled=null -> cancellation"),

@@ -13,37 +13,45 @@ class CleaningRulesTest extends SparkTestBase {
 
   @Test
   void linesWithoutCustomerAreSetAside() {
-    Dataset<Row> lines = new Lines()
-        .add("1", "A", 1, "10:00", 1.0, "17850")
-        .add("2", "A", 1, "10:00", 1.0, null)
-        .toDataset(spark());
+    Dataset<Row> lines =
+        new Lines()
+            .add("1", "A", 1, "10:00", 1.0, "17850")
+            .add("2", "A", 1, "10:00", 1.0, null)
+            .toDataset(spark());
 
-    assertEquals(List.of("1 A 1 -> null", "2 A 1 -> no_customer"),
+    assertEquals(
+        List.of("1 A 1 -> null", "2 A 1 -> no_customer"),
         describe(new MissingCustomerRule().apply(lines)));
   }
 
   @Test
   void exactDuplicatesKeepOneCopy() {
-    Dataset<Row> lines = new Lines()
-        .add("1", "A", 1, "10:00", 1.0)
-        .add("1", "A", 1, "10:00", 1.0)
-        .add("1", "A", 1, "10:00", 1.0)
-        .add("1", "A", 2, "10:00", 1.0)
-        .add("1", "A", 1, "10:00", 1.5)
-        .toDataset(spark());
+    Dataset<Row> lines =
+        new Lines()
+            .add("1", "A", 1, "10:00", 1.0)
+            .add("1", "A", 1, "10:00", 1.0)
+            .add("1", "A", 1, "10:00", 1.0)
+            .add("1", "A", 2, "10:00", 1.0)
+            .add("1", "A", 1, "10:00", 1.5)
+            .toDataset(spark());
 
     assertEquals(
-        List.of("1 A 1 -> duplicate", "1 A 1 -> duplicate", "1 A 1 -> null", "1 A 1 -> null",
+        List.of(
+            "1 A 1 -> duplicate",
+            "1 A 1 -> duplicate",
+            "1 A 1 -> null",
+            "1 A 1 -> null",
             "1 A 2 -> null"),
         describe(new DuplicateLineRule().apply(lines)));
   }
 
   @Test
   void aLineSetAsideEarlierKeepsItsFirstReason() {
-    Dataset<Row> lines = new Lines()
-        .add("1", "A", 1, "10:00", 1.0, null)
-        .add("1", "A", 1, "10:00", 1.0, null)
-        .toDataset(spark());
+    Dataset<Row> lines =
+        new Lines()
+            .add("1", "A", 1, "10:00", 1.0, null)
+            .add("1", "A", 1, "10:00", 1.0, null)
+            .toDataset(spark());
 
     Dataset<Row> tagged = new DuplicateLineRule().apply(new MissingCustomerRule().apply(lines));
 
@@ -52,20 +60,27 @@ class CleaningRulesTest extends SparkTestBase {
 
   @Test
   void nonProductCodesMatchExactlyOrByPrefixAndCase() {
-    Dataset<Row> lines = new Lines()
-        .add("1", "POST", 1, "10:00", 18.0)
-        .add("2", "POSTAGE", 1, "10:00", 1.0)
-        .add("3", "m", 1, "10:00", 1.0)
-        .add("4", "gift_0001_20", 1, "10:00", 20.0)
-        .add("5", "DCGS0003", 1, "10:00", 1.0)
-        .add("6", "85123A", 1, "10:00", 2.55)
-        .toDataset(spark());
+    Dataset<Row> lines =
+        new Lines()
+            .add("1", "POST", 1, "10:00", 18.0)
+            .add("2", "POSTAGE", 1, "10:00", 1.0)
+            .add("3", "m", 1, "10:00", 1.0)
+            .add("4", "gift_0001_20", 1, "10:00", 20.0)
+            .add("5", "DCGS0003", 1, "10:00", 1.0)
+            .add("6", "85123A", 1, "10:00", 2.55)
+            .toDataset(spark());
 
-    Dataset<Row> tagged = new NonProductRule(List.of("POST", "m", "gift_0001_*", "DCGS*")).apply(lines);
+    Dataset<Row> tagged =
+        new NonProductRule(List.of("POST", "m", "gift_0001_*", "DCGS*")).apply(lines);
 
     assertEquals(
-        List.of("1 POST 1 -> non_product", "2 POSTAGE 1 -> null", "3 m 1 -> non_product",
-            "4 gift_0001_20 1 -> non_product", "5 DCGS0003 1 -> non_product", "6 85123A 1 -> null"),
+        List.of(
+            "1 POST 1 -> non_product",
+            "2 POSTAGE 1 -> null",
+            "3 m 1 -> non_product",
+            "4 gift_0001_20 1 -> non_product",
+            "5 DCGS0003 1 -> non_product",
+            "6 85123A 1 -> null"),
         describe(tagged));
   }
 }

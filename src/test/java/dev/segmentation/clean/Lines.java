@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -25,9 +25,20 @@ final class Lines {
     return add(invoice, stockCode, quantity, time, price, "17850");
   }
 
-  Lines add(String invoice, String stockCode, int quantity, String time, double price, String customer) {
-    rows.add(RowFactory.create(invoice, stockCode, "ITEM", quantity,
-        Timestamp.valueOf("2011-01-01 " + time + ":00"), price, customer, "United Kingdom", "f1", null));
+  Lines add(
+      String invoice, String stockCode, int quantity, String time, double price, String customer) {
+    rows.add(
+        RowFactory.create(
+            invoice,
+            stockCode,
+            "ITEM",
+            quantity,
+            Timestamp.valueOf("2011-01-01 " + time + ":00"),
+            price,
+            customer,
+            "United Kingdom",
+            "f1",
+            null));
     return this;
   }
 
@@ -51,10 +62,18 @@ final class Lines {
   static List<String> describe(Dataset<Row> lines) {
     boolean hasCancelled = Arrays.asList(lines.columns()).contains(CleanColumns.QUANTITY_CANCELLED);
     return lines.collectAsList().stream()
-        .map(row -> row.getAs(InvoiceColumns.INVOICE_NO) + " " + row.getAs(InvoiceColumns.STOCK_CODE)
-            + " " + row.getAs(InvoiceColumns.QUANTITY)
-            + (hasCancelled ? " cancelled=" + row.getAs(CleanColumns.QUANTITY_CANCELLED) : "")
-            + " -> " + row.getAs(CleanColumns.SET_ASIDE_REASON))
+        .map(
+            row ->
+                row.getAs(InvoiceColumns.INVOICE_NO)
+                    + " "
+                    + row.getAs(InvoiceColumns.STOCK_CODE)
+                    + " "
+                    + row.getAs(InvoiceColumns.QUANTITY)
+                    + (hasCancelled
+                        ? " cancelled=" + row.getAs(CleanColumns.QUANTITY_CANCELLED)
+                        : "")
+                    + " -> "
+                    + row.getAs(CleanColumns.SET_ASIDE_REASON))
         .sorted()
         .collect(Collectors.toList());
   }

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class SparkSubmission {
 
   /** JVM options for short runs on 2 cores, as scripts/segment uses: the quick compiler only. */
-  static final List<String> SHORT_RUN_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
-      "-XX:ReservedCodeCacheSize=512m");
+  static final List<String> SHORT_RUN_JVM =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-XX:ReservedCodeCacheSize=512m");
 
   /** Exit code and everything the driver printed. */
   record Result(int exitCode, String output) {}
@@ -66,9 +66,18 @@ final class SparkSubmission {
   Result run(Path log, String... jobArgs) {
     List<String> command = new ArrayList<>(List.of(java(), "@conf/spark-jvm.options", "-Xmx2g"));
     command.addAll(SHORT_RUN_JVM);
-    command.addAll(List.of("-Dlog4j2.configurationFile=conf/log4j2.properties",
-        "-cp", sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
-        "--master", master, "--deploy-mode", "client", "--class", "dev.segmentation.cli.SegmentCli"));
+    command.addAll(
+        List.of(
+            "-Dlog4j2.configurationFile=conf/log4j2.properties",
+            "-cp",
+            sparkHome.resolve("jars") + "/*",
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            master,
+            "--deploy-mode",
+            "client",
+            "--class",
+            "dev.segmentation.cli.SegmentCli"));
     command.addAll(conf);
     command.add(System.getProperty("project.jar"));
     command.addAll(List.of(jobArgs));
@@ -79,8 +88,9 @@ final class SparkSubmission {
       // A hung run must not hold the suite: reading its output would block until it ends.
       CompletableFuture.delayedExecutor(12, TimeUnit.MINUTES).execute(process::destroyForcibly);
       StringBuilder output = new StringBuilder();
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-              StandardCharsets.UTF_8));
+      try (BufferedReader lines =
+              new BufferedReader(
+                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
           Writer file = Files.newBufferedWriter(log)) {
         boolean fired = false;
         for (String line; (line = lines.readLine()) != null; ) {
@@ -95,7 +105,8 @@ final class SparkSubmission {
       }
       if (!process.waitFor(1, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new IllegalStateException("spark-submit did not exit after closing its output: " + log);
+        throw new IllegalStateException(
+            "spark-submit did not exit after closing its output: " + log);
       }
       return new Result(process.exitValue(), output.toString());
     } catch (IOException e) {
@@ -106,10 +117,17 @@ final class SparkSubmission {
     }
   }
 
-  /** What Spark's launcher scripts would set: the Spark folder, the Scala version, loopback only. */
+  /**
+   * What Spark's launcher scripts would set: the Spark folder, the Scala version, loopback only.
+   */
   static Map<String, String> sparkEnvironment(Path sparkHome) {
-    return Map.of("SPARK_HOME", sparkHome.toAbsolutePath().toString(), "SPARK_SCALA_VERSION", "2.12",
-        "SPARK_LOCAL_IP", "127.0.0.1");
+    return Map.of(
+        "SPARK_HOME",
+        sparkHome.toAbsolutePath().toString(),
+        "SPARK_SCALA_VERSION",
+        "2.12",
+        "SPARK_LOCAL_IP",
+        "127.0.0.1");
   }
 
   static String java() {
@@ -119,8 +137,12 @@ final class SparkSubmission {
   /** Java 17's module opens and UTC, as for the driver, and the quick compiler. */
   private static List<String> executorJvmOptions() {
     try {
-      List<String> options = new ArrayList<>(Files.readAllLines(Path.of("conf/spark-jvm.options")).stream()
-          .map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList());
+      List<String> options =
+          new ArrayList<>(
+              Files.readAllLines(Path.of("conf/spark-jvm.options")).stream()
+                  .map(String::trim)
+                  .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                  .toList());
       options.addAll(SHORT_RUN_JVM);
       return options;
     } catch (IOException e) {

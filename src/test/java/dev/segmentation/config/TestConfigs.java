@@ -25,7 +25,8 @@ public final class TestConfigs {
     return loader().load(Optional.empty(), overrides, Map.of());
   }
 
-  public static JobConfig load(File overlay, Map<String, String> overrides, Map<String, String> env) {
+  public static JobConfig load(
+      File overlay, Map<String, String> overrides, Map<String, String> env) {
     return loader().load(Optional.ofNullable(overlay), overrides, env);
   }
 }

@@ -27,41 +27,47 @@ class LifetimeValueBacktestTest extends SparkTestBase {
   private static final GammaGamma.Parameters SPEND = new GammaGamma.Parameters(3, 4, 20);
   private static final LocalDate CUTOFF = LocalDate.parse("2011-10-01");
   private static final LocalDate END = LocalDate.parse("2011-10-11");
-  private static final StructType CALIBRATION = new StructType()
-      .add(FeatureColumns.CUSTOMER_ID, DataTypes.StringType)
-      .add(RepeatPurchases.REPEAT_DAYS, DataTypes.IntegerType)
-      .add(RepeatPurchases.RECENCY, DataTypes.DoubleType)
-      .add(RepeatPurchases.AGE, DataTypes.DoubleType)
-      .add(RepeatPurchases.REPEAT_SPEND, DataTypes.DoubleType)
-      .add("segment", DataTypes.IntegerType);
-  private static final StructType BASKETS = new StructType()
-      .add(FeatureColumns.CUSTOMER_ID, DataTypes.StringType)
-      .add(FeatureColumns.INVOICE_TS, DataTypes.TimestampType)
-      .add(FeatureColumns.BASKET_AMOUNT, DataTypes.DoubleType);
+  private static final StructType CALIBRATION =
+      new StructType()
+          .add(FeatureColumns.CUSTOMER_ID, DataTypes.StringType)
+          .add(RepeatPurchases.REPEAT_DAYS, DataTypes.IntegerType)
+          .add(RepeatPurchases.RECENCY, DataTypes.DoubleType)
+          .add(RepeatPurchases.AGE, DataTypes.DoubleType)
+          .add(RepeatPurchases.REPEAT_SPEND, DataTypes.DoubleType)
+          .add("segment", DataTypes.IntegerType);
+  private static final StructType BASKETS =
+      new StructType()
+          .add(FeatureColumns.CUSTOMER_ID, DataTypes.StringType)
+          .add(FeatureColumns.INVOICE_TS, DataTypes.TimestampType)
+          .add(FeatureColumns.BASKET_AMOUNT, DataTypes.DoubleType);
 
   @Test
   void theModelAndBothBaselinesAreScoredOnWhatEachCustomerDid() {
-    Dataset<Row> calibration = rows(CALIBRATION,
-        // past rate over 10 days: 2/50*10 = 0.4 purchases, 0.4 * 30 = 12 spend
-        new Object[] {"a", 2, 40.0, 50.0, 30.0, 0},
-        new Object[] {"b", 0, 0.0, 20.0, 0.0, 0},
-        // 0.4 and 4; and 0.45 and 0.45
-        new Object[] {"c", 4, 90.0, 100.0, 10.0, 1},
-        new Object[] {"e", 9, 150.0, 200.0, 1.0, 1});
-    Dataset<Row> holdout = rows(BASKETS,
-        // a: two purchase days (two baskets on the first), spend 35
-        new Object[] {"a", ts("2011-10-02 09:00:00"), 10.0},
-        new Object[] {"a", ts("2011-10-02 15:00:00"), 5.0},
-        new Object[] {"a", ts("2011-10-05 10:00:00"), 20.0},
-        // c: three days, 15
-        new Object[] {"c", ts("2011-10-03 10:00:00"), 5.0},
-        new Object[] {"c", ts("2011-10-04 10:00:00"), 5.0},
-        new Object[] {"c", ts("2011-10-10 23:00:00"), 5.0},
-        // first seen in the holdout: not a calibration customer
-        new Object[] {"new", ts("2011-10-03 10:00:00"), 99.0});
+    Dataset<Row> calibration =
+        rows(
+            CALIBRATION,
+            // past rate over 10 days: 2/50*10 = 0.4 purchases, 0.4 * 30 = 12 spend
+            new Object[] {"a", 2, 40.0, 50.0, 30.0, 0},
+            new Object[] {"b", 0, 0.0, 20.0, 0.0, 0},
+            // 0.4 and 4; and 0.45 and 0.45
+            new Object[] {"c", 4, 90.0, 100.0, 10.0, 1},
+            new Object[] {"e", 9, 150.0, 200.0, 1.0, 1});
+    Dataset<Row> holdout =
+        rows(
+            BASKETS,
+            // a: two purchase days (two baskets on the first), spend 35
+            new Object[] {"a", ts("2011-10-02 09:00:00"), 10.0},
+            new Object[] {"a", ts("2011-10-02 15:00:00"), 5.0},
+            new Object[] {"a", ts("2011-10-05 10:00:00"), 20.0},
+            // c: three days, 15
+            new Object[] {"c", ts("2011-10-03 10:00:00"), 5.0},
+            new Object[] {"c", ts("2011-10-04 10:00:00"), 5.0},
+            new Object[] {"c", ts("2011-10-10 23:00:00"), 5.0},
+            // first seen in the holdout: not a calibration customer
+            new Object[] {"new", ts("2011-10-03 10:00:00"), 99.0});
 
-    LifetimeValueBacktest.Result result = new LifetimeValueBacktest(PURCHASES, SPEND, CUTOFF, END)
-        .run(calibration, holdout);
+    LifetimeValueBacktest.Result result =
+        new LifetimeValueBacktest(PURCHASES, SPEND, CUTOFF, END).run(calibration, holdout);
 
     assertEquals(4, result.customers());
     assertEquals(10, result.holdoutDays());
@@ -71,8 +77,9 @@ class LifetimeValueBacktestTest extends SparkTestBase {
     // |12-35| + 0 + |4-15| + 0.45 = 34.45; segment means 6 and 2.225: 29+6+12.775+2.225
     assertEquals(34.45 / 4, result.spend().pastRate(), 1e-9);
     assertEquals(50.0 / 4, result.spend().segmentMean(), 1e-9);
-    double[][] customers = {{2, 40, 50, 30, 2, 35}, {0, 0, 20, 0, 0, 0}, {4, 90, 100, 10, 3, 15},
-        {9, 150, 200, 1, 0, 0}};
+    double[][] customers = {
+      {2, 40, 50, 30, 2, 35}, {0, 0, 20, 0, 0, 0}, {4, 90, 100, 10, 3, 15}, {9, 150, 200, 1, 0, 0}
+    };
     double purchasesError = 0;
     double spendError = 0;
     for (double[] c : customers) {
@@ -83,18 +90,22 @@ class LifetimeValueBacktestTest extends SparkTestBase {
     assertEquals(purchasesError, result.purchases().model(), 1e-12);
     assertEquals(spendError, result.spend().model(), 1e-9);
 
-    assertEquals(List.of("0", "2", "4", "7+"), result.calibration().stream()
-        .map(LifetimeValueBacktest.Group::frequency).toList());
-    assertEquals(List.of(0.0, 2.0, 3.0, 0.0), result.calibration().stream()
-        .map(LifetimeValueBacktest.Group::actual).toList());
-    assertEquals(List.of(0.0, 0.4, 0.4, 0.45), result.calibration().stream()
-        .map(LifetimeValueBacktest.Group::pastRate).toList());
+    assertEquals(
+        List.of("0", "2", "4", "7+"),
+        result.calibration().stream().map(LifetimeValueBacktest.Group::frequency).toList());
+    assertEquals(
+        List.of(0.0, 2.0, 3.0, 0.0),
+        result.calibration().stream().map(LifetimeValueBacktest.Group::actual).toList());
+    assertEquals(
+        List.of(0.0, 0.4, 0.4, 0.45),
+        result.calibration().stream().map(LifetimeValueBacktest.Group::pastRate).toList());
     assertEquals(1.25, (double) result.toMap().get("baseline_segment_mean_purchases_mae"));
   }
 
   @Test
   void anEmptyHoldoutWindowIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new LifetimeValueBacktest(PURCHASES, SPEND, CUTOFF, CUTOFF));
   }
 

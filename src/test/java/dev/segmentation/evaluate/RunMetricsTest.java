@@ -6,6 +6,7 @@ import dev.segmentation.ConcurrentJobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -25,15 +26,18 @@ class RunMetricsTest {
   void aStepRecordsItsSecondsAndTellsWhatItHandled() {
     RunMetrics metrics = new RunMetrics();
 
-    long result = metrics.time("count", () -> 41L + 1, handled -> RunMetrics.count(handled, "lines"));
-    metrics.time("nothing", () -> { }, () -> "");
+    long result =
+        metrics.time("count", () -> 41L + 1, handled -> RunMetrics.count(handled, "lines"));
+    metrics.time("nothing", () -> {}, () -> "");
 
     assertEquals(42L, result);
     assertEquals("10,838,180 lines", RunMetrics.count(10_838_180L, "lines"));
     assertEquals("7 customers", RunMetrics.count(7, "customers"));
     Map<?, ?> seconds = (Map<?, ?>) metrics.get("steps_seconds");
-    assertEquals(java.util.Set.of("count", "nothing"), seconds.keySet());
-    seconds.values().forEach(value -> Assertions.assertTrue(((Double) value) >= 0, String.valueOf(value)));
+    assertEquals(Set.of("count", "nothing"), seconds.keySet());
+    seconds
+        .values()
+        .forEach(value -> Assertions.assertTrue(((Double) value) >= 0, String.valueOf(value)));
   }
 
   /** Steps run side by side record into the same parents; no figure may be lost. */
@@ -43,13 +47,14 @@ class RunMetricsTest {
     List<Callable<Void>> writers = new ArrayList<>();
     for (int thread = 0; thread < 8; thread++) {
       int id = thread;
-      writers.add(() -> {
-        for (int i = 0; i < 2_000; i++) {
-          metrics.put("steps.t" + id + ".v" + i, i);
-          metrics.put("shared.v" + id + "_" + i, i);
-        }
-        return null;
-      });
+      writers.add(
+          () -> {
+            for (int i = 0; i < 2_000; i++) {
+              metrics.put("steps.t" + id + ".v" + i, i);
+              metrics.put("shared.v" + id + "_" + i, i);
+            }
+            return null;
+          });
     }
 
     ConcurrentJobs.run(8, writers);

@@ -7,23 +7,40 @@ import org.apache.spark.sql.types.StructType;
 /** Hand-made kept lines with a product category: the input of {@link BasketTable}. */
 final class CategorisedLines {
 
-  static final StructType SCHEMA = new StructType()
-      .add("invoice_no", DataTypes.StringType)
-      .add("stock_code", DataTypes.StringType)
-      .add("quantity", DataTypes.IntegerType)
-      .add("quantity_cancelled", DataTypes.IntegerType)
-      .add("amount", DataTypes.DoubleType)
-      .add("invoice_ts", DataTypes.TimestampType)
-      .add("customer_id", DataTypes.StringType)
-      .add("country", DataTypes.StringType)
-      .add("category", DataTypes.IntegerType);
+  static final StructType SCHEMA =
+      new StructType()
+          .add("invoice_no", DataTypes.StringType)
+          .add("stock_code", DataTypes.StringType)
+          .add("quantity", DataTypes.IntegerType)
+          .add("quantity_cancelled", DataTypes.IntegerType)
+          .add("amount", DataTypes.DoubleType)
+          .add("invoice_ts", DataTypes.TimestampType)
+          .add("customer_id", DataTypes.StringType)
+          .add("country", DataTypes.StringType)
+          .add("category", DataTypes.IntegerType);
 
   private CategorisedLines() {}
 
   /** One line of a customer in the United Kingdom; {@code time} as yyyy-MM-dd HH:mm:ss. */
-  static Object[] line(String invoice, String stock, int quantity, int cancelled, double amount,
-      String time, String customer, int category) {
-    return new Object[] {invoice, stock, quantity, cancelled, amount, Timestamp.valueOf(time),
-        customer, "United Kingdom", category};
+  static Object[] line(
+      String invoice,
+      String stock,
+      int quantity,
+      int cancelled,
+      double amount,
+      String time,
+      String customer,
+      int category) {
+    return new Object[] {
+      invoice,
+      stock,
+      quantity,
+      cancelled,
+      amount,
+      Timestamp.valueOf(time),
+      customer,
+      "United Kingdom",
+      category
+    };
   }
 }

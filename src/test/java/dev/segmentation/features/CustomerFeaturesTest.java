@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class CustomerFeaturesTest extends SparkTestBase {
@@ -17,7 +18,8 @@ class CustomerFeaturesTest extends SparkTestBase {
 
   /** Customer A: two baskets (30 = 20 in category 0 + 10 in 1; then 10 in 1); B: one of 5. */
   private Dataset<Row> lines() {
-    return rows(LINES,
+    return rows(
+        LINES,
         CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
         CategorisedLines.line("100", "Y", 2, 1, 10.0, "2011-01-10 10:00:00", "A", 1),
         CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-01-20 09:00:00", "A", 1),
@@ -26,28 +28,48 @@ class CustomerFeaturesTest extends SparkTestBase {
 
   @Test
   void basketsAddUpAmountsPerCategoryLinesAndUnits() {
-    List<String> baskets = new BasketTable(2).apply(lines()).orderBy("invoice_no").collectAsList()
-        .stream()
-        .map(r -> r.getAs("customer_id") + " " + r.getAs("invoice_no") + " amount=" + r.getAs("basket_amount")
-            + " lines=" + r.getAs("line_count") + " units=" + r.getAs("quantity")
-            + " c0=" + r.getAs("category_0_amount") + " c1=" + r.getAs("category_1_amount")
-            + " ts=" + r.getAs("invoice_ts"))
-        .collect(Collectors.toList());
+    List<String> baskets =
+        new BasketTable(2)
+            .apply(lines()).orderBy("invoice_no").collectAsList().stream()
+                .map(
+                    r ->
+                        r.getAs("customer_id")
+                            + " "
+                            + r.getAs("invoice_no")
+                            + " amount="
+                            + r.getAs("basket_amount")
+                            + " lines="
+                            + r.getAs("line_count")
+                            + " units="
+                            + r.getAs("quantity")
+                            + " c0="
+                            + r.getAs("category_0_amount")
+                            + " c1="
+                            + r.getAs("category_1_amount")
+                            + " ts="
+                            + r.getAs("invoice_ts"))
+                .collect(Collectors.toList());
 
-    assertEquals(List.of(
-        "A 100 amount=30.0 lines=2 units=11 c0=20.0 c1=10.0 ts=2011-01-10 10:00:00.0",
-        "A 101 amount=10.0 lines=1 units=1 c0=0.0 c1=10.0 ts=2011-01-20 09:00:00.0",
-        "B 102 amount=5.0 lines=1 units=5 c0=5.0 c1=0.0 ts=2011-01-25 12:00:00.0"), baskets);
+    assertEquals(
+        List.of(
+            "A 100 amount=30.0 lines=2 units=11 c0=20.0 c1=10.0 ts=2011-01-10 10:00:00.0",
+            "A 101 amount=10.0 lines=1 units=1 c0=0.0 c1=10.0 ts=2011-01-20 09:00:00.0",
+            "B 102 amount=5.0 lines=1 units=5 c0=5.0 c1=0.0 ts=2011-01-25 12:00:00.0"),
+        baskets);
   }
 
   @Test
   void customersGetCountsBasketStatisticsSharesAndDays() {
     Dataset<Row> baskets = new BasketTable(2).apply(lines());
 
-    List<Row> customers = new CustomerFeatures(2, LocalDate.parse("2011-02-01")).apply(baskets)
-        .orderBy("customer_id").collectAsList();
+    List<Row> customers =
+        new CustomerFeatures(2, LocalDate.parse("2011-02-01"))
+            .apply(baskets)
+            .orderBy("customer_id")
+            .collectAsList();
 
-    assertEquals(List.of("A", "B"), customers.stream().map(r -> r.<String>getAs("customer_id")).toList());
+    assertEquals(
+        List.of("A", "B"), customers.stream().map(r -> r.<String>getAs("customer_id")).toList());
     Row a = customers.get(0);
     assertEquals(2.0, a.<Double>getAs("invoice_count"));
     assertEquals(10.0, a.<Double>getAs("basket_min"));
@@ -71,8 +93,11 @@ class CustomerFeaturesTest extends SparkTestBase {
   void theFirstInvoiceVariantSeesOnlyTheFirstBasket() {
     Dataset<Row> first = CustomerFeatures.firstBaskets(new BasketTable(2).apply(lines()));
 
-    Row a = new CustomerFeatures(2, LocalDate.parse("2011-02-01")).apply(first)
-        .filter("customer_id = 'A'").first();
+    Row a =
+        new CustomerFeatures(2, LocalDate.parse("2011-02-01"))
+            .apply(first)
+            .filter("customer_id = 'A'")
+            .first();
 
     assertEquals(1.0, a.<Double>getAs("invoice_count"));
     assertEquals(30.0, a.<Double>getAs("basket_mean"));
@@ -81,20 +106,26 @@ class CustomerFeaturesTest extends SparkTestBase {
 
   @Test
   void onlyPositiveBasketsCount() {
-    Dataset<Row> baskets = new BasketTable(2).apply(rows(LINES,
-        CategorisedLines.line("100", "X", 10, 10, 0.0, "2011-01-10 10:00:00", "A", 0),
-        CategorisedLines.line("101", "X", 1, 0, 3.0, "2011-01-11 10:00:00", "A", 0)));
+    Dataset<Row> baskets =
+        new BasketTable(2)
+            .apply(
+                rows(
+                    LINES,
+                    CategorisedLines.line("100", "X", 10, 10, 0.0, "2011-01-10 10:00:00", "A", 0),
+                    CategorisedLines.line("101", "X", 1, 0, 3.0, "2011-01-11 10:00:00", "A", 0)));
 
     assertEquals(1, baskets.filter(BasketTable.positive()).count());
   }
 
   @Test
   void featureNamesExpandTheCategoryWildcardAndRejectUnknownNames() {
-    assertEquals(List.of("basket_mean", "category_0_share", "category_1_share"),
+    assertEquals(
+        List.of("basket_mean", "category_0_share", "category_1_share"),
         FeatureColumns.expand(List.of("basket_mean", "category_*_share"), 2));
-    IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> FeatureColumns.expand(List.of("basket_median"), 2));
-    org.junit.jupiter.api.Assertions.assertTrue(
-        error.getMessage().startsWith("names unknown feature 'basket_median'"));
+    IllegalArgumentException error =
+        Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> FeatureColumns.expand(List.of("basket_median"), 2));
+    Assertions.assertTrue(error.getMessage().startsWith("names unknown feature 'basket_median'"));
   }
 }

@@ -15,20 +15,30 @@ class ProductFeaturesTest extends SparkTestBase {
 
   @Test
   void aProductTakesItsMostUsedDescriptionAndMeanPositivePrice() {
-    StructType schema = new StructType()
-        .add("stock_code", DataTypes.StringType)
-        .add("description", DataTypes.StringType)
-        .add("unit_price", DataTypes.DoubleType);
-    Dataset<Row> lines = rows(schema,
-        new Object[] {"A", "RED HEART", 2.0},
-        new Object[] {"A", "RED HEART", 4.0},
-        new Object[] {"A", "HEART, RED", 0.0},
-        new Object[] {"B", null, 1.5});
+    StructType schema =
+        new StructType()
+            .add("stock_code", DataTypes.StringType)
+            .add("description", DataTypes.StringType)
+            .add("unit_price", DataTypes.DoubleType);
+    Dataset<Row> lines =
+        rows(
+            schema,
+            new Object[] {"A", "RED HEART", 2.0},
+            new Object[] {"A", "RED HEART", 4.0},
+            new Object[] {"A", "HEART, RED", 0.0},
+            new Object[] {"B", null, 1.5});
 
-    List<String> products = new ProductTable().apply(lines).orderBy("stock_code").collectAsList()
-        .stream()
-        .map(r -> r.getAs("stock_code") + "|" + r.getAs("description") + "|" + r.getAs("mean_unit_price"))
-        .collect(Collectors.toList());
+    List<String> products =
+        new ProductTable()
+            .apply(lines).orderBy("stock_code").collectAsList().stream()
+                .map(
+                    r ->
+                        r.getAs("stock_code")
+                            + "|"
+                            + r.getAs("description")
+                            + "|"
+                            + r.getAs("mean_unit_price"))
+                .collect(Collectors.toList());
 
     assertEquals(List.of("A|RED HEART|3.0", "B||1.5"), products);
   }
@@ -43,10 +53,11 @@ class ProductFeaturesTest extends SparkTestBase {
 
   @Test
   void theStemmerIsAnMllibStageThatSavesAndLoads() throws Exception {
-    StructType schema = new StructType().add("words",
-        DataTypes.createArrayType(DataTypes.StringType));
+    StructType schema =
+        new StructType().add("words", DataTypes.createArrayType(DataTypes.StringType));
     Dataset<Row> words = rows(schema, new Object[] {new String[] {"hearts", "lights"}});
-    DescriptionStemmer stemmer = new DescriptionStemmer().setInputCol("words").setOutputCol("stems");
+    DescriptionStemmer stemmer =
+        new DescriptionStemmer().setInputCol("words").setOutputCol("stems");
     String path = tempDir().getAbsolutePath() + "/stemmer-" + System.nanoTime();
 
     stemmer.write().save(path);

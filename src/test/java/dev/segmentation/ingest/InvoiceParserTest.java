@@ -17,18 +17,36 @@ class InvoiceParserTest extends SparkTestBase {
 
   private static final StructType RAW = rawSchema();
 
-  private final InvoiceParser parser = InvoiceParser.builder()
-      .timestampPatterns(List.of("yyyy-MM-dd HH:mm:ss", "M/d/yyyy H:mm"))
-      .build();
+  private final InvoiceParser parser =
+      InvoiceParser.builder()
+          .timestampPatterns(List.of("yyyy-MM-dd HH:mm:ss", "M/d/yyyy H:mm"))
+          .build();
 
   @Test
   void typesAGoodLineAndNormalisesTheCustomerId() {
-    Row row = parseOne(true, "536365", "85123A", "WHITE HANGING HEART", "6",
-        "2010-12-01 08:26:00", "2.55", "17850.0", "United Kingdom");
+    Row row =
+        parseOne(
+            true,
+            "536365",
+            "85123A",
+            "WHITE HANGING HEART",
+            "6",
+            "2010-12-01 08:26:00",
+            "2.55",
+            "17850.0",
+            "United Kingdom");
 
     assertEquals(
-        Arrays.asList("536365", "85123A", "WHITE HANGING HEART", 6,
-            Timestamp.valueOf("2010-12-01 08:26:00"), 2.55, "17850", "United Kingdom", null),
+        Arrays.asList(
+            "536365",
+            "85123A",
+            "WHITE HANGING HEART",
+            6,
+            Timestamp.valueOf("2010-12-01 08:26:00"),
+            2.55,
+            "17850",
+            "United Kingdom",
+            null),
         typedValues(row));
   }
 
@@ -38,9 +56,12 @@ class InvoiceParserTest extends SparkTestBase {
     Row us = parseOne(true, "1", "A", "x", "1", "12/1/2010 8:26", "1", "1", "UK");
     Row usTwoDigits = parseOne(true, "1", "A", "x", "1", "12/13/2011 16:05", "1", "1", "UK");
 
-    assertEquals(Timestamp.valueOf("2010-12-01 08:26:00"), iso.<Object>getAs(InvoiceColumns.INVOICE_TS));
-    assertEquals(Timestamp.valueOf("2010-12-01 08:26:00"), us.<Object>getAs(InvoiceColumns.INVOICE_TS));
-    assertEquals(Timestamp.valueOf("2011-12-13 16:05:00"),
+    assertEquals(
+        Timestamp.valueOf("2010-12-01 08:26:00"), iso.<Object>getAs(InvoiceColumns.INVOICE_TS));
+    assertEquals(
+        Timestamp.valueOf("2010-12-01 08:26:00"), us.<Object>getAs(InvoiceColumns.INVOICE_TS));
+    assertEquals(
+        Timestamp.valueOf("2011-12-13 16:05:00"),
         usTwoDigits.<Object>getAs(InvoiceColumns.INVOICE_TS));
   }
 
@@ -55,8 +76,17 @@ class InvoiceParserTest extends SparkTestBase {
 
   @Test
   void negativeQuantitiesAndPricesInExponentFormAreValid() {
-    Row row = parseOne(true, "C536379", "D", "Discount", "-1", "2010-12-01 09:41:00", "2.5E1",
-        "14527.0", "UK");
+    Row row =
+        parseOne(
+            true,
+            "C536379",
+            "D",
+            "Discount",
+            "-1",
+            "2010-12-01 09:41:00",
+            "2.5E1",
+            "14527.0",
+            "UK");
 
     assertEquals(-1, row.getInt(row.fieldIndex(InvoiceColumns.QUANTITY)));
     assertEquals(25.0, row.getDouble(row.fieldIndex(InvoiceColumns.UNIT_PRICE)));
@@ -65,49 +95,59 @@ class InvoiceParserTest extends SparkTestBase {
 
   @Test
   void namesEveryMalformedReason() {
-    assertEquals("wrong_field_count",
+    assertEquals(
+        "wrong_field_count",
         reason(false, "1", "A", "x", "1", "2010-12-01 08:26:00", "1", "1", "UK"));
-    assertEquals("missing_invoice_no",
+    assertEquals(
+        "missing_invoice_no",
         reason(true, " ", "A", "x", "1", "2010-12-01 08:26:00", "1", "1", "UK"));
-    assertEquals("missing_stock_code",
+    assertEquals(
+        "missing_stock_code",
         reason(true, "1", null, "x", "1", "2010-12-01 08:26:00", "1", "1", "UK"));
-    assertEquals("bad_quantity",
-        reason(true, "1", "A", "x", "six", "2010-12-01 08:26:00", "1", "1", "UK"));
-    assertEquals("bad_quantity",
-        reason(true, "1", "A", "x", "1.5", "2010-12-01 08:26:00", "1", "1", "UK"));
-    assertEquals("bad_quantity",
+    assertEquals(
+        "bad_quantity", reason(true, "1", "A", "x", "six", "2010-12-01 08:26:00", "1", "1", "UK"));
+    assertEquals(
+        "bad_quantity", reason(true, "1", "A", "x", "1.5", "2010-12-01 08:26:00", "1", "1", "UK"));
+    assertEquals(
+        "bad_quantity",
         reason(true, "1", "A", "x", "99999999999", "2010-12-01 08:26:00", "1", "1", "UK"));
-    assertEquals("bad_invoice_date",
+    assertEquals(
+        "bad_invoice_date",
         reason(true, "1", "A", "x", "1", "2010-13-45 08:26:00", "1", "1", "UK"));
-    assertEquals("bad_invoice_date",
-        reason(true, "1", "A", "x", "1", "yesterday", "1", "1", "UK"));
-    assertEquals("bad_unit_price",
+    assertEquals("bad_invoice_date", reason(true, "1", "A", "x", "1", "yesterday", "1", "1", "UK"));
+    assertEquals(
+        "bad_unit_price",
         reason(true, "1", "A", "x", "1", "2010-12-01 08:26:00", "2,55", "1", "UK"));
-    assertEquals("bad_unit_price",
+    assertEquals(
+        "bad_unit_price",
         reason(true, "1", "A", "x", "1", "2010-12-01 08:26:00", "NaN", "1", "UK"));
-    assertEquals("bad_customer_id",
+    assertEquals(
+        "bad_customer_id",
         reason(true, "1", "A", "x", "1", "2010-12-01 08:26:00", "1", "17850.5", "UK"));
-    assertEquals("bad_customer_id",
+    assertEquals(
+        "bad_customer_id",
         reason(true, "1", "A", "x", "1", "2010-12-01 08:26:00", "1", "abc", "UK"));
   }
 
   @Test
   void theFirstApplicableReasonWins() {
-    assertEquals("bad_quantity",
-        reason(true, "1", "A", "x", "?", "never", "?", "?", "UK"));
+    assertEquals("bad_quantity", reason(true, "1", "A", "x", "?", "never", "?", "?", "UK"));
   }
 
   @Test
   void everyLineComesOutOnceWithItsLineage() {
-    Dataset<Row> raw = rows(RAW,
-        raw(true, "1", "A", "x", "1", "2010-12-01 08:26:00", "1", "1", "UK"),
-        raw(true, "2", "B", "y", "?", "2010-12-01 08:26:00", "1", "1", "UK"));
+    Dataset<Row> raw =
+        rows(
+            RAW,
+            raw(true, "1", "A", "x", "1", "2010-12-01 08:26:00", "1", "1", "UK"),
+            raw(true, "2", "B", "y", "?", "2010-12-01 08:26:00", "1", "1", "UK"));
 
     List<Row> parsed = parser.apply(raw).orderBy(InvoiceColumns.INVOICE_NO).collectAsList();
 
     assertEquals(2, parsed.size());
     assertEquals("file:/in/day.csv", parsed.get(1).<Object>getAs(InvoiceColumns.SOURCE_FILE));
-    assertEquals("2,B,y,?,2010-12-01 08:26:00,1,1,UK", parsed.get(1).<Object>getAs(InvoiceColumns.RAW_LINE));
+    assertEquals(
+        "2,B,y,?,2010-12-01 08:26:00,1,1,UK", parsed.get(1).<Object>getAs(InvoiceColumns.RAW_LINE));
     assertEquals("bad_quantity", parsed.get(1).<Object>getAs(InvoiceColumns.MALFORMED_REASON));
   }
 
@@ -140,14 +180,14 @@ class InvoiceParserTest extends SparkTestBase {
   }
 
   private static StructType rawSchema() {
-    StructType schema = new StructType()
-        .add(InvoiceColumns.SOURCE_FILE, DataTypes.StringType)
-        .add(InvoiceColumns.RAW_LINE, DataTypes.StringType)
-        .add(InvoiceColumns.WELL_FORMED, DataTypes.BooleanType);
+    StructType schema =
+        new StructType()
+            .add(InvoiceColumns.SOURCE_FILE, DataTypes.StringType)
+            .add(InvoiceColumns.RAW_LINE, DataTypes.StringType)
+            .add(InvoiceColumns.WELL_FORMED, DataTypes.BooleanType);
     for (String column : InvoiceColumns.ALL) {
       schema = schema.add(column, DataTypes.StringType);
     }
     return schema;
   }
-
 }

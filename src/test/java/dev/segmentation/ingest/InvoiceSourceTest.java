@@ -3,13 +3,13 @@ package dev.segmentation.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import org.junit.jupiter.api.Assertions;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.SparkTestBase;
 import dev.segmentation.TestFiles;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.TestConfigs;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,9 @@ class InvoiceSourceTest extends SparkTestBase {
 
   @Test
   void readsQuotedFieldsWithCommasAndDoubledQuotes() {
-    TestFiles.csv(dir, "day.csv",
+    TestFiles.csv(
+        dir,
+        "day.csv",
         "536381,82567,\"AIRLINE LOUNGE,METAL SIGN\",2,2010-12-01 09:41:00,2.1,15311.0,United Kingdom",
         "536520,21111,\"SWISS ROLL \"\"TOWEL\"\", CHOCOLATE\",1,2010-12-01 12:43:00,12.75,14729.0,EIRE");
 
@@ -40,7 +43,8 @@ class InvoiceSourceTest extends SparkTestBase {
     assertEquals(2, lines.size());
     assertEquals("AIRLINE LOUNGE,METAL SIGN", lines.get(0).getAs(InvoiceColumns.DESCRIPTION));
     assertEquals("SWISS ROLL \"TOWEL\", CHOCOLATE", lines.get(1).getAs(InvoiceColumns.DESCRIPTION));
-    Assertions.assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+    Assertions.assertTrue(
+        lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
   }
 
   @Test
@@ -62,7 +66,8 @@ class InvoiceSourceTest extends SparkTestBase {
     Map<String, Integer> malformed = new HashMap<>();
     for (Row row : readSorted(dir.toString())) {
       String raw = row.getAs(InvoiceColumns.RAW_LINE);
-      (row.<Boolean>getAs(InvoiceColumns.WELL_FORMED) ? wellFormed : malformed).merge(raw, 1, Integer::sum);
+      (row.<Boolean>getAs(InvoiceColumns.WELL_FORMED) ? wellFormed : malformed)
+          .merge(raw, 1, Integer::sum);
     }
 
     assertEquals(Map.of(GOOD, 2), wellFormed);
@@ -71,34 +76,50 @@ class InvoiceSourceTest extends SparkTestBase {
 
   @Test
   void plainLinesAreSplitAsTheCsvParserReadsTheSameLineQuoted() {
-    String quoted = "\"536366\",\"85123A\",\"WHITE HANGING HEART T-LIGHT HOLDER\",\"6\","
-        + "\"2010-12-01 08:26:00\",\"2.55\",\"17850.0\",\"United Kingdom\"";
-    TestFiles.csv(dir, "day.csv",
-        GOOD.replace("536365", "536364"), quoted,
+    String quoted =
+        "\"536366\",\"85123A\",\"WHITE HANGING HEART T-LIGHT HOLDER\",\"6\","
+            + "\"2010-12-01 08:26:00\",\"2.55\",\"17850.0\",\"United Kingdom\"";
+    TestFiles.csv(
+        dir,
+        "day.csv",
+        GOOD.replace("536365", "536364"),
+        quoted,
         "536367,85123A,,6,2010-12-01 08:26:00,2.55,,United Kingdom",
         "\"536368\",85123A,,6,2010-12-01 08:26:00,2.55,,United Kingdom",
-        "536369,85123A,6", "\"536370\",85123A,6", "   ",
-        GOOD.replace("536365", "536371") + ",", "\"536372\"" + GOOD.substring(6) + ",");
+        "536369,85123A,6",
+        "\"536370\",85123A,6",
+        "   ",
+        GOOD.replace("536365", "536371") + ",",
+        "\"536372\"" + GOOD.substring(6) + ",");
 
-    List<String> described = readSorted(dir.toString()).stream()
-        .map(row -> row.getAs(InvoiceColumns.INVOICE_NO) + " " + (!row.<Boolean>getAs(InvoiceColumns.WELL_FORMED)
-            ? "malformed"
-            : row.getAs(InvoiceColumns.DESCRIPTION) + "|" + row.getAs(InvoiceColumns.CUSTOMER_ID) + "|"
-                + row.getAs(InvoiceColumns.COUNTRY)))
-        .toList();
+    List<String> described =
+        readSorted(dir.toString()).stream()
+            .map(
+                row ->
+                    row.getAs(InvoiceColumns.INVOICE_NO)
+                        + " "
+                        + (!row.<Boolean>getAs(InvoiceColumns.WELL_FORMED)
+                            ? "malformed"
+                            : row.getAs(InvoiceColumns.DESCRIPTION)
+                                + "|"
+                                + row.getAs(InvoiceColumns.CUSTOMER_ID)
+                                + "|"
+                                + row.getAs(InvoiceColumns.COUNTRY)))
+            .toList();
 
     // An empty field comes back empty from a split and null from the CSV parser; the parser
     // (InvoiceParser) reads both as absent.
-    List<String> expected = List.of(
-        "   " + " malformed",
-        "536364 WHITE HANGING HEART T-LIGHT HOLDER|17850.0|United Kingdom",
-        "536366 WHITE HANGING HEART T-LIGHT HOLDER|17850.0|United Kingdom",
-        "536367 ||United Kingdom",
-        "536368 null|null|United Kingdom",
-        "536369 malformed",
-        "536370 malformed",
-        "536371 malformed",
-        "536372 malformed");
+    List<String> expected =
+        List.of(
+            "   " + " malformed",
+            "536364 WHITE HANGING HEART T-LIGHT HOLDER|17850.0|United Kingdom",
+            "536366 WHITE HANGING HEART T-LIGHT HOLDER|17850.0|United Kingdom",
+            "536367 ||United Kingdom",
+            "536368 null|null|United Kingdom",
+            "536369 malformed",
+            "536370 malformed",
+            "536371 malformed",
+            "536372 malformed");
     assertEquals(expected, described);
   }
 
@@ -106,8 +127,13 @@ class InvoiceSourceTest extends SparkTestBase {
   void aDelimiterThatIsARegularExpressionCharacterSplitsLiterally() {
     String pipes = TestFiles.HEADER.replace(',', '|');
     TestFiles.text(dir, "day.csv", pipes + "\n" + GOOD.replace(',', '|') + "\n");
-    JobConfig config = TestConfigs.withOverrides(Map.of(
-        "segmentation.input.uris", dir.toString(), "segmentation.input.csv.delimiter", "|"));
+    JobConfig config =
+        TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.input.uris",
+                dir.toString(),
+                "segmentation.input.csv.delimiter",
+                "|"));
 
     Row row = new InvoiceSource(spark(), config.input()).read().collectAsList().get(0);
 
@@ -118,7 +144,9 @@ class InvoiceSourceTest extends SparkTestBase {
 
   @Test
   void findsColumnsByNameIgnoringCaseSpacesAndOrder() {
-    TestFiles.text(dir, "day.csv",
+    TestFiles.text(
+        dir,
+        "day.csv",
         "country,Customer ID,Price,invoice_date,QUANTITY,description,Stock Code,Invoice\n"
             + "France,12583,3.75,12/1/2010 8:45,24,ALARM CLOCK,22728,536370\n");
 
@@ -131,15 +159,21 @@ class InvoiceSourceTest extends SparkTestBase {
     assertEquals("3.75", row.getAs(InvoiceColumns.UNIT_PRICE));
     assertEquals("12583", row.getAs(InvoiceColumns.CUSTOMER_ID));
     assertEquals("France", row.getAs(InvoiceColumns.COUNTRY));
-    assertEquals(dir.resolve("day.csv").toUri().getPath(),
-        java.net.URI.create(row.<String>getAs(InvoiceColumns.SOURCE_FILE)).getPath());
+    assertEquals(
+        dir.resolve("day.csv").toUri().getPath(),
+        URI.create(row.<String>getAs(InvoiceColumns.SOURCE_FILE)).getPath());
   }
 
   @Test
   void readsFilesWithoutHeaderInTheSourceOrder() {
     TestFiles.text(dir, "day.csv", GOOD + "\n");
-    JobConfig config = TestConfigs.withOverrides(Map.of(
-        "segmentation.input.uris", dir.toString(), "segmentation.input.csv.header", "false"));
+    JobConfig config =
+        TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.input.uris",
+                dir.toString(),
+                "segmentation.input.csv.header",
+                "false"));
 
     List<Row> lines = new InvoiceSource(spark(), config.input()).read().collectAsList();
 
@@ -149,12 +183,20 @@ class InvoiceSourceTest extends SparkTestBase {
 
   @Test
   void namesMissingColumns() {
-    TestFiles.text(dir, "day.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,Country\n1,2,3,4,5,6\n");
+    TestFiles.text(
+        dir,
+        "day.csv",
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,Country\n1,2,3,4,5,6\n");
 
-    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+    ContractViolation error =
+        assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
 
-    assertEquals("input " + dir + " lacks required column(s) UnitPrice, CustomerID; found: "
-        + "InvoiceNo, StockCode, Description, Quantity, InvoiceDate, Country", error.getMessage());
+    assertEquals(
+        "input "
+            + dir
+            + " lacks required column(s) UnitPrice, CustomerID; found: "
+            + "InvoiceNo, StockCode, Description, Quantity, InvoiceDate, Country",
+        error.getMessage());
   }
 
   @Test
@@ -170,7 +212,8 @@ class InvoiceSourceTest extends SparkTestBase {
   void anEmptyFileHasNoDataLines() {
     TestFiles.text(dir, "empty.csv", "");
 
-    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+    ContractViolation error =
+        assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
 
     assertEquals("no data lines in input " + dir, error.getMessage());
   }
@@ -185,9 +228,11 @@ class InvoiceSourceTest extends SparkTestBase {
 
     List<Row> lines = readSorted(dir.toString());
 
-    assertEquals(List.of("536365", "536366"),
+    assertEquals(
+        List.of("536365", "536366"),
         lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).toList());
-    Assertions.assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+    Assertions.assertTrue(
+        lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
   }
 
   @Test
@@ -201,28 +246,50 @@ class InvoiceSourceTest extends SparkTestBase {
   void aByteOrderMarkIsIgnoredAtTheStartOfEveryFileAndInFrontOfAHeaderInsideOne() {
     String bom = "\uFEFF";
     TestFiles.text(dir, "2010-12-01.csv", bom + TestFiles.HEADER + "\n" + GOOD + "\n");
-    TestFiles.gzipText(dir, "2010-12-02.csv.gz",
+    TestFiles.gzipText(
+        dir,
+        "2010-12-02.csv.gz",
         bom + TestFiles.HEADER + "\n" + GOOD.replace("536365", "536366") + "\n");
     // Two such files joined with cat: the second mark and header sit inside the file.
-    TestFiles.text(dir, "2010-12-03.csv", bom + TestFiles.HEADER + "\n" + GOOD.replace("536365", "536367")
-        + "\n" + bom + TestFiles.HEADER + "\n" + GOOD.replace("536365", "536368") + "\n");
+    TestFiles.text(
+        dir,
+        "2010-12-03.csv",
+        bom
+            + TestFiles.HEADER
+            + "\n"
+            + GOOD.replace("536365", "536367")
+            + "\n"
+            + bom
+            + TestFiles.HEADER
+            + "\n"
+            + GOOD.replace("536365", "536368")
+            + "\n");
 
     List<Row> lines = readSorted(dir.toString());
 
-    assertEquals(List.of("536365", "536366", "536367", "536368"),
+    assertEquals(
+        List.of("536365", "536366", "536367", "536368"),
         lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).toList());
-    Assertions.assertTrue(lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
+    Assertions.assertTrue(
+        lines.stream().allMatch(r -> r.<Boolean>getAs(InvoiceColumns.WELL_FORMED)));
   }
 
   @Test
   void aByteOrderMarkIsNotPartOfTheFirstColumnName() {
-    TestFiles.text(dir, "day.csv",
+    TestFiles.text(
+        dir,
+        "day.csv",
         "\uFEFFInvoiceNo,StockCode,Description,Quantity,InvoiceDate,Country\n1,2,3,4,5,6\n");
 
-    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+    ContractViolation error =
+        assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
 
-    assertEquals("input " + dir + " lacks required column(s) UnitPrice, CustomerID; found: "
-        + "InvoiceNo, StockCode, Description, Quantity, InvoiceDate, Country", error.getMessage());
+    assertEquals(
+        "input "
+            + dir
+            + " lacks required column(s) UnitPrice, CustomerID; found: "
+            + "InvoiceNo, StockCode, Description, Quantity, InvoiceDate, Country",
+        error.getMessage());
   }
 
   @Test
@@ -234,26 +301,34 @@ class InvoiceSourceTest extends SparkTestBase {
 
     Exception failure = assertThrows(Exception.class, () -> source.read().count());
 
-    assertEquals(Optional.of("input file file:" + truncated
-            + " is not a readable gzip file: Unexpected end of input stream (also unreadable: file:"
-            + alsoTruncated + ")"),
+    assertEquals(
+        Optional.of(
+            "input file file:"
+                + truncated
+                + " is not a readable gzip file: Unexpected end of input stream (also unreadable: file:"
+                + alsoTruncated
+                + ")"),
         source.unreadableInput(failure).map(Throwable::getMessage));
     assertEquals(Optional.empty(), source.unreadableInput(new IllegalStateException("other")));
   }
 
   @Test
   void aFileThatIsNotGzipAtAllIsNamedWhenItsHeaderIsRead() throws Exception {
-    Path notGzip = Files.writeString(dir.resolve("2011-01-04.csv.gz"), TestFiles.HEADER + "\n" + GOOD);
+    Path notGzip =
+        Files.writeString(dir.resolve("2011-01-04.csv.gz"), TestFiles.HEADER + "\n" + GOOD);
 
-    ContractViolation error = assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
+    ContractViolation error =
+        assertThrows(ContractViolation.class, () -> readSorted(dir.toString()));
 
-    assertEquals("input file file:" + notGzip + " is not a readable gzip file: not a gzip file",
+    assertEquals(
+        "input file file:" + notGzip + " is not a readable gzip file: not a gzip file",
         error.getMessage());
   }
 
   @Test
   void skippedCorruptFilesAreLeftOutWholeAndNamed() throws Exception {
-    Path notGzip = Files.writeString(dir.resolve("2011-01-03.csv.gz"), TestFiles.HEADER + "\n" + GOOD);
+    Path notGzip =
+        Files.writeString(dir.resolve("2011-01-03.csv.gz"), TestFiles.HEADER + "\n" + GOOD);
     TestFiles.gzipCsv(dir, "2011-01-04.csv.gz", GOOD, GOOD.replace("536365", "536366"));
     Path truncated = TestFiles.truncatedGzipCsv(dir, "2011-01-05.csv.gz", 2000);
     // Spark reads an empty compressed file as no lines: it is not corrupt.
@@ -262,7 +337,8 @@ class InvoiceSourceTest extends SparkTestBase {
 
     List<Row> lines = source.read().collectAsList();
 
-    assertEquals(List.of("536365", "536366"),
+    assertEquals(
+        List.of("536365", "536366"),
         lines.stream().map(r -> r.<String>getAs(InvoiceColumns.INVOICE_NO)).sorted().toList());
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("file:" + notGzip, "not a gzip file");
@@ -292,17 +368,37 @@ class InvoiceSourceTest extends SparkTestBase {
     Path latin1 = dir.resolve("latin1/day.csv");
     Files.createDirectories(latin1.getParent());
     String beforeE = TestFiles.HEADER + "\n536365,85123A,CAF";
-    Files.write(latin1, (beforeE + "\u00c9 CUP,6,2010-12-01 08:26:00,2.55,17850.0,France\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        latin1,
+        (beforeE + "\u00c9 CUP,6,2010-12-01 08:26:00,2.55,17850.0,France\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
 
-    assertEquals("input file file:" + xlsx + " is not delimited text (it starts like a ZIP archive); "
-        + "save it as CSV", readError(xlsx));
-    assertEquals("input file file:" + nul + " is not delimited text (it contains NUL bytes); "
-        + "save it as CSV", readError(nul));
-    assertEquals("input file file:" + utf16 + " is not delimited text (it is UTF-16 text); "
-        + "save it as CSV UTF-8", readError(utf16));
-    assertEquals("input file file:" + latin1 + " is not delimited text (it is not valid UTF-8: "
-        + "byte 0xC9 at offset " + beforeE.length() + "); save it as CSV UTF-8", readError(latin1));
+    assertEquals(
+        "input file file:"
+            + xlsx
+            + " is not delimited text (it starts like a ZIP archive); "
+            + "save it as CSV",
+        readError(xlsx));
+    assertEquals(
+        "input file file:"
+            + nul
+            + " is not delimited text (it contains NUL bytes); "
+            + "save it as CSV",
+        readError(nul));
+    assertEquals(
+        "input file file:"
+            + utf16
+            + " is not delimited text (it is UTF-16 text); "
+            + "save it as CSV UTF-8",
+        readError(utf16));
+    assertEquals(
+        "input file file:"
+            + latin1
+            + " is not delimited text (it is not valid UTF-8: "
+            + "byte 0xC9 at offset "
+            + beforeE.length()
+            + "); save it as CSV UTF-8",
+        readError(latin1));
   }
 
   @Test
@@ -311,14 +407,23 @@ class InvoiceSourceTest extends SparkTestBase {
     String tabs = TestFiles.HEADER.replace(',', '\t');
     TestFiles.text(dir, "semicolon/day.csv", semicolons + "\n" + GOOD.replace(',', ';') + "\n");
     TestFiles.text(dir, "tab/day.csv", tabs + "\n" + GOOD.replace(',', '\t') + "\n");
-    String allMissing = " lacks required column(s) InvoiceNo, StockCode, Description, Quantity, "
-        + "InvoiceDate, UnitPrice, CustomerID, Country; found: ";
+    String allMissing =
+        " lacks required column(s) InvoiceNo, StockCode, Description, Quantity, "
+            + "InvoiceDate, UnitPrice, CustomerID, Country; found: ";
 
-    assertEquals("input " + dir.resolve("semicolon") + allMissing + semicolons
+    assertEquals(
+        "input "
+            + dir.resolve("semicolon")
+            + allMissing
+            + semicolons
             + "; the header splits into the expected columns with delimiter ';' "
             + "(set segmentation.input.csv.delimiter)",
         readError(dir.resolve("semicolon")));
-    assertEquals("input " + dir.resolve("tab") + allMissing + tabs
+    assertEquals(
+        "input "
+            + dir.resolve("tab")
+            + allMissing
+            + tabs
             + "; the header splits into the expected columns with delimiter '\\t' "
             + "(set segmentation.input.csv.delimiter)",
         readError(dir.resolve("tab")));
@@ -326,20 +431,28 @@ class InvoiceSourceTest extends SparkTestBase {
 
   @Test
   void readsParquetByColumnName() {
-    spark().sql("SELECT '536365' AS InvoiceNo, '85123A' AS StockCode, 'HEART' AS Description, "
-            + "6 AS Quantity, TIMESTAMP'2010-12-01 08:26:00' AS InvoiceDate, 2.55D AS UnitPrice, "
-            + "17850.0D AS CustomerID, 'United Kingdom' AS Country")
-        .write().parquet(dir.resolve("table").toString());
-    JobConfig config = TestConfigs.withOverrides(Map.of(
-        "segmentation.input.uris", dir.resolve("table").toString(),
-        "segmentation.input.format", "parquet"));
+    spark()
+        .sql(
+            "SELECT '536365' AS InvoiceNo, '85123A' AS StockCode, 'HEART' AS Description, "
+                + "6 AS Quantity, TIMESTAMP'2010-12-01 08:26:00' AS InvoiceDate, 2.55D AS UnitPrice, "
+                + "17850.0D AS CustomerID, 'United Kingdom' AS Country")
+        .write()
+        .parquet(dir.resolve("table").toString());
+    JobConfig config =
+        TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.input.uris",
+                dir.resolve("table").toString(),
+                "segmentation.input.format",
+                "parquet"));
 
     Row row = new InvoiceSource(spark(), config.input()).read().collectAsList().get(0);
 
     assertEquals("6", row.getAs(InvoiceColumns.QUANTITY));
     assertEquals("2010-12-01 08:26:00", row.getAs(InvoiceColumns.INVOICE_TS));
     assertEquals("17850.0", row.getAs(InvoiceColumns.CUSTOMER_ID));
-    Assertions.assertTrue(row.<String>getAs(InvoiceColumns.RAW_LINE).contains("\"StockCode\":\"85123A\""));
+    Assertions.assertTrue(
+        row.<String>getAs(InvoiceColumns.RAW_LINE).contains("\"StockCode\":\"85123A\""));
     assertFalse(row.<String>getAs(InvoiceColumns.SOURCE_FILE).isEmpty());
   }
 
@@ -348,14 +461,18 @@ class InvoiceSourceTest extends SparkTestBase {
   }
 
   private InvoiceSource source(String uri, String corruptFiles) {
-    JobConfig config = TestConfigs.withOverrides(Map.of(
-        "segmentation.input.uris", uri, "segmentation.input.corrupt-files", corruptFiles));
+    JobConfig config =
+        TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.input.uris", uri, "segmentation.input.corrupt-files", corruptFiles));
     return new InvoiceSource(spark(), config.input());
   }
 
   private List<Row> readSorted(String uri) {
     JobConfig config = TestConfigs.withOverrides(Map.of("segmentation.input.uris", uri));
-    return new InvoiceSource(spark(), config.input()).read()
-        .orderBy(InvoiceColumns.INVOICE_NO, InvoiceColumns.RAW_LINE).collectAsList();
+    return new InvoiceSource(spark(), config.input())
+        .read()
+        .orderBy(InvoiceColumns.INVOICE_NO, InvoiceColumns.RAW_LINE)
+        .collectAsList();
   }
 }

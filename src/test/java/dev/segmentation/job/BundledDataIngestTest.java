@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ingest on the full bundled Online Retail data. The expected figures come from an independent
- * count (scripts/independent-counts.py: plain Python over the same files, same rules), not from this code.
+ * count (scripts/independent-counts.py: plain Python over the same files, same rules), not from
+ * this code.
  */
 class BundledDataIngestTest extends SparkTestBase {
 
@@ -28,8 +29,9 @@ class BundledDataIngestTest extends SparkTestBase {
 
   @Test
   void countsAgreeWithAnIndependentCount() {
-    JobConfig config = TestConfigs.withOverrides(Map.of(
-        "segmentation.output.root", dir.toString(), "segmentation.run-id", "full"));
+    JobConfig config =
+        TestConfigs.withOverrides(
+            Map.of("segmentation.output.root", dir.toString(), "segmentation.run-id", "full"));
 
     RunMetrics metrics = IngestJob.run(spark(), config);
 
@@ -45,17 +47,24 @@ class BundledDataIngestTest extends SparkTestBase {
     for (MalformedReason reason : MalformedReason.values()) {
       assertEquals(0, metrics.getLong("lines.malformed." + reason.label()), reason.label());
     }
-    assertEquals(metrics.getLong("lines.read"),
-        metrics.getLong("lines.kept") + metrics.getLong("lines.quarantined")
-            + 135_080 + 5_225 + 1_915 + 7_394 + 1_112);
+    assertEquals(
+        metrics.getLong("lines.read"),
+        metrics.getLong("lines.kept")
+            + metrics.getLong("lines.quarantined")
+            + 135_080
+            + 5_225
+            + 1_915
+            + 7_394
+            + 1_112);
 
     Dataset<Row> kept = spark().read().parquet(dir.resolve("full/clean_lines").toString());
-    Row totals = kept.agg(
-        sum("quantity_cancelled"),
-        sum(when(col("quantity_cancelled").gt(0), 1).otherwise(0)),
-        sum("amount"),
-        countDistinct(when(col("invoice_ts").lt("2011-10-01"), col("customer_id"))))
-        .first();
+    Row totals =
+        kept.agg(
+                sum("quantity_cancelled"),
+                sum(when(col("quantity_cancelled").gt(0), 1).otherwise(0)),
+                sum("amount"),
+                countDistinct(when(col("invoice_ts").lt("2011-10-01"), col("customer_id"))))
+            .first();
     assertEquals(246_636, totals.getLong(0));
     assertEquals(7_101, totals.getLong(1));
     assertEquals(8_257_194.51, totals.getDouble(2), 0.01);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,8 +26,10 @@ class BundledDataTrainTest extends SparkTestBase {
   void reachesTheQualityFloorTwiceWithIdenticalSegmentsAndReloadableModels() throws Exception {
     dir = BundledModel.root(spark());
     // The second run skips the backtest: it only has to give the same segments.
-    TrainJob.run(spark(), BundledModel.config(dir, "second",
-        Map.of("segmentation.anticipation.backtest.enabled", "false")));
+    TrainJob.run(
+        spark(),
+        BundledModel.config(
+            dir, "second", Map.of("segmentation.anticipation.backtest.enabled", "false")));
 
     JsonNode metrics = new ObjectMapper().readTree(dir.resolve("first/metrics.json").toFile());
     assertQuality(metrics);
@@ -37,18 +40,25 @@ class BundledDataTrainTest extends SparkTestBase {
 
   @Test
   void theBacktestBeatsTheNaiveBaselines() throws Exception {
-    JsonNode b = new ObjectMapper().readTree(BundledModel.run(spark()).resolve("metrics.json").toFile())
-        .get("backtest");
+    JsonNode b =
+        new ObjectMapper()
+            .readTree(BundledModel.run(spark()).resolve("metrics.json").toFile())
+            .get("backtest");
 
     Assertions.assertTrue(b.get("customers").asLong() >= 300, "held-out customers " + b);
     Assertions.assertTrue(b.get("segment_accuracy").asDouble() > 0.4, "segment accuracy " + b);
     double spend = b.get("spend_mae").asDouble();
     double invoices = b.get("invoices_mae").asDouble();
-    Assertions.assertTrue(spend < b.get("baseline_mean_spend_mae").asDouble(), "spend vs mean " + b);
-    Assertions.assertTrue(spend < b.get("baseline_ratio_spend_mae").asDouble(), "spend vs ratio " + b);
-    Assertions.assertTrue(spend < b.get("baseline_median_spend_mae").asDouble(), "spend vs median " + b);
-    Assertions.assertTrue(invoices < b.get("baseline_mean_invoices_mae").asDouble(), "invoices vs mean " + b);
-    Assertions.assertTrue(invoices < b.get("baseline_ratio_invoices_mae").asDouble(), "invoices vs ratio " + b);
+    Assertions.assertTrue(
+        spend < b.get("baseline_mean_spend_mae").asDouble(), "spend vs mean " + b);
+    Assertions.assertTrue(
+        spend < b.get("baseline_ratio_spend_mae").asDouble(), "spend vs ratio " + b);
+    Assertions.assertTrue(
+        spend < b.get("baseline_median_spend_mae").asDouble(), "spend vs median " + b);
+    Assertions.assertTrue(
+        invoices < b.get("baseline_mean_invoices_mae").asDouble(), "invoices vs mean " + b);
+    Assertions.assertTrue(
+        invoices < b.get("baseline_ratio_invoices_mae").asDouble(), "invoices vs ratio " + b);
   }
 
   @Test
@@ -61,63 +71,97 @@ class BundledDataTrainTest extends SparkTestBase {
     }
     Assertions.assertTrue(clv.at("/gamma_gamma/q").asDouble() > 1, "Gamma-Gamma " + clv);
     assertEquals(m.at("/customers/train").asLong(), clv.at("/bgnbd/customers").asLong());
-    Assertions.assertTrue(Math.abs(clv.get("spend_frequency_correlation").asDouble()) < 1, clv.toString());
+    Assertions.assertTrue(
+        Math.abs(clv.get("spend_frequency_correlation").asDouble()) < 1, clv.toString());
     assertEquals("P12M", clv.get("horizon").asText());
 
     Dataset<Row> segments = spark().read().parquet(run.resolve("segments").toString());
     assertEquals(m.at("/customers/train").asLong(), segments.count());
-    assertEquals(0, segments.where("p_alive IS NULL OR expected_purchases IS NULL OR expected_spend IS NULL "
-        + "OR p_alive < 0 OR p_alive > 1 OR expected_purchases < 0 OR expected_spend < 0 OR clv_horizon != 'P12M'")
-        .count());
+    assertEquals(
+        0,
+        segments
+            .where(
+                "p_alive IS NULL OR expected_purchases IS NULL OR expected_spend IS NULL "
+                    + "OR p_alive < 0 OR p_alive > 1 OR expected_purchases < 0 OR expected_spend < 0 OR clv_horizon != 'P12M'")
+            .count());
     // About 4 purchase days a year and 1,900 of spend, on average; more for the frequent buyers.
-    Row means = segments.selectExpr("avg(expected_purchases)", "avg(expected_spend)",
-        "avg(CASE WHEN invoice_count >= 10 THEN expected_purchases END)").first();
-    Assertions.assertTrue(means.getDouble(0) > 1 && means.getDouble(0) < 20 && means.getDouble(1) > 100
-        && means.getDouble(2) > 2 * means.getDouble(0), "means " + means);
+    Row means =
+        segments
+            .selectExpr(
+                "avg(expected_purchases)",
+                "avg(expected_spend)",
+                "avg(CASE WHEN invoice_count >= 10 THEN expected_purchases END)")
+            .first();
+    Assertions.assertTrue(
+        means.getDouble(0) > 1
+            && means.getDouble(0) < 20
+            && means.getDouble(1) > 100
+            && means.getDouble(2) > 2 * means.getDouble(0),
+        "means " + means);
 
     // Value bands: a fifth high, three tenths medium, by the thresholds in metrics.json.
     double medium = clv.at("/value_bands/medium").asDouble();
     double high = clv.at("/value_bands/high").asDouble();
-    Map<String, Long> bands = new java.util.TreeMap<>();
-    segments.groupBy("value_band").count().collectAsList().forEach(r -> bands.put(r.getString(0), r.getLong(1)));
+    Map<String, Long> bands = new TreeMap<>();
+    segments
+        .groupBy("value_band")
+        .count()
+        .collectAsList()
+        .forEach(r -> bands.put(r.getString(0), r.getLong(1)));
     long customers = segments.count();
     assertEquals(List.of("high", "low", "medium"), new ArrayList<>(bands.keySet()));
     assertEquals(0.2, (double) bands.get("high") / customers, 0.01);
     assertEquals(0.3, (double) bands.get("medium") / customers, 0.01);
-    Row ranges = segments.selectExpr(
-        "max(CASE WHEN value_band = 'low' THEN expected_spend END)",
-        "min(CASE WHEN value_band = 'medium' THEN expected_spend END)",
-        "max(CASE WHEN value_band = 'medium' THEN expected_spend END)",
-        "min(CASE WHEN value_band = 'high' THEN expected_spend END)").first();
-    Assertions.assertTrue(ranges.getDouble(0) < ranges.getDouble(1) && ranges.getDouble(2) < ranges.getDouble(3),
+    Row ranges =
+        segments
+            .selectExpr(
+                "max(CASE WHEN value_band = 'low' THEN expected_spend END)",
+                "min(CASE WHEN value_band = 'medium' THEN expected_spend END)",
+                "max(CASE WHEN value_band = 'medium' THEN expected_spend END)",
+                "min(CASE WHEN value_band = 'high' THEN expected_spend END)")
+            .first();
+    Assertions.assertTrue(
+        ranges.getDouble(0) < ranges.getDouble(1) && ranges.getDouble(2) < ranges.getDouble(3),
         "bands overlap: " + ranges);
     assertEquals(medium, ranges.getDouble(1), 1e-4);
     assertEquals(high, ranges.getDouble(3), 1e-4);
 
     // Per segment: the profile's mean expected spend is the mean over its customers.
     Dataset<Row> profiles = spark().read().parquet(run.resolve("segment_profiles").toString());
-    Dataset<Row> recomputed = segments.groupBy("segment").agg(
-        org.apache.spark.sql.functions.avg("expected_spend").as("recomputed"));
-    assertEquals(0, profiles.join(recomputed, "segment")
-        .where("abs(mean_expected_spend - recomputed) > 1e-6 OR expected_spend_p10 > expected_spend_p50 "
-            + "OR expected_spend_p50 > expected_spend_p90 OR p_alive_p90 > 1 OR high_value_share < 0")
-        .count());
+    Dataset<Row> recomputed =
+        segments
+            .groupBy("segment")
+            .agg(org.apache.spark.sql.functions.avg("expected_spend").as("recomputed"));
+    assertEquals(
+        0,
+        profiles
+            .join(recomputed, "segment")
+            .where(
+                "abs(mean_expected_spend - recomputed) > 1e-6 OR expected_spend_p10 > expected_spend_p50 "
+                    + "OR expected_spend_p50 > expected_spend_p90 OR p_alive_p90 > 1 OR high_value_share < 0")
+            .count());
     assertEquals(profiles.count(), recomputed.count());
   }
 
   @Test
   void lifetimeValueBeatsBothBaselinesOnPurchasesInItsBacktest() throws Exception {
-    JsonNode b = new ObjectMapper().readTree(BundledModel.run(spark()).resolve("metrics.json").toFile())
-        .at("/clv/backtest");
+    JsonNode b =
+        new ObjectMapper()
+            .readTree(BundledModel.run(spark()).resolve("metrics.json").toFile())
+            .at("/clv/backtest");
 
     // Calibration and holdout of equal length, split in the middle of the data.
     assertEquals("2011-06-06", b.get("split").asText());
     assertEquals(187, b.get("holdout_days").asInt());
     Assertions.assertTrue(b.get("customers").asLong() >= 2_500, "calibration customers " + b);
     double purchases = b.get("purchases_mae").asDouble();
-    Assertions.assertTrue(purchases < b.get("baseline_past_rate_purchases_mae").asDouble(), "vs past rate " + b);
-    Assertions.assertTrue(purchases < b.get("baseline_segment_mean_purchases_mae").asDouble(), "vs segment mean " + b);
-    Assertions.assertTrue(b.get("spend_mae").asDouble() < b.get("baseline_segment_mean_spend_mae").asDouble(),
+    Assertions.assertTrue(
+        purchases < b.get("baseline_past_rate_purchases_mae").asDouble(), "vs past rate " + b);
+    Assertions.assertTrue(
+        purchases < b.get("baseline_segment_mean_purchases_mae").asDouble(),
+        "vs segment mean " + b);
+    Assertions.assertTrue(
+        b.get("spend_mae").asDouble() < b.get("baseline_segment_mean_spend_mae").asDouble(),
         "spend vs segment mean " + b);
     // The calibration plot: predicted purchases rise with past frequency, as the actual ones do.
     List<Double> predicted = new ArrayList<>();
@@ -129,12 +173,14 @@ class BundledDataTrainTest extends SparkTestBase {
     assertEquals(b.get("customers").asLong(), grouped);
     assertEquals(8, predicted.size());
     for (int i = 1; i < predicted.size(); i++) {
-      Assertions.assertTrue(predicted.get(i) > predicted.get(i - 1), "calibration " + b.get("calibration"));
+      Assertions.assertTrue(
+          predicted.get(i) > predicted.get(i - 1), "calibration " + b.get("calibration"));
     }
   }
 
   private static void assertQuality(JsonNode m) {
-    Assertions.assertTrue(m.at("/customers/train").asLong() >= 3_500, "customers " + m.at("/customers"));
+    Assertions.assertTrue(
+        m.at("/customers/train").asLong() >= 3_500, "customers " + m.at("/customers"));
     JsonNode seg = m.get("segmentation");
     int k = seg.get("k").asInt();
     Assertions.assertTrue(k >= 3 && k <= 15, "k " + k);
@@ -144,7 +190,8 @@ class BundledDataTrainTest extends SparkTestBase {
     long customers = m.at("/customers/train").asLong();
     long total = 0;
     for (JsonNode size : seg.get("sizes")) {
-      Assertions.assertTrue(size.asLong() <= customers / 2, "a segment above 50%: " + seg.get("sizes"));
+      Assertions.assertTrue(
+          size.asLong() <= customers / 2, "a segment above 50%: " + seg.get("sizes"));
       total += size.asLong();
     }
     assertEquals(customers, total);
@@ -159,9 +206,15 @@ class BundledDataTrainTest extends SparkTestBase {
     JsonNode temporal = m.at("/classifier/temporal");
     double accuracy = temporal.get("accuracy").asDouble();
     Assertions.assertTrue(accuracy >= 0.72, "temporal " + temporal);
-    Assertions.assertTrue(accuracy >= 2 * temporal.get("majority_share").asDouble(), "temporal " + temporal);
-    for (JsonNode report : new JsonNode[] {holdout, temporal,
-        m.at("/classifier/first_invoice/holdout"), m.at("/classifier/first_invoice/temporal")}) {
+    Assertions.assertTrue(
+        accuracy >= 2 * temporal.get("majority_share").asDouble(), "temporal " + temporal);
+    for (JsonNode report :
+        new JsonNode[] {
+          holdout,
+          temporal,
+          m.at("/classifier/first_invoice/holdout"),
+          m.at("/classifier/first_invoice/temporal")
+        }) {
       Assertions.assertTrue(report.get("weighted_f1").asDouble() > 0, "weighted_f1 " + report);
       assertEquals(k, report.get("confusion_matrix").size());
       assertEquals(k, report.get("confusion_matrix").get(0).size());
@@ -180,24 +233,30 @@ class BundledDataTrainTest extends SparkTestBase {
   private void assertModelsReloadAndPredictTheSame() {
     String models = dir.resolve("first/models").toString();
     Dataset<Row> table = spark().read().parquet(dir.resolve("first/segments").toString());
-    Dataset<Row> predicted = PipelineModel.load(models + "/segmentation").transform(table.drop("segment"))
-        .select("customer_id", "segment");
+    Dataset<Row> predicted =
+        PipelineModel.load(models + "/segmentation")
+            .transform(table.drop("segment"))
+            .select("customer_id", "segment");
     assertEquals(0, predicted.except(table.select("customer_id", "segment")).count());
 
     Dataset<Row> classified = PipelineModel.load(models + "/classifier").transform(table);
-    Assertions.assertTrue(classified.filter("cast(predicted_segment as int) = segment").count()
-        > 0.85 * table.count());
+    Assertions.assertTrue(
+        classified.filter("cast(predicted_segment as int) = segment").count()
+            > 0.85 * table.count());
     PipelineModel.load(models + "/classifier_first_invoice");
     PipelineModel.load(models + "/product_categories");
   }
 
   private void assertOutputsAreComplete(JsonNode metrics) throws Exception {
-    Dataset<Row> profiles = spark().read().parquet(dir.resolve("first/segment_profiles").toString());
+    Dataset<Row> profiles =
+        spark().read().parquet(dir.resolve("first/segment_profiles").toString());
     assertEquals(metrics.at("/segmentation/k").asLong(), profiles.count());
     assertEquals(0, profiles.filter("label IS NULL OR label = ''").count());
-    Dataset<Row> products = spark().read().parquet(dir.resolve("first/product_categories").toString());
+    Dataset<Row> products =
+        spark().read().parquet(dir.resolve("first/product_categories").toString());
     assertEquals(metrics.at("/products/train").asLong(), products.count());
-    JsonNode model = new ObjectMapper().readTree(new File(dir.resolve("first/models/model.json").toString()));
+    JsonNode model =
+        new ObjectMapper().readTree(new File(dir.resolve("first/models/model.json").toString()));
     assertEquals("2011-10-01", model.at("/training_window/cutoff").asText());
     assertEquals(9, model.at("/features/segmentation").size());
     assertEquals(metrics.at("/segmentation/k").asInt(), model.at("/segments/k").asInt());
@@ -206,7 +265,9 @@ class BundledDataTrainTest extends SparkTestBase {
   }
 
   private Dataset<Row> segments(String runId) {
-    return spark().read().parquet(dir.resolve(runId + "/segments").toString())
+    return spark()
+        .read()
+        .parquet(dir.resolve(runId + "/segments").toString())
         .select("customer_id", "segment");
   }
 }

@@ -6,12 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One {@code train} run on the full bundled data, shared by the test classes that need a
- * trained model: training takes a minute, so it happens once per test JVM.
+ * One {@code train} run on the full bundled data, shared by the test classes that need a trained
+ * model: training takes a minute, so it happens once per test JVM.
  */
 final class BundledModel {
 
@@ -44,7 +45,7 @@ final class BundledModel {
   }
 
   static JobConfig config(Path outputRoot, String runId, Map<String, String> more) {
-    Map<String, String> overrides = new java.util.HashMap<>(more);
+    Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segmentation.output.root", outputRoot.toString());
     overrides.put("segmentation.run-id", runId);
     return TestConfigs.withOverrides(overrides);

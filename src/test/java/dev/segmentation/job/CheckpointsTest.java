@@ -70,7 +70,8 @@ class CheckpointsTest extends SparkTestBase {
       dropBlocks(added(before));
 
       SparkException lost = assertThrows(SparkException.class, table::count);
-      Assertions.assertTrue(String.valueOf(lost.getMessage()).contains("Checkpoint block"), lost.getMessage());
+      Assertions.assertTrue(
+          String.valueOf(lost.getMessage()).contains("Checkpoint block"), lost.getMessage());
     }
   }
 
@@ -82,7 +83,8 @@ class CheckpointsTest extends SparkTestBase {
       Set<Integer> before = persistentRdds();
       table = checkpoints.materialise(multiplesOfThree());
       assertInstanceOf(LogicalRDD.class, table.queryExecution().analyzed());
-      Assertions.assertTrue(Files.list(runFolder).findAny().isPresent(), "checkpoint files in " + runFolder);
+      Assertions.assertTrue(
+          Files.list(runFolder).findAny().isPresent(), "checkpoint files in " + runFolder);
       dropBlocks(added(before));
       // Read back from the files: the blocks are not needed.
       assertEquals(334, table.count());
@@ -94,8 +96,10 @@ class CheckpointsTest extends SparkTestBase {
   @Test
   void onlyAMaterialisedTableCanBeReleasedOrCounted() {
     try (Checkpoints checkpoints = open("local", "")) {
-      assertThrows(IllegalArgumentException.class, () -> checkpoints.release(spark().range(3).toDF("n")));
-      assertThrows(IllegalArgumentException.class, () -> checkpoints.rows(spark().range(3).toDF("n")));
+      assertThrows(
+          IllegalArgumentException.class, () -> checkpoints.release(spark().range(3).toDF("n")));
+      assertThrows(
+          IllegalArgumentException.class, () -> checkpoints.rows(spark().range(3).toDF("n")));
       Dataset<Row> released = checkpoints.materialise(multiplesOfThree());
       checkpoints.release(released);
       assertThrows(IllegalArgumentException.class, () -> checkpoints.rows(released));
@@ -103,8 +107,10 @@ class CheckpointsTest extends SparkTestBase {
   }
 
   private Checkpoints open(String mode, String dir) {
-    Map<String, String> settings = new HashMap<>(Map.of("segmentation.materialise.mode", mode,
-        "segmentation.run-id", "checkpoint-test"));
+    Map<String, String> settings =
+        new HashMap<>(
+            Map.of(
+                "segmentation.materialise.mode", mode, "segmentation.run-id", "checkpoint-test"));
     if (!dir.isEmpty()) {
       settings.put("segmentation.materialise.checkpoint-dir", dir);
     }
@@ -118,7 +124,9 @@ class CheckpointsTest extends SparkTestBase {
 
   private Set<Integer> persistentRdds() {
     Set<Integer> ids = new HashSet<>();
-    JavaSparkContext.fromSparkContext(spark().sparkContext()).getPersistentRDDs().keySet()
+    JavaSparkContext.fromSparkContext(spark().sparkContext())
+        .getPersistentRDDs()
+        .keySet()
         .forEach(id -> ids.add((Integer) id));
     return ids;
   }

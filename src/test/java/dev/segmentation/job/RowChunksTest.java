@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class RowChunksTest extends SparkTestBase {
 
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.LongType, false)
-      .add("text", DataTypes.StringType, true)
-      .add("amount", DataTypes.DoubleType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.LongType, false)
+          .add("text", DataTypes.StringType, true)
+          .add("amount", DataTypes.DoubleType, true);
 
   @Test
   void rowsComeBackExactlyAcrossSeveralChunksAndOneLargerThanAChunk() {
@@ -36,8 +37,13 @@ class RowChunksTest extends SparkTestBase {
 
     JavaRDD<byte[]> chunks = RowChunks.pack(table.queryExecution().toRdd(), SCHEMA);
     List<byte[]> packed = chunks.collect();
-    List<Row> back = Dataset$.MODULE$.ofRows(spark(), LogicalRDD$.MODULE$.fromDataset(
-        RowChunks.unpack(chunks, SCHEMA.size()), table, false)).collectAsList();
+    List<Row> back =
+        Dataset$.MODULE$
+            .ofRows(
+                spark(),
+                LogicalRDD$.MODULE$.fromDataset(
+                    RowChunks.unpack(chunks, SCHEMA.size()), table, false))
+            .collectAsList();
 
     Assertions.assertTrue(packed.size() >= 4, "chunks: " + packed.size());
     assertEquals(30_002L, packed.stream().mapToLong(RowChunks::rowsIn).sum());
@@ -46,14 +52,20 @@ class RowChunksTest extends SparkTestBase {
 
   @Test
   void aSmallTableKeepsAFewBytesAndEmptyPartitionsKeepNothing() {
-    Dataset<Row> table = spark().createDataFrame(
-        List.of(RowFactory.create(1L, "one", 1.0), RowFactory.create(2L, "two", null)), SCHEMA)
-        .repartition(8);
+    Dataset<Row> table =
+        spark()
+            .createDataFrame(
+                List.of(RowFactory.create(1L, "one", 1.0), RowFactory.create(2L, "two", null)),
+                SCHEMA)
+            .repartition(8);
 
     List<byte[]> packed = RowChunks.pack(table.queryExecution().toRdd(), SCHEMA).collect();
 
     assertEquals(2L, packed.stream().mapToLong(RowChunks::rowsIn).sum());
-    Assertions.assertTrue(packed.size() <= 2, "one chunk per partition with rows: " + packed.size());
-    packed.forEach(chunk -> Assertions.assertTrue(chunk.length < 200, "a chunk of " + chunk.length + " bytes"));
+    Assertions.assertTrue(
+        packed.size() <= 2, "one chunk per partition with rows: " + packed.size());
+    packed.forEach(
+        chunk ->
+            Assertions.assertTrue(chunk.length < 200, "a chunk of " + chunk.length + " bytes"));
   }
 }

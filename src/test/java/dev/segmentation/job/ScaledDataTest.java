@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScaledDataTest extends SparkTestBase {
 
-  private static final List<String> DAYS = List.of("2010-12-01.csv.gz", "2010-12-02.csv.gz", "2011-01-04.csv.gz");
+  private static final List<String> DAYS =
+      List.of("2010-12-01.csv.gz", "2010-12-02.csv.gz", "2011-01-04.csv.gz");
   private static final Path BUNDLED = Path.of("src/data/online-retail");
 
   @TempDir Path dir;
@@ -93,11 +94,15 @@ class ScaledDataTest extends SparkTestBase {
   }
 
   private JsonNode ingest(Path input, String runId) throws IOException {
-    IngestJob.run(spark(), TestConfigs.withOverrides(Map.of(
-        "segmentation.input.uris", input.toString(),
-        "segmentation.output.root", dir.resolve("runs").toString(),
-        "segmentation.run-id", runId)));
-    return new ObjectMapper().readTree(dir.resolve("runs").resolve(runId).resolve("metrics.json").toFile())
+    IngestJob.run(
+        spark(),
+        TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.input.uris", input.toString(),
+                "segmentation.output.root", dir.resolve("runs").toString(),
+                "segmentation.run-id", runId)));
+    return new ObjectMapper()
+        .readTree(dir.resolve("runs").resolve(runId).resolve("metrics.json").toFile())
         .get("lines");
   }
 
@@ -111,8 +116,11 @@ class ScaledDataTest extends SparkTestBase {
 
   private Path generate(int copies, Path source) throws Exception {
     Path target = dir.resolve("x" + copies);
-    Process process = new ProcessBuilder("scripts/scale-data", String.valueOf(copies), target.toString(),
-        source.toString()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                "scripts/scale-data", String.valueOf(copies), target.toString(), source.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Assertions.assertTrue(process.waitFor(2, TimeUnit.MINUTES), "scale-data did not end");
     assertEquals(0, process.exitValue(), output);
@@ -121,7 +129,8 @@ class ScaledDataTest extends SparkTestBase {
   }
 
   /** Distinct customers, invoices, products and dates of a folder's lines. */
-  private record Fields(Set<String> customers, Set<String> invoices, Set<String> products, Set<String> dates) {}
+  private record Fields(
+      Set<String> customers, Set<String> invoices, Set<String> products, Set<String> dates) {}
 
   private static Fields fields(Path folder) throws IOException {
     Fields fields = new Fields(new HashSet<>(), new HashSet<>(), new HashSet<>(), new HashSet<>());
@@ -142,8 +151,10 @@ class ScaledDataTest extends SparkTestBase {
 
   private static List<String> lines(Path gzip) throws IOException {
     List<String> lines = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(gzip)), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(gzip)), StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         lines.add(line);
       }

@@ -18,9 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * BG/NBD against the paper: the log-likelihood against its equation 6 computed directly (no log
- * space), the gradient against finite differences, and a fit that recovers the CDNOW parameters
- * the paper reports (r = 0.243, α = 4.414, a = 0.793, b = 2.426) from customers simulated with
- * them.
+ * space), the gradient against finite differences, and a fit that recovers the CDNOW parameters the
+ * paper reports (r = 0.243, α = 4.414, a = 0.793, b = 2.426) from customers simulated with them.
  */
 class BgNbdTest {
 
@@ -28,10 +27,15 @@ class BgNbdTest {
 
   @Test
   void theLogLikelihoodIsThePapersEquationSix() {
-    double[][] customers = {{0, 0, 38.86}, {1, 1.71, 38.86}, {2, 30.43, 38.86}, {7, 29.43, 35.0}, {14, 33.86, 38.0}};
+    double[][] customers = {
+      {0, 0, 38.86}, {1, 1.71, 38.86}, {2, 30.43, 38.86}, {7, 29.43, 35.0}, {14, 33.86, 38.0}
+    };
     for (double[] c : customers) {
       int x = (int) c[0];
-      assertEquals(Math.log(paperLikelihood(CDNOW, x, c[1], c[2])), BgNbd.logLikelihood(CDNOW, x, c[1], c[2]), 1e-10,
+      assertEquals(
+          Math.log(paperLikelihood(CDNOW, x, c[1], c[2])),
+          BgNbd.logLikelihood(CDNOW, x, c[1], c[2]),
+          1e-10,
           "x = " + x);
     }
   }
@@ -49,8 +53,10 @@ class BgNbdTest {
         double[] down = logs.clone();
         up[i] += h;
         down[i] -= h;
-        double slope = (BgNbd.logLikelihood(BgNbd.Parameters.ofLogs(up), x, c[1], c[2])
-            - BgNbd.logLikelihood(BgNbd.Parameters.ofLogs(down), x, c[1], c[2])) / (2 * h);
+        double slope =
+            (BgNbd.logLikelihood(BgNbd.Parameters.ofLogs(up), x, c[1], c[2])
+                    - BgNbd.logLikelihood(BgNbd.Parameters.ofLogs(down), x, c[1], c[2]))
+                / (2 * h);
         assertEquals(slope, gradient[i], 1e-6, "x = " + x + ", parameter " + i);
       }
     }
@@ -65,7 +71,8 @@ class BgNbdTest {
     BgNbd.Parameters p = fit.parameters();
     // The maximum is at least as likely as the truth, and close to it: at 40,000 customers the
     // estimates' standard errors are a few percent for r and α, about 10% for a and b.
-    Assertions.assertTrue(fit.logLikelihood() >= BgNbd.logLikelihood(CDNOW, cells) - 1e-6,
+    Assertions.assertTrue(
+        fit.logLikelihood() >= BgNbd.logLikelihood(CDNOW, cells) - 1e-6,
         fit + " against " + BgNbd.logLikelihood(CDNOW, cells));
     assertEquals(CDNOW.r(), p.r(), 0.10 * CDNOW.r(), fit.toString());
     assertEquals(CDNOW.alpha(), p.alpha(), 0.10 * CDNOW.alpha(), fit.toString());
@@ -109,9 +116,14 @@ class BgNbdTest {
     double a = p.a();
     double b = p.b();
     double nbd = Math.exp(Gamma.logGamma(r + x) - Gamma.logGamma(r)) * Math.pow(alpha, r);
-    double alive = Math.exp(Beta.logBeta(a, b + x) - Beta.logBeta(a, b)) * nbd / Math.pow(alpha + t, r + x);
-    double gone = x == 0 ? 0
-        : Math.exp(Beta.logBeta(a + 1, b + x - 1) - Beta.logBeta(a, b)) * nbd / Math.pow(alpha + tx, r + x);
+    double alive =
+        Math.exp(Beta.logBeta(a, b + x) - Beta.logBeta(a, b)) * nbd / Math.pow(alpha + t, r + x);
+    double gone =
+        x == 0
+            ? 0
+            : Math.exp(Beta.logBeta(a + 1, b + x - 1) - Beta.logBeta(a, b))
+                * nbd
+                / Math.pow(alpha + tx, r + x);
     return alive + gone;
   }
 
@@ -150,7 +162,9 @@ class BgNbdTest {
       keys.putIfAbsent(key, new BgNbd.Cell(x, tx, age, 0));
     }
     List<BgNbd.Cell> cells = new ArrayList<>();
-    keys.forEach((key, cell) -> cells.add(new BgNbd.Cell(cell.x(), cell.tx(), cell.t(), counts.get(key)[0])));
+    keys.forEach(
+        (key, cell) ->
+            cells.add(new BgNbd.Cell(cell.x(), cell.tx(), cell.t(), counts.get(key)[0])));
     return cells;
   }
 }

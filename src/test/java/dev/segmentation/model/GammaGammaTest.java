@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gamma-Gamma against its density written out directly, and a fit that recovers the parameters
- * Fader, Hardie and Lee report for CDNOW (p = 6.25, q = 3.74, γ = 15.44) from buyers simulated
- * with them.
+ * Fader, Hardie and Lee report for CDNOW (p = 6.25, q = 3.74, γ = 15.44) from buyers simulated with
+ * them.
  */
 class GammaGammaTest {
 
@@ -28,15 +28,20 @@ class GammaGammaTest {
       double p = CDNOW.p();
       double q = CDNOW.q();
       double g = CDNOW.gamma();
-      double density = Math.exp(Gamma.logGamma(p * x + q) - Gamma.logGamma(p * x) - Gamma.logGamma(q))
-          * Math.pow(g, q) * Math.pow(m, p * x - 1) * Math.pow(x, p * x) / Math.pow(g + m * x, p * x + q);
+      double density =
+          Math.exp(Gamma.logGamma(p * x + q) - Gamma.logGamma(p * x) - Gamma.logGamma(q))
+              * Math.pow(g, q)
+              * Math.pow(m, p * x - 1)
+              * Math.pow(x, p * x)
+              / Math.pow(g + m * x, p * x + q);
       assertEquals(Math.log(density), GammaGamma.logLikelihood(CDNOW, x, m), 1e-9, "x = " + x);
     }
   }
 
   @Test
   void theGradientIsTheLikelihoodsSlope() {
-    List<GammaGamma.Buyer> buyers = List.of(new GammaGamma.Buyer(1, 20), new GammaGamma.Buyer(4, 55.5));
+    List<GammaGamma.Buyer> buyers =
+        List.of(new GammaGamma.Buyer(1, 20), new GammaGamma.Buyer(4, 55.5));
     double[] gradient = GammaGamma.gradient(CDNOW, buyers);
     double[] logs = CDNOW.logs();
     for (int i = 0; i < 3; i++) {
@@ -45,8 +50,10 @@ class GammaGammaTest {
       double[] down = logs.clone();
       up[i] += h;
       down[i] -= h;
-      double slope = (GammaGamma.logLikelihood(GammaGamma.Parameters.ofLogs(up), buyers)
-          - GammaGamma.logLikelihood(GammaGamma.Parameters.ofLogs(down), buyers)) / (2 * h);
+      double slope =
+          (GammaGamma.logLikelihood(GammaGamma.Parameters.ofLogs(up), buyers)
+                  - GammaGamma.logLikelihood(GammaGamma.Parameters.ofLogs(down), buyers))
+              / (2 * h);
       assertEquals(slope, gradient[i], 1e-5, "parameter " + i);
     }
   }
@@ -70,7 +77,8 @@ class GammaGammaTest {
     GammaGamma.Fit fit = GammaGamma.fit(buyers);
 
     GammaGamma.Parameters p = fit.parameters();
-    Assertions.assertTrue(fit.logLikelihood() >= GammaGamma.logLikelihood(CDNOW, buyers) - 1e-6,
+    Assertions.assertTrue(
+        fit.logLikelihood() >= GammaGamma.logLikelihood(CDNOW, buyers) - 1e-6,
         fit + " against " + GammaGamma.logLikelihood(CDNOW, buyers));
     assertEquals(CDNOW.p(), p.p(), 0.10 * CDNOW.p(), fit.toString());
     assertEquals(CDNOW.q(), p.q(), 0.15 * CDNOW.q(), fit.toString());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segmentation.SparkTestBase;
 import java.util.ArrayList;
@@ -23,9 +22,10 @@ import org.junit.jupiter.api.Test;
 
 class KMeansSearchTest extends SparkTestBase {
 
-  private static final StructType SCHEMA = new StructType()
-      .add("features", SQLDataTypes.VectorType())
-      .add("label", DataTypes.IntegerType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("features", SQLDataTypes.VectorType())
+          .add("label", DataTypes.IntegerType);
 
   /** Three blobs of 50 points in two dimensions, labelled by blob. */
   private static double[][] blobs() {
@@ -34,7 +34,8 @@ class KMeansSearchTest extends SparkTestBase {
     double[][] points = new double[150][];
     for (int i = 0; i < points.length; i++) {
       double[] centre = centres[i / 50];
-      points[i] = new double[] {centre[0] + random.nextGaussian(), centre[1] + random.nextGaussian()};
+      points[i] =
+          new double[] {centre[0] + random.nextGaussian(), centre[1] + random.nextGaussian()};
     }
     return points;
   }
@@ -61,8 +62,11 @@ class KMeansSearchTest extends SparkTestBase {
     random[17] = 0;
 
     for (int[] labels : List.of(byBlob, random)) {
-      double expected = new ClusteringEvaluator().setFeaturesCol("features").setPredictionCol("label")
-          .evaluate(table(points, labels));
+      double expected =
+          new ClusteringEvaluator()
+              .setFeaturesCol("features")
+              .setPredictionCol("label")
+              .evaluate(table(points, labels));
       assertEquals(expected, KMeansSearch.silhouette(points, labels, 4), 1e-12);
     }
   }
@@ -71,15 +75,19 @@ class KMeansSearchTest extends SparkTestBase {
   void eachKIsScoredInItsOwnTaskAndTheTrueKScoresBest() {
     double[][] points = blobs();
     Dataset<Row> scaled = table(points, new int[points.length]);
-    KMeansSearch.Result result = KMeansSearch.builder().seed(42).build()
-        .search(scaled, "features", points.length, List.of(2, 3, 4, 5));
+    KMeansSearch.Result result =
+        KMeansSearch.builder()
+            .seed(42)
+            .build()
+            .search(scaled, "features", points.length, List.of(2, 3, 4, 5));
 
     assertEquals(List.of(2, 3, 4, 5), result.scores().stream().map(KMeansSearch.Score::k).toList());
     assertEquals(150, result.sampled());
     KMeansSearch.Score three = result.scores().get(1);
     assertArrayEquals(new long[] {50, 50, 50}, Arrays.stream(three.sizes()).sorted().toArray());
     for (KMeansSearch.Score score : result.scores()) {
-      Assertions.assertTrue(score.k() == 3 || score.silhouette() < three.silhouette(), "k=" + score.k());
+      Assertions.assertTrue(
+          score.k() == 3 || score.silhouette() < three.silhouette(), "k=" + score.k());
     }
     assertEquals(1.0 / 3, three.largestShare(), 1e-12);
   }
@@ -93,7 +101,8 @@ class KMeansSearchTest extends SparkTestBase {
     KMeansSearch.Result first = search.search(scaled, "features", points.length, List.of(3, 4));
     KMeansSearch.Result second = search.search(scaled, "features", points.length, List.of(3, 4));
 
-    Assertions.assertTrue(first.sampled() <= 60 && first.sampled() >= 30, "sampled " + first.sampled());
+    Assertions.assertTrue(
+        first.sampled() <= 60 && first.sampled() >= 30, "sampled " + first.sampled());
     assertEquals(first.sampled(), second.sampled());
     for (int i = 0; i < 2; i++) {
       assertEquals(first.scores().get(i).silhouette(), second.scores().get(i).silhouette());

@@ -9,6 +9,7 @@ import dev.segmentation.config.TestConfigs;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.Test;
 class ProductCategoryModelTest extends SparkTestBase {
 
   private Dataset<Row> products() {
-    StructType schema = new StructType()
-        .add("stock_code", DataTypes.StringType)
-        .add("description", DataTypes.StringType)
-        .add("mean_unit_price", DataTypes.DoubleType);
-    return rows(schema,
+    StructType schema =
+        new StructType()
+            .add("stock_code", DataTypes.StringType)
+            .add("description", DataTypes.StringType)
+            .add("mean_unit_price", DataTypes.DoubleType);
+    return rows(
+        schema,
         new Object[] {"C1", "CHRISTMAS CARD ROBIN", 0.5},
         new Object[] {"C2", "BIRTHDAY CARDS", 0.6},
         new Object[] {"C3", "PINK CARD WITH HEARTS", 0.4},
@@ -36,15 +39,20 @@ class ProductCategoryModelTest extends SparkTestBase {
 
   @Test
   void productsGroupByStemmedWordsAndPriceBand() {
-    JobConfig.Products settings = TestConfigs.withOverrides(Map.of(
-        "segmentation.products.categories", "2",
-        "segmentation.products.min-products-per-word", "2")).products();
+    JobConfig.Products settings =
+        TestConfigs.withOverrides(
+                Map.of(
+                    "segmentation.products.categories", "2",
+                    "segmentation.products.min-products-per-word", "2"))
+            .products();
 
     PipelineModel model = new ProductCategoryModel(settings, defaults().train()).fit(products());
     Dataset<Row> categorised = model.transform(products());
 
     Map<String, Integer> category = new HashMap<>();
-    categorised.select("stock_code", "category").collectAsList()
+    categorised
+        .select("stock_code", "category")
+        .collectAsList()
         .forEach(r -> category.put(r.getString(0), r.getInt(1)));
     for (String card : List.of("C2", "C3", "C4")) {
       assertEquals(category.get("C1"), category.get(card), card);
@@ -54,13 +62,15 @@ class ProductCategoryModelTest extends SparkTestBase {
     }
     assertNotEquals(category.get("C1"), category.get("L1"));
     // Colour words are ignored; "cards"/"card" and "candles"/"candle" are one stem each.
-    assertEquals(java.util.Set.of("card", "candl", "christma", "holder"),
-        java.util.Set.copyOf(ProductCategoryModel.vocabulary(model)));
+    assertEquals(
+        Set.of("card", "candl", "christma", "holder"),
+        Set.copyOf(ProductCategoryModel.vocabulary(model)));
     assertEquals(4, ProductCategoryModel.vocabulary(model).size());
 
     Map<Integer, List<String>> top = new HashMap<>();
     ProductCategoryModel.topWords(categorised, ProductCategoryModel.vocabulary(model), 2)
-        .collectAsList().forEach(r -> top.put(r.getInt(0), r.getList(1)));
+        .collectAsList()
+        .forEach(r -> top.put(r.getInt(0), r.getList(1)));
     assertEquals(List.of("card", "christma"), top.get(category.get("C1")));
     assertEquals(List.of("candl", "holder"), top.get(category.get("L1")));
   }

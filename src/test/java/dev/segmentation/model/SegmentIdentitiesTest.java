@@ -28,10 +28,11 @@ class SegmentIdentitiesTest {
 
   @Test
   void shuffledSegmentsGetTheirPreviousIdsAndANewOneGetsTheNextFreeId() {
-    Map<Integer, double[]> previous = Map.of(
-        3, new double[] {0, 0},
-        7, new double[] {10, 0},
-        9, new double[] {0, 10});
+    Map<Integer, double[]> previous =
+        Map.of(
+            3, new double[] {0, 0},
+            7, new double[] {10, 0},
+            9, new double[] {0, 10});
     double[][] centres = {{10.2, 0}, {0, 9.9}, {0.1, 0.1}, {50, 50}};
 
     SegmentIdentities.Matching matching = SegmentIdentities.match(centres, previous, UNIT, 2.0);
@@ -48,7 +49,8 @@ class SegmentIdentitiesTest {
 
     assertEquals(Map.of(0, 0, 1, 2), SegmentIdentities.match(centres, previous, UNIT, 2.0).ids());
     // In units of a wider spread the same centres are close enough.
-    assertEquals(Map.of(0, 0, 1, 1),
+    assertEquals(
+        Map.of(0, 0, 1, 1),
         SegmentIdentities.match(centres, previous, new double[] {10, 10}, 2.0).ids());
   }
 }

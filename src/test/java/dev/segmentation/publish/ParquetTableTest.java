@@ -28,7 +28,9 @@ class ParquetTableTest extends SparkTestBase {
     assertEquals(List.of("2026-11-23 r3 4", "2026-11-24 r2 2"), table());
     WarehouseTable.Current current = table("segments").current().orElseThrow();
     assertEquals(LocalDate.parse("2026-11-24"), current.date());
-    assertEquals(Map.of(WarehouseTable.RUN_ID, "r2", WarehouseTable.MODEL_VERSION, "model-r2"), current.details());
+    assertEquals(
+        Map.of(WarehouseTable.RUN_ID, "r2", WarehouseTable.MODEL_VERSION, "model-r2"),
+        current.details());
     assertEquals(2L, current.rows().count());
     Assertions.assertTrue(Files.exists(dir.resolve("segments/snapshot_date=2026-11-23")));
   }
@@ -45,8 +47,10 @@ class ParquetTableTest extends SparkTestBase {
 
   @Test
   void runsForDifferentDatesPublishSideBySide() {
-    CompletableFuture<WarehouseTable.Published> monday = CompletableFuture.supplyAsync(() -> publish("2026-11-23", "m", 30));
-    CompletableFuture<WarehouseTable.Published> tuesday = CompletableFuture.supplyAsync(() -> publish("2026-11-24", "t", 20));
+    CompletableFuture<WarehouseTable.Published> monday =
+        CompletableFuture.supplyAsync(() -> publish("2026-11-23", "m", 30));
+    CompletableFuture<WarehouseTable.Published> tuesday =
+        CompletableFuture.supplyAsync(() -> publish("2026-11-24", "t", 20));
 
     assertEquals(30L, monday.join().rows());
     assertEquals(20L, tuesday.join().rows());
@@ -63,13 +67,23 @@ class ParquetTableTest extends SparkTestBase {
   }
 
   private WarehouseTable.Published publish(String date, String runId, int rows) {
-    return table("segments").publish(PublishingProcess.segmentRows(spark(), runId, rows, 2), LocalDate.parse(date),
-        Map.of(WarehouseTable.RUN_ID, runId, WarehouseTable.MODEL_VERSION, "model-" + runId));
+    return table("segments")
+        .publish(
+            PublishingProcess.segmentRows(spark(), runId, rows, 2),
+            LocalDate.parse(date),
+            Map.of(WarehouseTable.RUN_ID, runId, WarehouseTable.MODEL_VERSION, "model-" + runId));
   }
 
   private List<String> table() {
-    return spark().read().parquet(dir.resolve("segments").toString())
-        .groupBy("snapshot_date", "run_id").count().orderBy("snapshot_date").collectAsList().stream()
-        .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2)).toList();
+    return spark()
+        .read()
+        .parquet(dir.resolve("segments").toString())
+        .groupBy("snapshot_date", "run_id")
+        .count()
+        .orderBy("snapshot_date")
+        .collectAsList()
+        .stream()
+        .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2))
+        .toList();
   }
 }

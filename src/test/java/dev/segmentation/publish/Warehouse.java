@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Where a test publishes: an Iceberg catalog on local disk or HDFS (the Hadoop catalog), or on
- * S3 (S3Proxy) with a JDBC catalog in a real database (H2, over TCP). Each warehouse has a catalog name
- * of its own, since a Spark session builds a catalog once per name.
+ * Where a test publishes: an Iceberg catalog on local disk or HDFS (the Hadoop catalog), or on S3
+ * (S3Proxy) with a JDBC catalog in a real database (H2, over TCP). Each warehouse has a catalog
+ * name of its own, since a Spark session builds a catalog once per name.
  *
  * @param settings the {@code segmentation.publish.*} overrides
  * @param sparkConf what another JVM needs to reach the storage (credentials included: tests only)
@@ -36,7 +36,9 @@ public record Warehouse(String store, Map<String, String> settings, Map<String, 
         settings.put("segmentation.publish.root", dir.resolve("warehouse").toUri().toString());
         sparkConf.put("spark.hadoop.fs.file.impl", PosixLocalFileSystem.class.getName());
       }
-      case "hdfs" -> settings.put("segmentation.publish.root", Hdfs.root() + "/warehouse-" + UUID.randomUUID());
+      case "hdfs" ->
+          settings.put(
+              "segmentation.publish.root", Hdfs.root() + "/warehouse-" + UUID.randomUUID());
       case "s3a" -> {
         S3Server s3 = S3Server.shared();
         s3.configure(hadoop);

@@ -20,8 +20,14 @@ public final class CatalogDatabase {
   public static synchronized String url(String name) {
     if (shared == null) {
       try {
-        shared = Server.createTcpServer("-tcpPort", "0", "-ifNotExists",
-            "-baseDir", Files.createTempDirectory("catalog-db").toString()).start();
+        shared =
+            Server.createTcpServer(
+                    "-tcpPort",
+                    "0",
+                    "-ifNotExists",
+                    "-baseDir",
+                    Files.createTempDirectory("catalog-db").toString())
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
       } catch (SQLException e) {
         throw new IllegalStateException("cannot start the H2 server", e);
@@ -31,6 +37,10 @@ public final class CatalogDatabase {
     }
     // As PostgreSQL, the catalog database of most Iceberg JDBC users: names in lower case, which
     // Iceberg looks up its own columns by.
-    return "jdbc:h2:tcp://127.0.0.1:" + shared.getPort() + "/" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+    return "jdbc:h2:tcp://127.0.0.1:"
+        + shared.getPort()
+        + "/"
+        + name
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
   }
 }

@@ -18,7 +18,8 @@ public final class Hdfs {
     if (shared == null) {
       try {
         Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, Files.createTempDirectory("minidfs").toString());
+        conf.set(
+            MiniDFSCluster.HDFS_MINIDFS_BASEDIR, Files.createTempDirectory("minidfs").toString());
         conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
         shared = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         shared.waitActive();

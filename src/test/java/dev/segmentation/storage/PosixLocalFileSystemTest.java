@@ -28,7 +28,8 @@ class PosixLocalFileSystemTest extends SparkTestBase {
 
   @Test
   void sparkOpensLocalPathsWithIt() throws IOException {
-    FileSystem fs = FileSystem.get(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
+    FileSystem fs =
+        FileSystem.get(URI.create("file:///"), spark().sparkContext().hadoopConfiguration());
     assertInstanceOf(PosixLocalFileSystem.class, fs);
   }
 
@@ -61,10 +62,12 @@ class PosixLocalFileSystemTest extends SparkTestBase {
         List<Future<Boolean>> tries = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
           Path source = write(fs, "tmp-" + round + "-" + i, "writer " + i);
-          tries.add(pool.submit(() -> {
-            start.await();
-            return fs.rename(source, target);
-          }));
+          tries.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return fs.rename(source, target);
+                  }));
         }
         List<Integer> winners = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -73,10 +76,14 @@ class PosixLocalFileSystemTest extends SparkTestBase {
           }
         }
         assertEquals(1, winners.size(), "round " + round + ": " + winners);
-        assertEquals(List.of("writer " + winners.get(0)), Files.readAllLines(dir.resolve("v" + round + ".metadata.json")));
+        assertEquals(
+            List.of("writer " + winners.get(0)),
+            Files.readAllLines(dir.resolve("v" + round + ".metadata.json")));
         for (int i = 0; i < 8; i++) {
           // The losers keep their file, the winner's moved with its checksum.
-          assertEquals(i != winners.get(0), fs.exists(new Path(dir.resolve("tmp-" + round + "-" + i).toUri())));
+          assertEquals(
+              i != winners.get(0),
+              fs.exists(new Path(dir.resolve("tmp-" + round + "-" + i).toUri())));
         }
         Assertions.assertTrue(Files.exists(dir.resolve(".v" + round + ".metadata.json.crc")));
       }
@@ -90,7 +97,9 @@ class PosixLocalFileSystemTest extends SparkTestBase {
     FileSystem fs = localFileSystem();
     Path file = write(fs, "staging/part-0", "rows");
 
-    Assertions.assertTrue(fs.rename(new Path(dir.resolve("staging").toUri()), new Path(dir.resolve("table").toUri())));
+    Assertions.assertTrue(
+        fs.rename(
+            new Path(dir.resolve("staging").toUri()), new Path(dir.resolve("table").toUri())));
     assertEquals(List.of("rows"), Files.readAllLines(dir.resolve("table/part-0")));
     Assertions.assertFalse(fs.exists(file));
     Path lone = write(fs, "lone", "x");
@@ -108,11 +117,18 @@ class PosixLocalFileSystemTest extends SparkTestBase {
 
   @Test
   void mapsEveryModeBit() {
-    assertEquals("rwxrwxrwx", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0777)));
-    assertEquals("r---w---x", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0421)));
+    assertEquals(
+        "rwxrwxrwx",
+        PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0777)));
+    assertEquals(
+        "r---w---x",
+        PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0421)));
     // The sticky bit has no java.nio form and is dropped.
-    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 01755)));
-    assertEquals("---------", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0)));
+    assertEquals(
+        "rwxr-xr-x",
+        PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 01755)));
+    assertEquals(
+        "---------", PosixFilePermissions.toString(PosixLocalFileSystem.Raw.modeBits((short) 0)));
   }
 
   private FileSystem localFileSystem() throws IOException {

@@ -20,8 +20,8 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * A real S3-compatible server on 127.0.0.1: S3Proxy (in-memory store) as its own process, started
- * once per test JVM from the jar Maven copies to {@code target/s3proxy/} and stopped at exit.
- * Its secret is random; tests that look for leaked credentials look for it.
+ * once per test JVM from the jar Maven copies to {@code target/s3proxy/} and stopped at exit. Its
+ * secret is random; tests that look for leaked credentials look for it.
  */
 public final class S3Server {
 
@@ -61,11 +61,13 @@ public final class S3Server {
 
   /** Creates a bucket (S3A never does); returns its s3a:// root. */
   public String bucket(String name) {
-    AmazonS3 client = AmazonS3ClientBuilder.standard()
-        .withEndpointConfiguration(new EndpointConfiguration(endpoint, "us-east-1"))
-        .withPathStyleAccessEnabled(true)
-        .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, secretKey)))
-        .build();
+    AmazonS3 client =
+        AmazonS3ClientBuilder.standard()
+            .withEndpointConfiguration(new EndpointConfiguration(endpoint, "us-east-1"))
+            .withPathStyleAccessEnabled(true)
+            .withCredentials(
+                new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, secretKey)))
+            .build();
     if (!client.doesBucketExistV2(name)) {
       client.createBucket(name);
     }
@@ -84,11 +86,12 @@ public final class S3Server {
   }
 
   /**
-   * Points a Hadoop configuration at this server. Credentials go in the way a cluster's
-   * provider chain would supply them to S3A, never through the job's own configuration.
+   * Points a Hadoop configuration at this server. Credentials go in the way a cluster's provider
+   * chain would supply them to S3A, never through the job's own configuration.
    */
   public void configure(Configuration hadoop) {
-    sparkSettings().forEach((key, value) -> hadoop.set(key.substring("spark.hadoop.".length()), value));
+    sparkSettings()
+        .forEach((key, value) -> hadoop.set(key.substring("spark.hadoop.".length()), value));
     hadoop.set("fs.s3a.access.key", accessKey);
     hadoop.set("fs.s3a.secret.key", secretKey);
   }
@@ -96,7 +99,8 @@ public final class S3Server {
   private static S3Server start() {
     String jar = System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar");
     if (!new File(jar).isFile()) {
-      throw new IllegalStateException("S3Proxy jar not found at " + jar + "; run the tests through Maven");
+      throw new IllegalStateException(
+          "S3Proxy jar not found at " + jar + "; run the tests through Maven");
     }
     try {
       int port = LoopbackPorts.free();
@@ -104,21 +108,24 @@ public final class S3Server {
       String accessKey = "test-access-" + UUID.randomUUID().toString().substring(0, 8);
       String secretKey = "planted-secret-" + UUID.randomUUID();
       Path properties = Files.createTempFile("s3proxy", ".properties");
-      Files.write(properties, List.of(
-          "s3proxy.endpoint=" + endpoint,
-          "s3proxy.authorization=aws-v2-or-v4",
-          "s3proxy.identity=" + accessKey,
-          "s3proxy.credential=" + secretKey,
-          "jclouds.provider=transient",
-          "jclouds.identity=" + accessKey,
-          "jclouds.credential=" + secretKey));
+      Files.write(
+          properties,
+          List.of(
+              "s3proxy.endpoint=" + endpoint,
+              "s3proxy.authorization=aws-v2-or-v4",
+              "s3proxy.identity=" + accessKey,
+              "s3proxy.credential=" + secretKey,
+              "jclouds.provider=transient",
+              "jclouds.identity=" + accessKey,
+              "jclouds.credential=" + secretKey));
       Path log = Path.of("target", "s3proxy", "s3proxy.log");
       Files.createDirectories(log.getParent());
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process process = new ProcessBuilder(java, "-jar", jar, "--properties", properties.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(java, "-jar", jar, "--properties", properties.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       awaitPort(port, process);
       return new S3Server(endpoint, accessKey, secretKey, process);
     } catch (IOException e) {
@@ -130,7 +137,8 @@ public final class S3Server {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + "; see target/s3proxy/s3proxy.log");
+        throw new IllegalStateException(
+            "S3Proxy exited with " + process.exitValue() + "; see target/s3proxy/s3proxy.log");
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StorageEndToEndTest extends SparkTestBase {
 
   /** Three months train (cutoff after two), the fourth is the batch to score. */
-  private static final List<String> TRAIN_FILES = List.of("2010-12-*.csv.gz", "2011-01-*.csv.gz", "2011-02-*.csv.gz");
+  private static final List<String> TRAIN_FILES =
+      List.of("2010-12-*.csv.gz", "2011-01-*.csv.gz", "2011-02-*.csv.gz");
+
   private static final String SCORE_FILES = "2011-03-*.csv.gz";
 
   @TempDir java.nio.file.Path dir;
@@ -49,21 +51,25 @@ class StorageEndToEndTest extends SparkTestBase {
 
     Run local = runs.get("file");
     Assertions.assertTrue(local.segments().count() > 500, "customers " + local.segments().count());
-    Assertions.assertTrue(local.predictions().count() > 100, "scored " + local.predictions().count());
+    Assertions.assertTrue(
+        local.predictions().count() > 100, "scored " + local.predictions().count());
     for (String storage : List.of("s3a", "hdfs")) {
       Run other = runs.get(storage);
       assertSame(local.cleanLines(), other.cleanLines(), storage + " clean_lines");
       assertSame(local.segments(), other.segments(), storage + " segments");
       assertSame(local.predictions(), other.predictions(), storage + " predictions");
       for (String counter : List.of("lines.read", "lines.kept", "customers.train")) {
-        assertEquals(local.train().get(counter), other.train().get(counter), storage + " " + counter);
+        assertEquals(
+            local.train().get(counter), other.train().get(counter), storage + " " + counter);
       }
-      Assertions.assertTrue(String.valueOf(other.train().get("output")).startsWith(storage + "://"),
+      Assertions.assertTrue(
+          String.valueOf(other.train().get("output")).startsWith(storage + "://"),
           String.valueOf(other.train().get("output")));
     }
   }
 
-  private record Run(Dataset<Row> cleanLines, Dataset<Row> segments, Dataset<Row> predictions, RunMetrics train) {}
+  private record Run(
+      Dataset<Row> cleanLines, Dataset<Row> segments, Dataset<Row> predictions, RunMetrics train) {}
 
   /** Uploads the input under {@code root}, then runs the three subcommands there. */
   private Run runOn(String root) throws IOException {
@@ -71,12 +77,24 @@ class StorageEndToEndTest extends SparkTestBase {
     upload(input);
     String output = root + "/runs";
     IngestJob.run(spark(), config(output, "ingest", trainInputs(input), Map.of()));
-    RunMetrics train = TrainJob.run(spark(), config(output, "train", trainInputs(input), Map.of(
-        "segmentation.train.cutoff", "2011-02-01",
-        "segmentation.segments.k", "4",
-        "segmentation.anticipation.backtest.enabled", "false")));
-    ScoreJob.run(spark(), config(output, "score", input + "/" + SCORE_FILES,
-        Map.of("segmentation.score.model", output + "/train/models")));
+    RunMetrics train =
+        TrainJob.run(
+            spark(),
+            config(
+                output,
+                "train",
+                trainInputs(input),
+                Map.of(
+                    "segmentation.train.cutoff", "2011-02-01",
+                    "segmentation.segments.k", "4",
+                    "segmentation.anticipation.backtest.enabled", "false")));
+    ScoreJob.run(
+        spark(),
+        config(
+            output,
+            "score",
+            input + "/" + SCORE_FILES,
+            Map.of("segmentation.score.model", output + "/train/models")));
     return new Run(
         spark().read().parquet(output + "/ingest/clean_lines"),
         spark().read().parquet(output + "/train/segments").drop("run_id", "model_version"),
@@ -88,7 +106,8 @@ class StorageEndToEndTest extends SparkTestBase {
     return String.join(",", TRAIN_FILES.stream().map(glob -> input + "/" + glob).toList());
   }
 
-  private JobConfig config(String outputRoot, String runId, String inputs, Map<String, String> more) {
+  private JobConfig config(
+      String outputRoot, String runId, String inputs, Map<String, String> more) {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segmentation.input.uris", inputs);
     overrides.put("segmentation.output.root", outputRoot);
@@ -100,8 +119,9 @@ class StorageEndToEndTest extends SparkTestBase {
     Path destination = new Path(target);
     FileSystem fs = destination.getFileSystem(hadoop());
     fs.mkdirs(destination);
-    File[] files = new File("src/data/online-retail").listFiles(
-        (folder, name) -> name.startsWith("2010-12") || name.startsWith("2011-0"));
+    File[] files =
+        new File("src/data/online-retail")
+            .listFiles((folder, name) -> name.startsWith("2010-12") || name.startsWith("2011-0"));
     for (File file : files) {
       if (file.getName().compareTo("2011-04") < 0) {
         // A plain stream copy: S3A's copyFromLocalFile of Hadoop 3.3.4 fails on single files.

@@ -14,14 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job as its own process against the real S3 server: credentials from the environment
- * never show in its output, logs, metrics or errors; an unreachable endpoint fails soon, clearly.
+ * The job as its own process against the real S3 server: credentials from the environment never
+ * show in its output, logs, metrics or errors; an unreachable endpoint fails soon, clearly.
  */
 class StorageFailureTest extends SparkTestBase {
 
@@ -32,24 +33,31 @@ class StorageFailureTest extends SparkTestBase {
     S3Server s3 = S3Server.shared();
     s3.configure(hadoop());
     String bucket = s3.bucket("leak-check");
-    org.apache.hadoop.fs.Path input = new org.apache.hadoop.fs.Path(bucket + "/input/2011-03-01.csv.gz");
+    org.apache.hadoop.fs.Path input =
+        new org.apache.hadoop.fs.Path(bucket + "/input/2011-03-01.csv.gz");
     FileSystem fs = input.getFileSystem(hadoop());
     try (OutputStream out = fs.create(input, true)) {
       Files.copy(Path.of(SAMPLE), out);
     }
-    Map<String, String> environment = Map.of(
-        "AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey());
+    Map<String, String> environment =
+        Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey());
 
-    JobProcess.Result ok = JobProcess.run(environment, ingest(s3.endpoint(), bucket + "/input", bucket + "/runs"));
-    JobProcess.Result missing = JobProcess.run(environment,
-        ingest(s3.endpoint(), bucket + "/no-such-folder", bucket + "/runs"));
+    JobProcess.Result ok =
+        JobProcess.run(environment, ingest(s3.endpoint(), bucket + "/input", bucket + "/runs"));
+    JobProcess.Result missing =
+        JobProcess.run(
+            environment, ingest(s3.endpoint(), bucket + "/no-such-folder", bucket + "/runs"));
 
     assertEquals(0, ok.exitCode(), ok.output());
     assertEquals(2, missing.exitCode(), missing.output());
-    Assertions.assertTrue(missing.output().contains("error: input path does not exist: " + bucket + "/no-such-folder"),
+    Assertions.assertTrue(
+        missing
+            .output()
+            .contains("error: input path does not exist: " + bucket + "/no-such-folder"),
         missing.output());
     String metrics;
-    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(bucket + "/runs/leak/metrics.json"))) {
+    try (InputStream in =
+        fs.open(new org.apache.hadoop.fs.Path(bucket + "/runs/leak/metrics.json"))) {
       metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     Assertions.assertTrue(metrics.contains("\"read\" : "), metrics);
@@ -62,23 +70,30 @@ class StorageFailureTest extends SparkTestBase {
   void anUnreachableEndpointFailsWithinTwoMinutesNamingThePath() throws IOException {
     int closedPort = LoopbackPorts.free();
 
-    JobProcess.Result result = JobProcess.run(
-        Map.of("AWS_ACCESS_KEY_ID", "unused", "AWS_SECRET_ACCESS_KEY", "unused"),
-        ingest("http://127.0.0.1:" + closedPort, "s3a://nowhere/input", "s3a://nowhere/runs"));
+    JobProcess.Result result =
+        JobProcess.run(
+            Map.of("AWS_ACCESS_KEY_ID", "unused", "AWS_SECRET_ACCESS_KEY", "unused"),
+            ingest("http://127.0.0.1:" + closedPort, "s3a://nowhere/input", "s3a://nowhere/runs"));
 
     assertEquals(1, result.exitCode(), result.output());
     Assertions.assertTrue(result.millis() < 120_000, "took " + result.millis() + " ms");
-    Assertions.assertTrue(result.output().contains("error: unexpected failure: ")
-        && result.output().contains("cannot list input path s3a://nowhere/input"), result.output());
+    Assertions.assertTrue(
+        result.output().contains("error: unexpected failure: ")
+            && result.output().contains("cannot list input path s3a://nowhere/input"),
+        result.output());
   }
 
   private static List<String> ingest(String endpoint, String input, String output) {
-    List<String> args = new ArrayList<>(List.of("ingest", "--input", input, "--output", output, "--run-id", "leak"));
-    Map<String, String> settings = new java.util.TreeMap<>(Map.of(
-        "spark.hadoop.fs.s3a.endpoint", endpoint,
-        "spark.hadoop.fs.s3a.path.style.access", "true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled", "false",
-        "spark.hadoop.fs.s3a.change.detection.mode", "none"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("ingest", "--input", input, "--output", output, "--run-id", "leak"));
+    Map<String, String> settings =
+        new TreeMap<>(
+            Map.of(
+                "spark.hadoop.fs.s3a.endpoint", endpoint,
+                "spark.hadoop.fs.s3a.path.style.access", "true",
+                "spark.hadoop.fs.s3a.connection.ssl.enabled", "false",
+                "spark.hadoop.fs.s3a.change.detection.mode", "none"));
     settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
     return args;
   }
