@@ -28,9 +28,32 @@ public final class ConcurrentJobs {
       work.forEach(task -> futures.add(pool.submit(task)));
       List<T> results = new ArrayList<>();
       for (Future<T> future : futures) {
-        results.add(future.get());
+        results.add(await(future));
       }
       return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The results of two pieces of work of different types. */
+  public record Both<A, B>(A first, B second) {}
+
+  /** Runs two pieces of work side by side; the first failure is rethrown as it was. */
+  public static <A, B> Both<A, B> both(Callable<A> first, Callable<B> second) {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<A> a = pool.submit(first);
+      Future<B> b = pool.submit(second);
+      return new Both<>(await(a), await(b));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -43,8 +66,6 @@ public final class ConcurrentJobs {
         throw error;
       }
       throw new IllegalStateException(cause);
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

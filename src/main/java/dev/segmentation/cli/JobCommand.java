@@ -2,8 +2,9 @@ package dev.segmentation.cli;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
-import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.ingest.InvoiceSource;
+import dev.segmentation.job.JobResult;
+import dev.segmentation.publish.WarehouseTable;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** A subcommand that runs one job: read the configuration, start Spark, run, print a summary. */
-abstract class JobCommand implements Callable<Integer> {
+abstract class JobCommand<R extends JobResult> implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
@@ -23,18 +24,18 @@ abstract class JobCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     JobConfig config = common.load(overrides());
-    RunMetrics metrics = runNamingUnreadableInput(SparkSessions.getOrCreate(config), config);
+    R result = runNamingUnreadableInput(SparkSessions.getOrCreate(config), config);
     PrintWriter out = spec.commandLine().getOut();
-    printSummary(out, metrics);
+    printSummary(out, result);
     out.flush();
-    return exitCode(metrics).code();
+    return exitCode(result).code();
   }
 
   /**
    * A damaged input file fails the Spark task that reads it, far from the source that knows the
    * files; here the failure is turned back into one that names the file.
    */
-  private RunMetrics runNamingUnreadableInput(SparkSession spark, JobConfig config) {
+  private R runNamingUnreadableInput(SparkSession spark, JobConfig config) {
     try {
       return run(spark, config);
     } catch (Exception failure) {
@@ -49,7 +50,7 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   /** Success, unless the subcommand's own checks say otherwise. */
-  ExitCode exitCode(RunMetrics metrics) {
+  ExitCode exitCode(R result) {
     return ExitCode.SUCCESS;
   }
 
@@ -59,19 +60,15 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   /** One line per table the run published, if any. */
-  static void printPublished(PrintWriter out, RunMetrics metrics) {
-    if (metrics.get("publish") instanceof Map<?, ?> tables) {
-      tables.forEach(
-          (table, details) -> {
-            Map<?, ?> d = (Map<?, ?>) details;
-            out.printf(
-                "published         %s, snapshot %s, %,d rows%n",
-                d.get("table"), d.get("snapshot_date"), ((Number) d.get("rows")).longValue());
-          });
+  static void printPublished(PrintWriter out, JobResult result) {
+    for (WarehouseTable.Published table : result.published()) {
+      out.printf(
+          "published         %s, snapshot %s, %,d rows%n",
+          table.table(), table.date(), table.rows());
     }
   }
 
-  abstract RunMetrics run(SparkSession spark, JobConfig config);
+  abstract R run(SparkSession spark, JobConfig config);
 
-  abstract void printSummary(PrintWriter out, RunMetrics metrics);
+  abstract void printSummary(PrintWriter out, R result);
 }

@@ -1,8 +1,8 @@
 package dev.segmentation.cli;
 
 import dev.segmentation.config.JobConfig;
-import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.job.ScoreJob;
+import dev.segmentation.job.ScoreResult;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description =
         "Predict each new customer's segment and next purchases from their first invoice "
             + "in a batch; write predictions, quarantine and metrics.json under OUTPUT/RUN-ID/.")
-final class ScoreCommand extends JobCommand {
+final class ScoreCommand extends JobCommand<ScoreResult> {
 
   @Option(
       names = "--model",
@@ -37,30 +37,25 @@ final class ScoreCommand extends JobCommand {
   }
 
   @Override
-  RunMetrics run(SparkSession spark, JobConfig config) {
+  ScoreResult run(SparkSession spark, JobConfig config) {
     return ScoreJob.run(spark, config);
   }
 
   @Override
-  void printSummary(PrintWriter out, RunMetrics metrics) {
+  void printSummary(PrintWriter out, ScoreResult result) {
     out.printf(
         "lines read %,d, kept %,d, quarantined %,d%n",
-        metrics.getLong("lines.read"),
-        metrics.getLong("lines.kept"),
-        metrics.getLong("lines.quarantined"));
+        result.lines().read(), result.lines().kept(), result.lines().quarantined());
+    ScoreResult.Customers customers = result.customers();
     out.printf(
         "customers         %,d in the batch: %,d new, %,d known; %,d scored%n",
-        metrics.getLong("customers.batch"),
-        metrics.getLong("customers.new"),
-        metrics.getLong("customers.known"),
-        metrics.getLong("customers.scored"));
+        customers.batch(), customers.unseen(), customers.known(), customers.scored());
+    ScoreResult.Products products = result.products();
     out.printf(
         "products          %,d, of which %,d never seen in training (%,d lines)%n",
-        metrics.getLong("products.batch"),
-        metrics.getLong("products.unseen"),
-        metrics.getLong("lines.unseen_products"));
-    out.printf("model             %s%n", metrics.get("model.location"));
-    printPublished(out, metrics);
-    out.printf("output            %s%n", metrics.get("output"));
+        products.batch(), products.unseen(), products.unseenLines());
+    out.printf("model             %s%n", result.model());
+    printPublished(out, result);
+    out.printf("output            %s%n", result.output());
   }
 }

@@ -1,11 +1,13 @@
 package dev.segmentation.cli;
 
+import static dev.segmentation.evaluate.RunMetrics.rounded;
+
 import dev.segmentation.config.JobConfig;
-import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.job.TrainJob;
+import dev.segmentation.job.TrainResult;
+import dev.segmentation.model.LifetimeValue;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Mixin;
             + "segment classifiers, evaluate them, and write segments, segment_profiles, "
             + "product_categories, models/ and metrics.json under OUTPUT/RUN-ID/; if the quality gate "
             + "passes, publish the segment table.")
-final class TrainCommand extends JobCommand {
+final class TrainCommand extends JobCommand<TrainResult> {
 
   @Mixin PublishOptions publish;
 
@@ -29,78 +31,71 @@ final class TrainCommand extends JobCommand {
   }
 
   @Override
-  RunMetrics run(SparkSession spark, JobConfig config) {
+  TrainResult run(SparkSession spark, JobConfig config) {
     return TrainJob.run(spark, config);
   }
 
   /** A missed quality-gate threshold fails the scheduler's task: exit code 3, reasons on stderr. */
   @Override
-  ExitCode exitCode(RunMetrics metrics) {
-    if (Boolean.TRUE.equals(metrics.get("gate.passed"))) {
+  ExitCode exitCode(TrainResult result) {
+    if (result.gate().passed()) {
       return ExitCode.SUCCESS;
     }
     PrintWriter err = spec.commandLine().getErr();
-    for (Object failure : (List<?>) metrics.get("gate.failures")) {
+    for (String failure : result.gate().failures()) {
       err.println("quality gate failed: " + failure);
     }
-    err.println("nothing published; the run folder is kept: " + metrics.get("output"));
+    err.println("nothing published; the run folder is kept: " + result.output());
     err.flush();
     return ExitCode.GATE;
   }
 
-  /** 0.0006, not 6.0E-4. */
-  private static String plain(Object number) {
-    return new BigDecimal(String.valueOf(number)).stripTrailingZeros().toPlainString();
+  /** Four decimals, as metrics.json has them, and 0.0006 rather than 6.0E-4. */
+  private static String plain(double number) {
+    return new BigDecimal(String.valueOf(rounded(number))).stripTrailingZeros().toPlainString();
   }
 
   @Override
-  void printSummary(PrintWriter out, RunMetrics metrics) {
+  void printSummary(PrintWriter out, TrainResult result) {
     out.printf(
         "lines read %,d, kept %,d; customers %,d (training window to %s)%n",
-        metrics.getLong("lines.read"),
-        metrics.getLong("lines.kept"),
-        metrics.getLong("customers.train"),
-        metrics.get("window.cutoff"));
+        result.lines().read(), result.lines().kept(), result.customers(), result.window().cutoff());
+    TrainResult.Segments segments = result.segments();
     out.printf(
         "segments          k = %s, silhouette %s, Davies-Bouldin %s%n",
-        metrics.get("segmentation.k"),
-        metrics.get("segmentation.silhouette"),
-        metrics.get("segmentation.davies_bouldin"));
-    Map<?, ?> sizes = (Map<?, ?>) metrics.get("segmentation.sizes");
-    Map<?, ?> labels = (Map<?, ?>) metrics.get("segmentation.labels");
-    sizes.forEach(
-        (segment, size) ->
-            out.printf(
-                "  %3s  %,6d  %s%n", segment, ((Number) size).longValue(), labels.get(segment)));
+        segments.k(), rounded(segments.silhouette()), rounded(segments.daviesBouldin()));
+    segments
+        .sizes()
+        .forEach(
+            (segment, size) ->
+                out.printf("  %3s  %,6d  %s%n", segment, size, segments.labels().get(segment)));
+    TrainResult.Classifiers classifiers = result.classifiers();
     out.printf(
         "classifier        holdout accuracy %s, temporal accuracy %s (majority %s)%n",
-        metrics.get("classifier.holdout.accuracy"),
-        metrics.get("classifier.temporal.accuracy"),
-        metrics.get("classifier.temporal.majority_share"));
+        rounded(classifiers.holdout().accuracy()),
+        rounded(classifiers.temporal().accuracy()),
+        rounded(classifiers.temporal().majorityShare()));
     out.printf(
         "  first invoice   holdout accuracy %s, temporal accuracy %s%n",
-        metrics.get("classifier.first_invoice.holdout.accuracy"),
-        metrics.get("classifier.first_invoice.temporal.accuracy"));
+        rounded(classifiers.firstInvoiceHoldout().accuracy()),
+        rounded(classifiers.firstInvoiceTemporal().accuracy()));
+    LifetimeValue.Model clv = result.lifetimeValue();
     out.printf(
         "lifetime value    BG/NBD r %s, alpha %s, a %s, b %s; Gamma-Gamma p %s, q %s, gamma %s%n",
-        plain(metrics.get("clv.bgnbd.r")),
-        plain(metrics.get("clv.bgnbd.alpha")),
-        plain(metrics.get("clv.bgnbd.a")),
-        plain(metrics.get("clv.bgnbd.b")),
-        plain(metrics.get("clv.gamma_gamma.p")),
-        plain(metrics.get("clv.gamma_gamma.q")),
-        plain(metrics.get("clv.gamma_gamma.gamma")));
+        plain(clv.purchases().r()),
+        plain(clv.purchases().alpha()),
+        plain(clv.purchases().a()),
+        plain(clv.purchases().b()),
+        plain(clv.spend().p()),
+        plain(clv.spend().q()),
+        plain(clv.spend().gamma()));
     out.printf(
         "  value bands     expected spend over %s: medium from %s, high from %s%n",
-        metrics.get("clv.horizon"),
-        metrics.get("clv.value_bands.medium"),
-        metrics.get("clv.value_bands.high"));
-    BacktestSummary.print(out, metrics);
-    out.printf("wall time         %s s%n", metrics.get("steps_seconds.total"));
-    printPublished(out, metrics);
-    if (metrics.get("report") != null) {
-      out.printf("report            %s%n", metrics.get("report"));
-    }
-    out.printf("output            %s%n", metrics.get("output"));
+        clv.horizon(), rounded(clv.bands().medium()), rounded(clv.bands().high()));
+    BacktestSummary.print(out, result.backtests());
+    out.printf("wall time         %s s%n", result.seconds());
+    printPublished(out, result);
+    result.report().ifPresent(report -> out.printf("report            %s%n", report));
+    out.printf("output            %s%n", result.output());
   }
 }

@@ -59,6 +59,7 @@ public final class LifetimeValueBacktest {
 
   private final BgNbd.Parameters purchases;
   private final GammaGamma.Parameters spend;
+  private final LocalDate cutoff;
   private final long holdoutDays;
 
   /** The models fitted before {@code cutoff}, tested on [cutoff, end). */
@@ -66,6 +67,7 @@ public final class LifetimeValueBacktest {
       BgNbd.Parameters purchases, GammaGamma.Parameters spend, LocalDate cutoff, LocalDate end) {
     this.purchases = Objects.requireNonNull(purchases, "purchases");
     this.spend = Objects.requireNonNull(spend, "spend");
+    this.cutoff = Objects.requireNonNull(cutoff, "cutoff");
     this.holdoutDays = ChronoUnit.DAYS.between(cutoff, end);
     if (holdoutDays <= 0) {
       throw new IllegalArgumentException(
@@ -85,12 +87,21 @@ public final class LifetimeValueBacktest {
       double pastRate,
       double segmentMean) {}
 
+  /**
+   * @param split the first day of the holdout
+   */
   public record Result(
-      long customers, long holdoutDays, Errors purchases, Errors spend, List<Group> calibration) {
+      LocalDate split,
+      long customers,
+      long holdoutDays,
+      Errors purchases,
+      Errors spend,
+      List<Group> calibration) {
 
     /** The figures under {@code clv.backtest.*}, named as the documentation gives them. */
     public Map<String, Object> toMap() {
       Map<String, Object> map = new LinkedHashMap<>();
+      map.put("split", split.toString());
       map.put("customers", customers);
       map.put("holdout_days", holdoutDays);
       put(map, "purchases", purchases);
@@ -163,6 +174,7 @@ public final class LifetimeValueBacktest {
                         g.getDouble(5)))
             .toList();
     return new Result(
+        cutoff,
         errors.getLong(0),
         holdoutDays,
         new Errors(errors.getDouble(1), errors.getDouble(2), errors.getDouble(3)),

@@ -1,9 +1,9 @@
 package dev.segmentation.evaluate;
 
+import dev.segmentation.clean.LineCounts;
 import dev.segmentation.config.JobConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,14 +18,47 @@ public final class QualityGate {
     this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
   }
 
-  /** The thresholds missed, each as "key: value vs threshold"; empty when the run passes. */
-  public List<String> failures(RunMetrics metrics) {
+  /**
+   * What the gate looks at, as the run measured it.
+   *
+   * @param silhouette the saved segmentation's silhouette, rounded as metrics.json reports it
+   * @param temporalAccuracy the classifier's accuracy on the later window, rounded likewise
+   * @param largestSegment customers in the largest segment
+   */
+  public record Evidence(
+      double silhouette,
+      double temporalAccuracy,
+      long largestSegment,
+      long customers,
+      LineCounts lines) {}
+
+  /**
+   * @param failures the thresholds missed, each as "key: value vs threshold"
+   */
+  public record Outcome(List<String> failures) {
+
+    public Outcome {
+      failures = List.copyOf(failures);
+    }
+
+    public boolean passed() {
+      return failures.isEmpty();
+    }
+
+    /** Under {@code gate.*}, as the documentation names them. */
+    public void writeTo(RunMetrics metrics) {
+      metrics.put("gate.passed", passed());
+      metrics.put("gate.failures", failures);
+    }
+  }
+
+  public Outcome check(Evidence run) {
     List<String> failures = new ArrayList<>();
-    double silhouette = number(metrics, "segmentation.silhouette");
+    double silhouette = run.silhouette();
     if (!(silhouette >= thresholds.minSilhouette())) { // NaN (no figure) fails too
       failures.add("min-silhouette: silhouette " + silhouette + " < " + thresholds.minSilhouette());
     }
-    double temporal = number(metrics, "classifier.temporal.accuracy");
+    double temporal = run.temporalAccuracy();
     if (!(temporal >= thresholds.minTemporalAccuracy())) {
       failures.add(
           "min-temporal-accuracy: temporal accuracy "
@@ -33,8 +66,8 @@ public final class QualityGate {
               + " < "
               + thresholds.minTemporalAccuracy());
     }
-    long customers = metrics.getLong("customers.train");
-    double largest = largestShare(metrics, customers);
+    long customers = run.customers();
+    double largest = customers == 0 ? 1 : (double) run.largestSegment() / customers;
     if (largest > thresholds.maxSegmentShare()) {
       failures.add(
           "max-segment-share: largest segment "
@@ -45,8 +78,7 @@ public final class QualityGate {
     if (customers < thresholds.minCustomers()) {
       failures.add("min-customers: " + customers + " customers < " + thresholds.minCustomers());
     }
-    double quarantined =
-        (double) metrics.getLong("lines.quarantined") / metrics.getLong("lines.read");
+    double quarantined = (double) run.lines().quarantined() / run.lines().read();
     if (quarantined > thresholds.maxQuarantineShare()) {
       failures.add(
           "max-quarantine-share: quarantined share "
@@ -54,22 +86,6 @@ public final class QualityGate {
               + " > "
               + thresholds.maxQuarantineShare());
     }
-    return failures;
-  }
-
-  private static double largestShare(RunMetrics metrics, long customers) {
-    Object sizes = metrics.get("segmentation.sizes");
-    long largest = 0;
-    if (sizes instanceof Map<?, ?> map) {
-      for (Object size : map.values()) {
-        largest = Math.max(largest, ((Number) size).longValue());
-      }
-    }
-    return customers == 0 ? 1 : (double) largest / customers;
-  }
-
-  private static double number(RunMetrics metrics, String path) {
-    Object value = metrics.get(path);
-    return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    return new Outcome(failures);
   }
 }

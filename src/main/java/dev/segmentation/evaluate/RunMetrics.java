@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -42,7 +43,17 @@ public final class RunMetrics {
     return this;
   }
 
-  /** The value at a dotted path, or null. */
+  /** Top-level sections by name, as they stand (null for a section the run has not written). */
+  public synchronized Map<String, Object> sections(List<String> names) {
+    Map<String, Object> sections = new LinkedHashMap<>();
+    names.forEach(name -> sections.put(name, root.get(name)));
+    return sections;
+  }
+
+  /**
+   * The value at a dotted path, or null: what metrics.json holds there, for checks of the file.
+   * Steps pass their results on as typed records, never through here.
+   */
   public synchronized Object get(String path) {
     Object node = root;
     for (String part : path.split("\\.")) {

@@ -72,11 +72,11 @@ public final class SegmentProfiler {
   }
 
   /** The label of the segment in {@code segment}, from the segment → label map of a run. */
-  public static Column labelOf(Map<String, String> labels, Column segment) {
+  public static Column labelOf(Map<?, String> labels, Column segment) {
     List<Column> entries = new ArrayList<>();
     labels.forEach(
         (id, label) -> {
-          entries.add(lit(id));
+          entries.add(lit(String.valueOf(id)));
           entries.add(lit(label));
         });
     return element_at(functions.map(entries.toArray(Column[]::new)), segment.cast("string"));

@@ -24,6 +24,7 @@ import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.SegmentClassifier;
 import dev.segmentation.model.SegmentExpectations;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,27 +41,94 @@ import org.apache.spark.sql.Row;
  * invoice alone and compared with what they did. Three naive predictors fitted on the same
  * customers are the baselines. Everything lands under {@code backtest.*}.
  */
-final class Backtest {
+public final class Backtest {
 
   private static final String HELD_OUT = "_held_out";
   private static final String ACTUAL_SEGMENT = "_actual_segment";
 
   private final JobConfig config;
-  private final RunMetrics metrics;
   private final Checkpoints checkpoints;
 
-  Backtest(JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
+  Backtest(JobConfig config, Checkpoints checkpoints) {
     this.config = config;
-    this.metrics = metrics;
     this.checkpoints = checkpoints;
   }
 
   /**
-   * Runs the backtest for segments of {@code k}; returns the predictors to use, per quantity.
+   * Mean absolute errors of one quantity's predictors on the held-out customers.
+   *
+   * @param ratio the first basket times the fitted customers' mean ratio of follow-up spend to it
+   *     (for invoices, which have no such ratio, the mean again)
+   */
+  public record Errors(
+      double segmentMedian, double regressor, double mean, double median, double ratio) {
+
+    /** The error of the predictor chosen. */
+    public double of(Predictor predictor) {
+      return predictor == Predictor.REGRESSOR ? regressor : segmentMedian;
+    }
+  }
+
+  /**
+   * What the backtest measured, and the predictors it chose.
+   *
+   * @param customers held-out customers predicted
+   * @param customersWithSegment those of them the segmentation fitted without them could place
+   * @param fitCustomers customers fitted on
+   * @param fitFullFollowUp those of them with a full horizon of follow-up
+   */
+  public record Result(
+      Period horizon,
+      long fitCustomers,
+      long fitFullFollowUp,
+      long customers,
+      long customersWithSegment,
+      double segmentAccuracy,
+      Errors spend,
+      Errors invoices,
+      Baselines baselines,
+      Anticipator.Choice choice) {
+
+    /** The figures under {@code backtest.*}, as the documentation names them. */
+    void writeTo(RunMetrics metrics) {
+      metrics.put("backtest.horizon", horizon.toString());
+      metrics.put("backtest.fit_customers", fitCustomers);
+      metrics.put("backtest.fit_customers_full_followup", fitFullFollowUp);
+      metrics.put("backtest.customers", customers);
+      metrics.put("backtest.customers_with_segment", customersWithSegment);
+      metrics.put("backtest.segment_accuracy", RunMetrics.rounded(segmentAccuracy));
+      metrics.put("backtest.spend_mae", RunMetrics.rounded(spend.of(choice.spend())));
+      metrics.put("backtest.invoices_mae", RunMetrics.rounded(invoices.of(choice.invoices())));
+      metrics.put("backtest.predictor.spend", label(choice.spend()));
+      metrics.put("backtest.predictor.invoices", label(choice.invoices()));
+      metrics.put("backtest.segment_median_spend_mae", RunMetrics.rounded(spend.segmentMedian()));
+      metrics.put(
+          "backtest.segment_median_invoices_mae", RunMetrics.rounded(invoices.segmentMedian()));
+      metrics.put("backtest.regressor_spend_mae", RunMetrics.rounded(spend.regressor()));
+      metrics.put("backtest.regressor_invoices_mae", RunMetrics.rounded(invoices.regressor()));
+      metrics.put("backtest.baseline_mean_spend_mae", RunMetrics.rounded(spend.mean()));
+      metrics.put("backtest.baseline_mean_invoices_mae", RunMetrics.rounded(invoices.mean()));
+      metrics.put("backtest.baseline_median_spend_mae", RunMetrics.rounded(spend.median()));
+      metrics.put("backtest.baseline_median_invoices_mae", RunMetrics.rounded(invoices.median()));
+      metrics.put("backtest.baseline_ratio_spend_mae", RunMetrics.rounded(spend.ratio()));
+      metrics.put("backtest.baseline_ratio_invoices_mae", RunMetrics.rounded(invoices.ratio()));
+      metrics.put("backtest.baselines.mean_spend", RunMetrics.rounded(baselines.meanSpend()));
+      metrics.put("backtest.baselines.median_spend", RunMetrics.rounded(baselines.medianSpend()));
+      metrics.put(
+          "backtest.baselines.spend_per_first_basket",
+          RunMetrics.rounded(baselines.spendPerFirstBasket()));
+      metrics.put("backtest.baselines.mean_invoices", RunMetrics.rounded(baselines.meanInvoices()));
+      metrics.put(
+          "backtest.baselines.median_invoices", RunMetrics.rounded(baselines.medianInvoices()));
+    }
+  }
+
+  /**
+   * Runs the backtest for segments of {@code k}; its result holds the predictors to use.
    *
    * @param customers the {@link CustomerFeatures} of the training window, as train computed them
    */
-  Anticipator.Choice run(TrainingData data, Dataset<Row> customers, int k) {
+  Result run(TrainingData data, Dataset<Row> customers, int k) {
     Column heldOut =
         col(FULL_FOLLOWUP)
             .and(
@@ -109,10 +177,7 @@ final class Backtest {
                 errorColumns.get(0),
                 errorColumns.subList(1, errorColumns.size()).toArray(Column[]::new))
             .first();
-    metrics.put("backtest.horizon", config.anticipation().horizon().toString());
-    metrics.put("backtest.fit_customers", fitCustomers.count());
-    metrics.put("backtest.fit_customers_full_followup", fitEligible.count());
-    return record(errors, baselines);
+    return result(errors, baselines, fitCustomers.count(), fitEligible.count());
   }
 
   private JobConfig.Segments fixedK(int k) {
@@ -182,48 +247,26 @@ final class Backtest {
     return avg(abs(predicted.minus(actual)));
   }
 
-  private Anticipator.Choice record(Row e, Baselines baselines) {
-    double medianSpend = e.getDouble(2);
-    double medianInvoices = e.getDouble(3);
-    double regressorSpend = e.getDouble(4);
-    double regressorInvoices = e.getDouble(5);
-    Predictor spend = choose(medianSpend, regressorSpend);
-    Predictor invoices = choose(medianInvoices, regressorInvoices);
-    metrics.put("backtest.customers", e.getLong(0));
-    metrics.put("backtest.customers_with_segment", e.getLong(12));
-    metrics.put("backtest.segment_accuracy", RunMetrics.rounded(e.getDouble(1)));
-    metrics.put(
-        "backtest.spend_mae",
-        RunMetrics.rounded(spend == Predictor.REGRESSOR ? regressorSpend : medianSpend));
-    metrics.put(
-        "backtest.invoices_mae",
-        RunMetrics.rounded(invoices == Predictor.REGRESSOR ? regressorInvoices : medianInvoices));
-    metrics.put("backtest.predictor.spend", label(spend));
-    metrics.put("backtest.predictor.invoices", label(invoices));
-    metrics.put("backtest.segment_median_spend_mae", RunMetrics.rounded(medianSpend));
-    metrics.put("backtest.segment_median_invoices_mae", RunMetrics.rounded(medianInvoices));
-    metrics.put("backtest.regressor_spend_mae", RunMetrics.rounded(regressorSpend));
-    metrics.put("backtest.regressor_invoices_mae", RunMetrics.rounded(regressorInvoices));
-    String[] names = {
-      "baseline_mean_spend_mae",
-      "baseline_mean_invoices_mae",
-      "baseline_median_spend_mae",
-      "baseline_median_invoices_mae",
-      "baseline_ratio_spend_mae",
-      "baseline_ratio_invoices_mae"
-    };
-    for (int i = 0; i < names.length; i++) {
-      metrics.put("backtest." + names[i], RunMetrics.rounded(e.getDouble(6 + i)));
-    }
-    metrics.put("backtest.baselines.mean_spend", RunMetrics.rounded(baselines.meanSpend()));
-    metrics.put("backtest.baselines.median_spend", RunMetrics.rounded(baselines.medianSpend()));
-    metrics.put(
-        "backtest.baselines.spend_per_first_basket",
-        RunMetrics.rounded(baselines.spendPerFirstBasket()));
-    metrics.put("backtest.baselines.mean_invoices", RunMetrics.rounded(baselines.meanInvoices()));
-    metrics.put(
-        "backtest.baselines.median_invoices", RunMetrics.rounded(baselines.medianInvoices()));
-    return new Anticipator.Choice(invoices, spend);
+  private Result result(Row e, Baselines baselines, long fitCustomers, long fitFullFollowUp) {
+    Errors spend =
+        new Errors(e.getDouble(2), e.getDouble(4), e.getDouble(6), e.getDouble(8), e.getDouble(10));
+    Errors invoices =
+        new Errors(e.getDouble(3), e.getDouble(5), e.getDouble(7), e.getDouble(9), e.getDouble(11));
+    Anticipator.Choice choice =
+        new Anticipator.Choice(
+            choose(invoices.segmentMedian(), invoices.regressor()),
+            choose(spend.segmentMedian(), spend.regressor()));
+    return new Result(
+        config.anticipation().horizon(),
+        fitCustomers,
+        fitFullFollowUp,
+        e.getLong(0),
+        e.getLong(12),
+        e.getDouble(1),
+        spend,
+        invoices,
+        baselines,
+        choice);
   }
 
   /** The configured predictor, or under auto the one with the smaller backtest error. */
@@ -235,7 +278,7 @@ final class Backtest {
     return regressorError < segmentMedianError ? Predictor.REGRESSOR : Predictor.SEGMENT_MEDIAN;
   }
 
-  static String label(Predictor predictor) {
+  public static String label(Predictor predictor) {
     return predictor.name().toLowerCase().replace('_', '-');
   }
 

@@ -1,10 +1,12 @@
 package dev.segmentation.job;
 
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.evaluate.LifetimeValueBacktest;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.CustomerFeatures;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.publish.RunOutput;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +20,7 @@ public final class BacktestJob {
 
   private BacktestJob() {}
 
-  public static RunMetrics run(SparkSession spark, JobConfig config) {
+  public static BacktestResult run(SparkSession spark, JobConfig config) {
     try (RunRecord run = RunRecord.begin(spark, config, "backtest")) {
       RunMetrics metrics = run.metrics();
       Checkpoints checkpoints = run.checkpoints();
@@ -37,18 +39,23 @@ public final class BacktestJob {
               () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers),
               fitted -> "k = " + fitted.k() + ", " + counted);
       metrics.put("segmentation.k", segmentation.k());
-      metrics.time(
-          "backtest",
-          () -> new Backtest(config, metrics, checkpoints).run(data, customers, segmentation.k()),
-          choice -> counted);
+      Backtest.Result anticipation =
+          metrics.time(
+              "backtest",
+              () -> new Backtest(config, checkpoints).run(data, customers, segmentation.k()),
+              result -> counted);
+      anticipation.writeTo(metrics);
+      Optional<LifetimeValueBacktest.Result> lifetimeValueBacktest = Optional.empty();
       if (config.clv().backtest()) {
-        metrics.time(
-            "clv_backtest",
-            () -> lifetimeValue.backtest(data, segmentation.model()),
-            result -> RunMetrics.count(result.customers(), "customers"));
+        lifetimeValueBacktest =
+            Optional.of(
+                metrics.time(
+                    "clv_backtest",
+                    () -> lifetimeValue.backtest(data, segmentation.model()),
+                    result -> RunMetrics.count(result.customers(), "customers")));
       }
-      run.finish(output);
-      return metrics;
+      return new BacktestResult(
+          metrics, Optional.of(anticipation), lifetimeValueBacktest, run.finish(output));
     }
   }
 }

@@ -20,7 +20,7 @@ public final class IngestJob {
 
   private IngestJob() {}
 
-  public static RunMetrics run(SparkSession spark, JobConfig config) {
+  public static IngestResult run(SparkSession spark, JobConfig config) {
     try (RunRecord run = RunRecord.begin(spark, config, "ingest")) {
       RunMetrics metrics = run.metrics();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
@@ -32,9 +32,8 @@ public final class IngestJob {
             output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
             output.writeTable(QUARANTINE, lines.quarantine());
           },
-          () -> RunMetrics.count(metrics.getLong("lines.read"), "lines"));
-      run.finish(output);
-      return metrics;
+          () -> RunMetrics.count(lines.counts().read(), "lines"));
+      return new IngestResult(metrics, lines.counts(), run.finish(output));
     }
   }
 }

@@ -10,12 +10,12 @@ import static org.apache.spark.sql.functions.not;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.clean.CleanColumns;
 import dev.segmentation.clean.LineCleaner;
+import dev.segmentation.clean.LineCounts;
 import dev.segmentation.clean.SetAsideReason;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.ingest.InvoiceParser;
 import dev.segmentation.ingest.InvoiceSource;
-import dev.segmentation.ingest.MalformedReason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,8 +81,9 @@ public final class InvoicePreparation {
       throw new ContractViolation(
           "no data lines in input " + String.join(", ", config.input().uris()));
     }
-    String handled = recordLineCounts(metrics, read, malformed, setAside);
-    cleanStep.forEach(step -> step.done(handled));
+    LineCounts counts = LineCounts.of(read, setAside.getOrDefault(PASSED, 0L), malformed, setAside);
+    counts.writeTo(metrics);
+    cleanStep.forEach(step -> step.done(counts.handled()));
 
     Column isMalformed = col(MALFORMED_REASON).isNotNull();
     // Materialised on its own (a small table): the cleaned lines are freed before the run ends.
@@ -98,50 +99,8 @@ public final class InvoicePreparation {
             .filter(not(isMalformed).and(col(SET_ASIDE_REASON).isNotNull()))
             .drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON),
         quarantine,
-        List.of(cleaned));
-  }
-
-  /** Records the line counters and checks that they add up; returns them for the step's log. */
-  private static String recordLineCounts(
-      RunMetrics metrics, long read, Map<String, Long> malformed, Map<String, Long> setAside) {
-    long kept = setAside.getOrDefault(PASSED, 0L);
-    metrics.put("lines.read", read);
-    long quarantined = 0;
-    for (MalformedReason reason : MalformedReason.values()) {
-      long count = malformed.getOrDefault(reason.label(), 0L);
-      metrics.put("lines.malformed." + reason.label(), count);
-      quarantined += count;
-    }
-    long setAsideTotal = 0;
-    for (SetAsideReason reason : SetAsideReason.values()) {
-      long count = setAside.getOrDefault(reason.label(), 0L);
-      metrics.put("lines.set_aside." + reason.label(), count);
-      setAsideTotal += count;
-    }
-    long withCustomer =
-        read - quarantined - setAside.getOrDefault(SetAsideReason.NO_CUSTOMER.label(), 0L);
-    metrics.put("lines.quarantined", quarantined);
-    metrics.put("lines.with_customer", withCustomer);
-    metrics.put(
-        "lines.after_duplicates",
-        withCustomer - setAside.getOrDefault(SetAsideReason.DUPLICATE.label(), 0L));
-    metrics.put("lines.kept", kept);
-    if (read != kept + quarantined + setAsideTotal) {
-      throw new IllegalStateException(
-          "line counts do not add up: read "
-              + read
-              + " != kept "
-              + kept
-              + " + quarantined "
-              + quarantined
-              + " + set aside "
-              + setAsideTotal);
-    }
-    return RunMetrics.count(kept, "lines kept")
-        + ", "
-        + RunMetrics.count(setAsideTotal, "set aside")
-        + ", "
-        + RunMetrics.count(quarantined, "quarantined");
+        List.of(cleaned),
+        counts);
   }
 
   private static Column[] columns(List<String> names) {

@@ -111,7 +111,6 @@ final class LifetimeValueSteps {
                 split,
                 data.window().end())
             .run(summary.join(segments, CUSTOMER_ID), baskets.where(not(before)));
-    metrics.put("clv.backtest.split", split.toString());
     result.toMap().forEach((key, value) -> metrics.put("clv.backtest." + key, value));
     return result;
   }

@@ -1,5 +1,6 @@
 package dev.segmentation.job;
 
+import dev.segmentation.clean.LineCounts;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -12,12 +13,14 @@ import org.apache.spark.sql.Row;
  * @param quarantine malformed lines: {@code raw_line}, {@code source_file}, {@code reason},
  *     materialised on their own (a small table, kept to the end of the run)
  * @param materialised the line-level tables {@code kept} and {@code setAside} are read from
+ * @param counts where every line read went
  */
 public record PreparedLines(
     Dataset<Row> kept,
     Dataset<Row> setAside,
     Dataset<Row> quarantine,
-    List<Dataset<Row>> materialised) {
+    List<Dataset<Row>> materialised,
+    LineCounts counts) {
 
   public PreparedLines {
     materialised = List.copyOf(materialised);

@@ -18,7 +18,7 @@ final class Publication {
   /**
    * @param details more for the snapshot to record, beside the run id and the model version
    */
-  static void publish(
+  static WarehouseTable.Published publish(
       SparkSession spark,
       JobConfig config,
       RunMetrics metrics,
@@ -41,5 +41,6 @@ final class Publication {
     if (!published.snapshotId().isEmpty()) {
       metrics.put(prefix + "snapshot_id", published.snapshotId());
     }
+    return published;
   }
 }

@@ -56,10 +56,13 @@ public final class ReportJob {
   /**
    * The subcommand: the report of the run folder {@code <output>/<run-id>/} of an earlier train.
    */
-  public static RunMetrics run(SparkSession spark, JobConfig config) {
+  public static ReportResult run(SparkSession spark, JobConfig config) {
     RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
     String report = write(spark, output, config.train().seed());
-    return new RunMetrics().put("report", report).put("output", output.location());
+    return new ReportResult(
+        new RunMetrics().put("report", report).put("output", output.location()),
+        report,
+        output.location());
   }
 
   /** Writes the report into the run folder; returns its location. */

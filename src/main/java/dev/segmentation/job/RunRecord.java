@@ -30,6 +30,7 @@ final class RunRecord implements AutoCloseable {
   private final ClusterEvents events;
   private final long startNanos = System.nanoTime();
   private boolean listening = true;
+  private double totalSeconds = Double.NaN;
 
   private RunRecord(SparkSession spark, RunMetrics metrics, Checkpoints checkpoints) {
     this.spark = spark;
@@ -65,14 +66,21 @@ final class RunRecord implements AutoCloseable {
     return checkpoints;
   }
 
-  /** Records the end of the run and writes metrics.json. */
-  void finish(RunOutput output) {
+  /** Records the end of the run and writes metrics.json; returns the run folder. */
+  String finish(RunOutput output) {
     stopListening();
     metrics.put("output", output.location());
-    metrics.put("steps_seconds.total", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
+    totalSeconds = Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
+    metrics.put("steps_seconds.total", totalSeconds);
     ProcessStats.peakResidentMegabytes().ifPresent(mb -> metrics.put("driver.peak_rss_mb", mb));
     output.writeText(METRICS, metrics.toJson());
     driverLog().ifPresent(log -> output.copyLocalFile(DRIVER_LOG, log));
+    return output.location();
+  }
+
+  /** The run's wall time in seconds, once {@link #finish} has recorded it. */
+  double totalSeconds() {
+    return totalSeconds;
   }
 
   /**

@@ -26,6 +26,7 @@ import dev.segmentation.model.ValueBands;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
+import dev.segmentation.publish.WarehouseTable;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -69,17 +70,16 @@ public final class ScoreJob {
 
   private ScoreJob() {}
 
-  public static RunMetrics run(SparkSession spark, JobConfig config) {
+  public static ScoreResult run(SparkSession spark, JobConfig config) {
     if (config.score().model().isEmpty()) {
       throw new ContractViolation("score needs a model: --model URI (segmentation.score.model)");
     }
     try (RunRecord run = RunRecord.begin(spark, config, "score")) {
-      score(spark, config, run);
-      return run.metrics();
+      return score(spark, config, run);
     }
   }
 
-  private static void score(SparkSession spark, JobConfig config, RunRecord run) {
+  private static ScoreResult score(SparkSession spark, JobConfig config, RunRecord run) {
     RunMetrics metrics = run.metrics();
     Checkpoints checkpoints = run.checkpoints();
     RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
@@ -93,7 +93,7 @@ public final class ScoreJob {
         metrics.time(
             "features",
             () -> baskets(lines, model, metrics, checkpoints),
-            features -> RunMetrics.count(metrics.getLong("baskets.all"), "baskets"));
+            features -> RunMetrics.count(features.all(), "baskets"));
     Dataset<Row> firsts =
         new FirstPurchases(model.categories(), batch.end()).apply(batch.baskets());
     Dataset<Row> known =
@@ -145,29 +145,41 @@ public final class ScoreJob {
           output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
         },
         () -> scored);
+    List<WarehouseTable.Published> published = new ArrayList<>();
     if (config.publish().enabled()) {
       metrics.time(
           "publish",
           () ->
-              Publication.publish(
-                  spark,
-                  config,
-                  metrics,
-                  PublishedTables.PREDICTIONS,
-                  PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS),
-                  model.modelVersion(),
-                  Map.of()),
+              published.add(
+                  Publication.publish(
+                      spark,
+                      config,
+                      metrics,
+                      PublishedTables.PREDICTIONS,
+                      PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS),
+                      model.modelVersion(),
+                      Map.of())),
           () -> scored);
     }
-    run.finish(output);
+    return new ScoreResult(
+        metrics,
+        lines.counts(),
+        new ScoreResult.Customers(
+            knownCustomers + newCustomers, knownCustomers, newCustomers, scoredCustomers),
+        batch.products(),
+        model.location(),
+        published,
+        run.finish(output));
   }
 
   /**
    * The batch's categorised, positive baskets.
    *
    * @param end the day after the batch's last line
+   * @param all the batch's baskets, positive or not
    */
-  private record Batch(Dataset<Row> baskets, LocalDate end) {}
+  private record Batch(
+      Dataset<Row> baskets, LocalDate end, long all, ScoreResult.Products products) {}
 
   private static Batch baskets(
       PreparedLines lines,
@@ -185,23 +197,28 @@ public final class ScoreJob {
         checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
     Dataset<Row> categorised = ProductCategories.withCategories(lines.kept(), products);
     Map<Boolean, Long> byUnseen = countBy(products, ProductCategories.UNSEEN);
-    metrics.put("products.batch", byUnseen.values().stream().mapToLong(Long::longValue).sum());
-    metrics.put("products.unseen", byUnseen.getOrDefault(true, 0L));
-    metrics.put(
-        "lines.unseen_products",
-        lines
-            .kept()
-            .join(
-                products.filter(col(ProductCategories.UNSEEN)).select(InvoiceColumns.STOCK_CODE),
-                InvoiceColumns.STOCK_CODE)
-            .count());
+    ScoreResult.Products counts =
+        new ScoreResult.Products(
+            byUnseen.values().stream().mapToLong(Long::longValue).sum(),
+            byUnseen.getOrDefault(true, 0L),
+            lines
+                .kept()
+                .join(
+                    products
+                        .filter(col(ProductCategories.UNSEEN))
+                        .select(InvoiceColumns.STOCK_CODE),
+                    InvoiceColumns.STOCK_CODE)
+                .count());
+    metrics.put("products.batch", counts.batch());
+    metrics.put("products.unseen", counts.unseen());
+    metrics.put("lines.unseen_products", counts.unseenLines());
     Dataset<Row> baskets =
         checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
     long all = checkpoints.rows(baskets);
     metrics.put("baskets.all", all);
     metrics.put("baskets.excluded_non_positive", all - positive.count());
-    return new Batch(positive, batchEnd);
+    return new Batch(positive, batchEnd, all, counts);
   }
 
   /** Rows per value of a boolean column: one small aggregation, two rows at most. */

@@ -46,7 +46,20 @@ final class SegmentIds {
   private record Previous(
       String models, Map<Integer, double[]> centres, Optional<Dataset<Row>> snapshot) {}
 
-  CustomerSegmenter.Result stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
+  /**
+   * The search's model with stable ids.
+   *
+   * @param ids segment index (as k-means numbers it) to the segment id given to it
+   */
+  record Stable(CustomerSegmenter.Result result, Map<Integer, Integer> ids) {
+
+    /** Rows and columns of a confusion matrix: one per segment id up to the largest. */
+    int idCount() {
+      return ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+    }
+  }
+
+  Stable stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Optional<Previous> previous = previous();
     Map<Integer, Integer> ids;
     if (previous.isPresent()) {
@@ -68,26 +81,19 @@ final class SegmentIds {
       ids = SegmentIdentities.identity(result.k());
       metrics.put("segmentation.ids_matched_to", "none");
     }
-    Map<String, Object> idMetrics = new LinkedHashMap<>();
-    ids.forEach((index, id) -> idMetrics.put(String.valueOf(index), id));
-    metrics.put("segmentation.ids", idMetrics);
+    metrics.put("segmentation.ids", byIndex(ids));
     PipelineModel model = CustomerSegmenter.withIds(result.model(), ids);
     previous
         .flatMap(Previous::snapshot)
         .ifPresent(snapshot -> recordMigration(snapshot, model.transform(customers)));
-    return result.withModel(model);
+    return new Stable(result.withModel(model), Map.copyOf(ids));
   }
 
-  /** Rows and columns of a confusion matrix: one per segment id up to the largest. */
-  static int idCount(RunMetrics metrics) {
-    Object ids = metrics.get("segmentation.ids");
-    int largest = -1;
-    if (ids instanceof Map<?, ?> map) {
-      for (Object id : map.values()) {
-        largest = Math.max(largest, ((Number) id).intValue());
-      }
-    }
-    return largest + 1;
+  /** Segment index to id, keyed by the index as text, as metrics.json and model.json hold them. */
+  static Map<String, Object> byIndex(Map<Integer, Integer> ids) {
+    Map<String, Object> byIndex = new LinkedHashMap<>();
+    new TreeMap<>(ids).forEach((index, id) -> byIndex.put(String.valueOf(index), id));
+    return byIndex;
   }
 
   private Optional<Previous> previous() {

@@ -11,6 +11,7 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
+import dev.segmentation.evaluate.LifetimeValueBacktest;
 import dev.segmentation.evaluate.QualityGate;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
@@ -77,14 +78,14 @@ public final class TrainJob {
     this.modelVersion = BuildInfo.version() + "+" + config.runId();
   }
 
-  public static RunMetrics run(SparkSession spark, JobConfig config) {
+  public static TrainResult run(SparkSession spark, JobConfig config) {
     TrainJob job = new TrainJob(spark, config);
     try (job.record) {
       return job.run();
     }
   }
 
-  private RunMetrics run() {
+  private TrainResult run() {
     TrainingData data = TrainingData.prepare(spark, config, metrics, checkpoints);
     LifetimeValueSteps lifetimeValue =
         new LifetimeValueSteps(config, metrics, checkpoints, data.window());
@@ -96,83 +97,128 @@ public final class TrainJob {
                     new CustomerFeatures(categories(), data.window().cutoff())
                         .apply(data.trainBaskets())),
             this::customerCount);
-    metrics.put("customers.train", checkpoints.rows(customers));
-    String trainCustomers = customerCount(customers);
+    long customerCount = checkpoints.rows(customers);
+    metrics.put("customers.train", customerCount);
+    String trainCustomers = RunMetrics.count(customerCount, "customers");
     Lifetime lifetime =
         metrics.time("lifetime_value", () -> lifetimeValue.fit(data), fitted -> trainCustomers);
 
-    CustomerSegmenter.Result segmentation =
+    CustomerSegmenter.Result search =
         metrics.time(
             "k_search",
-            () -> new SegmentIds(spark, config, metrics).stabilise(segment(customers), customers),
+            () -> searchK(customers),
             result ->
                 "k = "
                     + result.k()
                     + ", "
                     + RunMetrics.count(result.searched(), "customers searched"));
-    Dataset<Row> segmented =
+    SegmentIds.Stable stable =
         metrics.time(
-            "final_fit", () -> describeSegments(segmentation, customers), this::customerCount);
-    Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
+            "segment_ids",
+            () -> new SegmentIds(spark, config, metrics).stabilise(search, customers),
+            ids -> ids.ids().size() + " segment ids");
+    Assigned assigned =
+        metrics.time(
+            "assign_segments", () -> assign(stable.result(), customers), result -> trainCustomers);
+    Dataset<Row> segmented = assigned.segmented();
+    Optional<LifetimeValueBacktest.Result> lifetimeValueBacktest = Optional.empty();
     if (config.clv().backtest()) {
-      metrics.time(
-          "clv_backtest",
-          () -> lifetimeValue.backtest(data, segmentation.model()),
-          result -> RunMetrics.count(result.customers(), "customers"));
+      lifetimeValueBacktest =
+          Optional.of(
+              metrics.time(
+                  "clv_backtest",
+                  () -> lifetimeValue.backtest(data, stable.result().model()),
+                  result -> RunMetrics.count(result.customers(), "customers")));
     }
+    Dataset<Row> labels = segmented.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT);
     Dataset<Row> firstPurchases = data.firstPurchases().join(labels, FeatureColumns.CUSTOMER_ID);
+    int segmentCount = stable.idCount();
     Classifiers classifiers =
         metrics.time(
             "classifier",
-            () -> trainClassifiers(segmented, firstPurchases),
+            () -> trainClassifiers(segmented, firstPurchases, segmentCount),
             fitted -> trainCustomers);
-    metrics.time(
-        "evaluation",
-        () -> temporalTest(data, segmentation.model(), classifiers),
-        tested -> RunMetrics.count(tested, "later customers"));
+    Temporal temporal =
+        metrics.time(
+            "evaluation",
+            () -> temporalTest(data, stable.result().model(), classifiers, segmentCount),
+            tested -> RunMetrics.count(tested.customers(), "later customers"));
     Anticipation anticipation =
         metrics.time(
             "anticipation",
-            () -> anticipate(data, customers, firstPurchases, segmentation.k()),
-            anticipated ->
-                RunMetrics.count(
-                    metrics.getLong("anticipation.customers_full_followup"),
-                    "customers followed up"));
+            () -> anticipate(data, customers, firstPurchases, stable.result().k()),
+            anticipated -> RunMetrics.count(anticipated.fullFollowUp(), "customers followed up"));
 
-    metrics.time(
-        "write",
-        () ->
-            write(
-                data, segmented, lifetime, firstPurchases, segmentation, classifiers, anticipation),
-        () -> trainCustomers);
-    List<String> failures = new QualityGate(config.gate()).failures(metrics);
-    metrics.put("gate.passed", failures.isEmpty());
-    metrics.put("gate.failures", failures);
-    if (failures.isEmpty() && config.publish().enabled()) {
+    Map<Integer, String> segmentLabels =
+        metrics.time(
+            "write",
+            () ->
+                write(data, segmented, lifetime, firstPurchases, stable, classifiers, anticipation),
+            written -> trainCustomers);
+    TrainResult.Segments segments =
+        new TrainResult.Segments(
+            stable.result().k(),
+            stable.result().chosen().silhouette(),
+            assigned.quality().daviesBouldin(),
+            new TreeMap<>(assigned.quality().sizes()),
+            segmentLabels);
+    QualityGate.Outcome gate =
+        new QualityGate(config.gate())
+            .check(
+                new QualityGate.Evidence(
+                    RunMetrics.rounded(segments.silhouette()),
+                    RunMetrics.rounded(temporal.fromHistory().accuracy()),
+                    segments.largest(),
+                    customerCount,
+                    data.lines()));
+    gate.writeTo(metrics);
+    List<WarehouseTable.Published> published = new ArrayList<>();
+    if (gate.passed() && config.publish().enabled()) {
       metrics.time(
           "publish",
           () ->
-              Publication.publish(
-                  spark,
-                  config,
-                  metrics,
-                  PublishedTables.SEGMENTS,
-                  PublishedTables.select(
-                      segmentTable(segmented, lifetime), PublishedTables.SEGMENTS_COLUMNS),
-                  modelVersion,
-                  Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER))),
+              published.add(
+                  Publication.publish(
+                      spark,
+                      config,
+                      metrics,
+                      PublishedTables.SEGMENTS,
+                      PublishedTables.select(
+                          segmentTable(segmented, lifetime, segmentLabels),
+                          PublishedTables.SEGMENTS_COLUMNS),
+                      modelVersion,
+                      Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER)))),
           () -> trainCustomers);
     }
-    record.finish(output);
+    String location = record.finish(output);
+    Optional<String> report = Optional.empty();
     if (config.report().enabled()) {
-      metrics.put("report", ReportJob.write(spark, output, config.train().seed()));
+      report = Optional.of(ReportJob.write(spark, output, config.train().seed()));
+      metrics.put("report", report.get());
     }
-    return metrics;
+    return new TrainResult(
+        metrics,
+        data.lines(),
+        data.window(),
+        customerCount,
+        segments,
+        new TrainResult.Classifiers(
+            classifiers.holdout(),
+            temporal.fromHistory(),
+            classifiers.firstInvoiceHoldout(),
+            temporal.fromFirstInvoice()),
+        lifetime.model(),
+        new BacktestResult(metrics, anticipation.backtest(), lifetimeValueBacktest, location),
+        gate,
+        published,
+        report,
+        record.totalSeconds(),
+        location);
   }
 
   // ---- segments ----------------------------------------------------------------------------
 
-  private CustomerSegmenter.Result segment(Dataset<Row> customers) {
+  private CustomerSegmenter.Result searchK(Dataset<Row> customers) {
     CustomerSegmenter.Result result =
         new CustomerSegmenter(config.segments(), config.train()).fit(customers);
     Map<String, Object> byK = new LinkedHashMap<>();
@@ -200,7 +246,10 @@ public final class TrainJob {
     return shares;
   }
 
-  private Dataset<Row> describeSegments(CustomerSegmenter.Result result, Dataset<Row> customers) {
+  /** Every training customer in a segment, with the sizes and Davies–Bouldin index that gives. */
+  private record Assigned(Dataset<Row> segmented, ClusterQuality quality) {}
+
+  private Assigned assign(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Dataset<Row> segmented = checkpoints.materialise(result.model().transform(customers));
     ClusterQuality quality =
         ClusterQuality.of(segmented, CustomerSegmenter.SCALED, CustomerSegmenter.SEGMENT);
@@ -208,61 +257,78 @@ public final class TrainJob {
     quality.sizes().forEach((segment, size) -> sizes.put(String.valueOf(segment), size));
     metrics.put("segmentation.sizes", sizes);
     metrics.put("segmentation.davies_bouldin", RunMetrics.rounded(quality.daviesBouldin()));
-    return segmented;
+    return new Assigned(segmented, quality);
   }
 
   // ---- classifiers -------------------------------------------------------------------------
 
   /**
-   * Both variants: from the customer's mean basket (the notebook's), and from the first invoice.
+   * Both variants: from the customer's mean basket (the notebook's), and from the first invoice,
+   * each with its report on the held-out training customers.
    */
-  private record Classifiers(PipelineModel fromHistory, PipelineModel fromFirstInvoice) {}
+  private record Classifiers(
+      PipelineModel fromHistory,
+      PipelineModel fromFirstInvoice,
+      ClassificationReport holdout,
+      ClassificationReport firstInvoiceHoldout) {}
 
-  private Classifiers trainClassifiers(Dataset<Row> segmented, Dataset<Row> firstPurchases) {
+  /** A fitted classifier and its report on the held-out customers. */
+  private record Fitted(PipelineModel model, ClassificationReport holdout) {}
+
+  private Classifiers trainClassifiers(
+      Dataset<Row> segmented, Dataset<Row> firstPurchases, int segments) {
     Column holdout =
         pmod(xxhash64(col(FeatureColumns.CUSTOMER_ID), lit(config.train().seed())), lit(10_000))
             .lt(lit(Math.round(config.train().holdoutFraction() * 10_000)));
-    List<PipelineModel> models =
+    List<Fitted> fitted =
         ConcurrentJobs.run(
             2,
             List.of(
-                () -> fitAndReport(segmented.withColumn(HOLDOUT, holdout), "classifier.holdout"),
+                () ->
+                    fitAndReport(
+                        segmented.withColumn(HOLDOUT, holdout), "classifier.holdout", segments),
                 () ->
                     fitAndReport(
                         firstPurchases.withColumn(HOLDOUT, holdout),
-                        "classifier.first_invoice.holdout")));
+                        "classifier.first_invoice.holdout",
+                        segments)));
     metrics.put("classifier.features", config.classifier().features());
-    return new Classifiers(models.get(0), models.get(1));
+    return new Classifiers(
+        fitted.get(0).model(),
+        fitted.get(1).model(),
+        fitted.get(0).holdout(),
+        fitted.get(1).holdout());
   }
 
-  private PipelineModel fitAndReport(Dataset<Row> labelled, String metricPath) {
+  private Fitted fitAndReport(Dataset<Row> labelled, String metricPath, int segments) {
     PipelineModel model =
         new SegmentClassifier(config.classifier().features(), config.classifier(), config.train())
             .fit(labelled.filter(col(HOLDOUT).equalTo(false)));
-    report(model.transform(labelled.filter(col(HOLDOUT))), metricPath);
-    return model;
+    return new Fitted(
+        model, report(model.transform(labelled.filter(col(HOLDOUT))), metricPath, segments));
   }
 
-  private ClassificationReport report(Dataset<Row> predictions, String metricPath) {
+  private ClassificationReport report(Dataset<Row> predictions, String metricPath, int segments) {
     ClassificationReport report =
         ClassificationReport.of(
-            predictions,
-            CustomerSegmenter.SEGMENT,
-            SegmentClassifier.PREDICTED_SEGMENT,
-            segmentCount());
+            predictions, CustomerSegmenter.SEGMENT, SegmentClassifier.PREDICTED_SEGMENT, segments);
     metrics.put(metricPath, report.toMap());
     return report;
   }
 
   // ---- temporal test -----------------------------------------------------------------------
 
+  /** Both classifiers on the later window's customers. */
+  private record Temporal(
+      long customers, ClassificationReport fromHistory, ClassificationReport fromFirstInvoice) {}
+
   /**
    * The notebook's test: customers of the later window, described the same way (invoice counts
    * scaled to the training window's length), get their "true" segment from the fitted segmentation
    * and a predicted one from the classifier.
    */
-  private long temporalTest(
-      TrainingData data, PipelineModel segmentation, Classifiers classifiers) {
+  private Temporal temporalTest(
+      TrainingData data, PipelineModel segmentation, Classifiers classifiers, int segments) {
     TrainingWindow window = data.window();
     Dataset<Row> baskets = data.testBaskets();
     CustomerFeatures features = new CustomerFeatures(categories(), window.end());
@@ -271,7 +337,8 @@ public final class TrainJob {
             segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
     long tested = checkpoints.rows(actual);
     metrics.put("customers.test", tested);
-    report(classifiers.fromHistory().transform(actual), "classifier.temporal");
+    ClassificationReport fromHistory =
+        report(classifiers.fromHistory().transform(actual), "classifier.temporal", segments);
 
     Dataset<Row> firstInvoice =
         new FirstPurchases(categories(), window.end())
@@ -279,10 +346,12 @@ public final class TrainJob {
             .join(
                 actual.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT),
                 FeatureColumns.CUSTOMER_ID);
-    report(
-        classifiers.fromFirstInvoice().transform(firstInvoice),
-        "classifier.first_invoice.temporal");
-    return tested;
+    ClassificationReport fromFirstInvoice =
+        report(
+            classifiers.fromFirstInvoice().transform(firstInvoice),
+            "classifier.first_invoice.temporal",
+            segments);
+    return new Temporal(tested, fromHistory, fromFirstInvoice);
   }
 
   private static Dataset<Row> scaleInvoiceCounts(Dataset<Row> customers, TrainingWindow window) {
@@ -294,9 +363,18 @@ public final class TrainJob {
 
   // ---- anticipation ----------------------------------------------------------------------
 
-  /** Per segment what its customers bought after their first purchase, and how to predict it. */
+  /**
+   * Per segment what its customers bought after their first purchase, and how to predict it.
+   *
+   * @param backtest the backtest that chose the predictors, when it ran
+   * @param fullFollowUp customers whose first purchase leaves a full horizon of follow-up
+   */
   private record Anticipation(
-      Dataset<Row> expectations, Optional<PipelineModel> regressor, Anticipator.Choice choice) {}
+      Dataset<Row> expectations,
+      Optional<PipelineModel> regressor,
+      Anticipator.Choice choice,
+      Optional<Backtest.Result> backtest,
+      long fullFollowUp) {}
 
   private Anticipation anticipate(
       TrainingData data, Dataset<Row> customers, Dataset<Row> firstPurchases, int k) {
@@ -304,32 +382,30 @@ public final class TrainJob {
         checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
     // The backtest decides whether the regressor is used; fitting it meanwhile costs nothing on
     // a cluster that the backtest's many small jobs leave mostly idle.
-    List<Object> results =
-        ConcurrentJobs.run(
-            2,
-            List.<Callable<Object>>of(
-                () ->
-                    config.anticipation().backtest()
-                        ? new Backtest(config, metrics, checkpoints).run(data, customers, k)
-                        : configuredChoice(),
-                () ->
-                    mayUseRegressor()
-                        ? Optional.of(
-                            new FollowUpRegressor(
-                                    categories(), config.anticipation(), config.train())
-                                .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
-                        : Optional.empty()));
-    Anticipator.Choice choice = (Anticipator.Choice) results.get(0);
-    @SuppressWarnings("unchecked")
+    ConcurrentJobs.Both<Optional<Backtest.Result>, Optional<PipelineModel>> results =
+        ConcurrentJobs.both(
+            () ->
+                config.anticipation().backtest()
+                    ? Optional.of(new Backtest(config, checkpoints).run(data, customers, k))
+                    : Optional.empty(),
+            () ->
+                mayUseRegressor()
+                    ? Optional.of(
+                        new FollowUpRegressor(categories(), config.anticipation(), config.train())
+                            .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
+                    : Optional.empty());
+    Optional<Backtest.Result> backtest = results.first();
+    backtest.ifPresent(result -> result.writeTo(metrics));
+    Anticipator.Choice choice =
+        backtest.map(Backtest.Result::choice).orElseGet(this::configuredChoice);
     Optional<PipelineModel> regressor =
-        choice.needsRegressor() ? (Optional<PipelineModel>) results.get(1) : Optional.empty();
+        choice.needsRegressor() ? results.second() : Optional.empty();
+    long fullFollowUp = firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP)).count();
     metrics.put("anticipation.horizon", config.anticipation().horizon().toString());
     metrics.put("anticipation.predictor.invoices", Backtest.label(choice.invoices()));
     metrics.put("anticipation.predictor.spend", Backtest.label(choice.spend()));
-    metrics.put(
-        "anticipation.customers_full_followup",
-        firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP)).count());
-    return new Anticipation(expectations, regressor, choice);
+    metrics.put("anticipation.customers_full_followup", fullFollowUp);
+    return new Anticipation(expectations, regressor, choice, backtest, fullFollowUp);
   }
 
   private boolean mayUseRegressor() {
@@ -347,29 +423,29 @@ public final class TrainJob {
 
   // ---- outputs -----------------------------------------------------------------------------
 
-  private void write(
+  /** Writes every output of the run folder; returns each segment id's label. */
+  private Map<Integer, String> write(
       TrainingData data,
       Dataset<Row> segmented,
       Lifetime lifetime,
       Dataset<Row> firstPurchases,
-      CustomerSegmenter.Result segmentation,
+      SegmentIds.Stable segmentation,
       Classifiers classifiers,
       Anticipation anticipation) {
     Dataset<Row> profiles =
         new SegmentProfiler(categories(), data.topWords(), config.clv().horizon())
             .apply(segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID));
-    Map<String, String> labels = bySegmentId();
+    Map<Integer, String> labels = new TreeMap<>();
     profiles
         .collectAsList()
-        .forEach(
-            row -> labels.put(String.valueOf(row.getInt(0)), row.getAs(SegmentProfiler.LABEL)));
-    metrics.put("segmentation.labels", labels);
+        .forEach(row -> labels.put(row.getInt(0), row.getAs(SegmentProfiler.LABEL)));
+    metrics.put("segmentation.labels", byText(labels));
     ModelDirectory models = new ModelDirectory(output.pathOf(ModelDirectory.FOLDER));
     ConcurrentJobs.run(
         4,
         List.<Callable<Void>>of(
             () -> write(IngestJob.QUARANTINE, data.quarantine()),
-            () -> write(SEGMENTS, segmentTable(segmented, lifetime)),
+            () -> write(SEGMENTS, segmentTable(segmented, lifetime, labels)),
             () -> write(SEGMENT_PROFILES, profiles),
             () -> write(PRODUCT_CATEGORIES, productCategoriesTable(data)),
             () -> write(FIRST_PURCHASES, firstPurchases),
@@ -377,7 +453,7 @@ public final class TrainJob {
               models.save(
                   new ModelDirectory.Contents(
                       data.categories(),
-                      segmentation.model(),
+                      segmentation.result().model(),
                       classifiers.fromHistory(),
                       classifiers.fromFirstInvoice(),
                       anticipation.expectations(),
@@ -387,7 +463,10 @@ public final class TrainJob {
             }));
     output.writeText(
         ModelDirectory.FOLDER + "/" + ModelDirectory.DESCRIPTION,
-        modelDescription(data.window(), labels, anticipation.choice(), lifetime.model()).toJson());
+        modelDescription(
+                data.window(), segmentation, labels, anticipation.choice(), lifetime.model())
+            .toJson());
+    return labels;
   }
 
   private Void write(String table, Dataset<Row> rows) {
@@ -396,12 +475,13 @@ public final class TrainJob {
   }
 
   /** The segmented customers with their expected future: one row each, as published. */
-  private Dataset<Row> segmentTable(Dataset<Row> segmented, Lifetime lifetime) {
+  private Dataset<Row> segmentTable(
+      Dataset<Row> segmented, Lifetime lifetime, Map<Integer, String> labels) {
     List<Column> segmentColumns =
         new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT)));
     FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
     segmentColumns.add(
-        SegmentProfiler.labelOf(labels(), col(CustomerSegmenter.SEGMENT)).as("segment_label"));
+        SegmentProfiler.labelOf(labels, col(CustomerSegmenter.SEGMENT)).as("segment_label"));
     segmentColumns.add(lit(config.runId()).as("run_id"));
     segmentColumns.add(lit(modelVersion).as("model_version"));
     segmentColumns.add(col(LifetimeValue.P_ALIVE));
@@ -417,7 +497,8 @@ public final class TrainJob {
   /** What a scorer needs to know besides the pipelines: features, window, labels, quality. */
   private RunMetrics modelDescription(
       TrainingWindow window,
-      Map<String, String> labels,
+      SegmentIds.Stable segmentation,
+      Map<Integer, String> labels,
       Anticipator.Choice choice,
       LifetimeValue.Model lifetimeValue) {
     RunMetrics description =
@@ -432,9 +513,9 @@ public final class TrainJob {
             .put("product_categories", categories())
             .put("features.segmentation", config.segments().features())
             .put("features.classifier", config.classifier().features())
-            .put("segments.k", metrics.get("segmentation.k"))
-            .put("segments.labels", labels)
-            .put("segments.ids", metrics.get("segmentation.ids"))
+            .put("segments.k", segmentation.result().k())
+            .put("segments.labels", byText(labels))
+            .put("segments.ids", SegmentIds.byIndex(segmentation.ids()))
             .put("anticipation.horizon", config.anticipation().horizon().toString())
             .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
             .put("anticipation.predictor.spend", Backtest.label(choice.spend()))
@@ -449,9 +530,11 @@ public final class TrainJob {
             .put("clv.gamma_gamma.gamma", lifetimeValue.spend().gamma())
             .put("clv.value_bands.medium", lifetimeValue.bands().medium())
             .put("clv.value_bands.high", lifetimeValue.bands().high());
-    for (String key : List.of("customers", "segmentation", "classifier", "products", "backtest")) {
-      description.put("metrics." + key, metrics.get(key));
-    }
+    // For whoever inspects a model folder: the training run's figures it was chosen by.
+    description.put(
+        "metrics",
+        metrics.sections(
+            List.of("customers", "segmentation", "classifier", "products", "backtest")));
     return description;
   }
 
@@ -480,18 +563,13 @@ public final class TrainJob {
     return new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
   }
 
-  /** Segment id to label, once {@link #write} has profiled the segments. */
-  @SuppressWarnings("unchecked")
-  private Map<String, String> labels() {
-    return (Map<String, String>) metrics.get("segmentation.labels");
+  private static <V> Map<String, V> byText(Map<Integer, V> bySegment) {
+    Map<String, V> byText = bySegmentId();
+    bySegment.forEach((segment, value) -> byText.put(String.valueOf(segment), value));
+    return byText;
   }
 
   private int categories() {
     return config.products().categories();
-  }
-
-  /** Rows and columns of a confusion matrix: one per segment id (ids can skip numbers). */
-  private int segmentCount() {
-    return SegmentIds.idCount(metrics);
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
+import dev.segmentation.clean.LineCounts;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.BasketTable;
@@ -29,12 +30,14 @@ import org.apache.spark.sql.SparkSession;
  * first purchase with its follow-up. The line-level tables are released once the baskets are built;
  * only the (small) quarantine is kept, for the run's outputs.
  *
+ * @param lines where every line read went
  * @param quarantine the malformed lines, materialised on their own
  * @param trainBaskets positive baskets before the cutoff
  * @param testBaskets positive baskets from the cutoff on
  * @param firstPurchases {@link FirstPurchases} with {@link FollowUp} over all the data
  */
 record TrainingData(
+    LineCounts lines,
     Dataset<Row> quarantine,
     TrainingWindow window,
     ProductCategories categories,
@@ -93,6 +96,7 @@ record TrainingData(
                             new FirstPurchases(categories, window.end()).apply(allBaskets))),
             firsts -> RunMetrics.count(checkpoints.rows(firsts), "customers"));
     return new TrainingData(
+        lines.counts(),
         quarantine,
         window,
         products.categories(),

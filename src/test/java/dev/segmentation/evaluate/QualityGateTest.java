@@ -2,7 +2,9 @@ package dev.segmentation.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.segmentation.clean.LineCounts;
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.ingest.MalformedReason;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,20 +13,24 @@ class QualityGateTest {
 
   private static final JobConfig.Gate GATE = new JobConfig.Gate(0.2, 0.72, 0.5, 1000, 0.01);
 
-  private static RunMetrics metrics(
+  private static QualityGate.Evidence run(
       double silhouette, double temporal, long largest, long customers, long quarantined) {
-    return new RunMetrics()
-        .put("segmentation.silhouette", silhouette)
-        .put("classifier.temporal.accuracy", temporal)
-        .put("segmentation.sizes", Map.of("0", largest, "1", customers - largest))
-        .put("customers.train", customers)
-        .put("lines.read", 10_000L)
-        .put("lines.quarantined", quarantined);
+    LineCounts lines =
+        LineCounts.of(
+            10_000L,
+            10_000L - quarantined,
+            Map.of(MalformedReason.values()[0].label(), quarantined),
+            Map.of());
+    return new QualityGate.Evidence(silhouette, temporal, largest, customers, lines);
+  }
+
+  private static List<String> failures(QualityGate.Evidence run) {
+    return new QualityGate(GATE).check(run).failures();
   }
 
   @Test
   void aRunThatMeetsEveryThresholdPasses() {
-    assertEquals(List.of(), new QualityGate(GATE).failures(metrics(0.2, 0.72, 1_000, 2_000, 100)));
+    assertEquals(List.of(), failures(run(0.2, 0.72, 1_000, 2_000, 100)));
   }
 
   @Test
@@ -36,15 +42,13 @@ class QualityGateTest {
             "max-segment-share: largest segment 0.9 > 0.5",
             "min-customers: 900 customers < 1000",
             "max-quarantine-share: quarantined share 0.0101 > 0.01"),
-        new QualityGate(GATE).failures(metrics(0.19, 0.5, 810, 900, 101)));
+        failures(run(0.19, 0.5, 810, 900, 101)));
   }
 
   @Test
   void aMissingFigureFails() {
-    RunMetrics metrics = metrics(0.3, 0.8, 1_000, 2_000, 0);
-    metrics.put("segmentation.silhouette", null);
-
     assertEquals(
-        List.of("min-silhouette: silhouette NaN < 0.2"), new QualityGate(GATE).failures(metrics));
+        List.of("min-silhouette: silhouette NaN < 0.2"),
+        failures(run(Double.NaN, 0.8, 1_000, 2_000, 0)));
   }
 }

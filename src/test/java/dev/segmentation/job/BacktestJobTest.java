@@ -32,7 +32,7 @@ class BacktestJobTest extends SparkTestBase {
                 "segmentation.anticipation.horizon", "1 month",
                 "segmentation.anticipation.regressor.iterations", "5"));
 
-    RunMetrics metrics = BacktestJob.run(spark(), config);
+    RunMetrics metrics = BacktestJob.run(spark(), config).metrics();
 
     assertEquals(4L, metrics.getLong("segmentation.k"));
     long heldOut = metrics.getLong("backtest.customers");

@@ -33,7 +33,7 @@ class BundledDataIngestTest extends SparkTestBase {
         TestConfigs.withOverrides(
             Map.of("segmentation.output.root", dir.toString(), "segmentation.run-id", "full"));
 
-    RunMetrics metrics = IngestJob.run(spark(), config);
+    RunMetrics metrics = IngestJob.run(spark(), config).metrics();
 
     assertEquals(541_909, metrics.getLong("lines.read"));
     assertEquals(406_829, metrics.getLong("lines.with_customer"));

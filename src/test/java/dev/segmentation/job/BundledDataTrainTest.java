@@ -39,6 +39,11 @@ class BundledDataTrainTest extends SparkTestBase {
   }
 
   @Test
+  void metricsJsonHoldsExactlyTheCommittedKeys() {
+    MetricsKeys.assertDocumented(BundledModel.run(spark()).resolve("metrics.json"), "train");
+  }
+
+  @Test
   void theBacktestBeatsTheNaiveBaselines() throws Exception {
     JsonNode b =
         new ObjectMapper()

@@ -42,7 +42,8 @@ class IngestJobTest extends SparkTestBase {
                 "segmentation.output.root", dir.resolve("runs").toString(),
                 "segmentation.run-id", "r1"));
 
-    RunMetrics metrics = IngestJob.run(spark(), config);
+    RunMetrics metrics = IngestJob.run(spark(), config).metrics();
+    MetricsKeys.assertDocumented(dir.resolve("runs/r1/metrics.json"), "ingest");
 
     JsonNode json = new ObjectMapper().readTree(dir.resolve("runs/r1/metrics.json").toFile());
     JsonNode lines = json.get("lines");

@@ -36,7 +36,8 @@ class ScoreJobTest extends SparkTestBase {
 
   @Test
   void scoresEveryNewCustomerOfABatchFromTheFirstInvoice() {
-    RunMetrics metrics = ScoreJob.run(spark(), config(LAST_QUARTER, Map.of()));
+    RunMetrics metrics = ScoreJob.run(spark(), config(LAST_QUARTER, Map.of())).metrics();
+    MetricsKeys.assertDocumented(dir.resolve("out/score/metrics.json"), "score");
 
     Dataset<Row> predictions = predictions();
     long scored = predictions.count();
@@ -208,7 +209,8 @@ class ScoreJobTest extends SparkTestBase {
         "900001,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2012-01-05 10:00:00,2.55,99001,France",
         "900002,NEW-2,GLOW IN THE DARK YOYO,10,2012-01-06 11:00:00,0.85,99002,Germany");
 
-    RunMetrics metrics = ScoreJob.run(spark(), config(dir.resolve("batch").toString(), Map.of()));
+    RunMetrics metrics =
+        ScoreJob.run(spark(), config(dir.resolve("batch").toString(), Map.of())).metrics();
 
     assertEquals(3, metrics.getLong("products.batch"));
     assertEquals(2, metrics.getLong("products.unseen"));

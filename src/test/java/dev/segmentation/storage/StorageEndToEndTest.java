@@ -79,15 +79,16 @@ class StorageEndToEndTest extends SparkTestBase {
     IngestJob.run(spark(), config(output, "ingest", trainInputs(input), Map.of()));
     RunMetrics train =
         TrainJob.run(
-            spark(),
-            config(
-                output,
-                "train",
-                trainInputs(input),
-                Map.of(
-                    "segmentation.train.cutoff", "2011-02-01",
-                    "segmentation.segments.k", "4",
-                    "segmentation.anticipation.backtest.enabled", "false")));
+                spark(),
+                config(
+                    output,
+                    "train",
+                    trainInputs(input),
+                    Map.of(
+                        "segmentation.train.cutoff", "2011-02-01",
+                        "segmentation.segments.k", "4",
+                        "segmentation.anticipation.backtest.enabled", "false")))
+            .metrics();
     ScoreJob.run(
         spark(),
         config(
