@@ -2,9 +2,9 @@ package dev.segmentation.cli;
 
 import static dev.segmentation.evaluate.RunMetrics.rounded;
 
+import dev.segmentation.anticipation.AnticipationBacktest;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.LifetimeValueBacktest;
-import dev.segmentation.job.Backtest;
 import dev.segmentation.job.BacktestResult;
 import java.io.PrintWriter;
 
@@ -37,7 +37,7 @@ final class BacktestSummary {
         rounded(errors.segmentMean()));
   }
 
-  private static void printAnticipation(PrintWriter out, Backtest.Result backtest) {
+  private static void printAnticipation(PrintWriter out, AnticipationBacktest.Result backtest) {
     out.printf(
         "backtest          %s held-out customers, horizon %s: segment accuracy %s%n",
         backtest.customers(), backtest.horizon(), rounded(backtest.segmentAccuracy()));
@@ -46,12 +46,15 @@ final class BacktestSummary {
   }
 
   private static void printErrors(
-      PrintWriter out, String label, Backtest.Errors errors, JobConfig.Predictor predictor) {
+      PrintWriter out,
+      String label,
+      AnticipationBacktest.Errors errors,
+      JobConfig.Predictor predictor) {
     out.printf(
         "  %-15s %s (%s); baselines mean %s, median %s, ratio %s%n",
         label,
         rounded(errors.of(predictor)),
-        Backtest.label(predictor),
+        AnticipationBacktest.label(predictor),
         rounded(errors.mean()),
         rounded(errors.median()),
         rounded(errors.ratio()));

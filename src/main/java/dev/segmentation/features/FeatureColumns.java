@@ -1,5 +1,6 @@
 package dev.segmentation.features;
 
+import dev.segmentation.anticipation.FollowUp;
 import dev.segmentation.ingest.InvoiceColumns;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package dev.segmentation.job;
 
+import dev.segmentation.anticipation.AnticipationBacktest;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.LifetimeValueBacktest;
 import dev.segmentation.evaluate.RunMetrics;
@@ -13,8 +14,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code backtest} on its own: the data {@code train} would fit on, the segments (of the configured
- * k, or the k search on every training customer), then the {@link Backtest} and the lifetime-value
- * backtest. Writes {@code metrics.json} under {@code <output>/<run-id>/}.
+ * k, or the k search on every training customer), then the {@link AnticipationBacktest} and the
+ * lifetime-value backtest. Writes {@code metrics.json} under {@code <output>/<run-id>/}.
  */
 public final class BacktestJob {
 
@@ -39,10 +40,12 @@ public final class BacktestJob {
               () -> new CustomerSegmenter(config.segments(), config.train()).fit(customers),
               fitted -> "k = " + fitted.k() + ", " + counted);
       metrics.put("segmentation.k", segmentation.k());
-      Backtest.Result anticipation =
+      AnticipationBacktest.Result anticipation =
           metrics.time(
               "backtest",
-              () -> new Backtest(config, checkpoints).run(data, customers, segmentation.k()),
+              () ->
+                  new AnticipationBacktest(config, checkpoints::materialise)
+                      .run(data.firstPurchases(), customers, segmentation.k()),
               result -> counted);
       anticipation.writeTo(metrics);
       Optional<LifetimeValueBacktest.Result> lifetimeValueBacktest = Optional.empty();

@@ -1,5 +1,6 @@
 package dev.segmentation.job;
 
+import dev.segmentation.anticipation.AnticipationBacktest;
 import dev.segmentation.evaluate.LifetimeValueBacktest;
 import dev.segmentation.evaluate.RunMetrics;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.Optional;
  */
 public record BacktestResult(
     RunMetrics metrics,
-    Optional<Backtest.Result> anticipation,
+    Optional<AnticipationBacktest.Result> anticipation,
     Optional<LifetimeValueBacktest.Result> lifetimeValue,
     String output)
     implements JobResult {}

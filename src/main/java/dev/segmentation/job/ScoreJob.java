@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 
 import dev.segmentation.ContractViolation;
+import dev.segmentation.anticipation.Anticipator;
+import dev.segmentation.anticipation.FollowUpRegressor;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
@@ -17,8 +19,7 @@ import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.RepeatPurchases;
 import dev.segmentation.ingest.InvoiceColumns;
-import dev.segmentation.model.Anticipator;
-import dev.segmentation.model.FollowUpRegressor;
+import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.SegmentClassifier;
@@ -57,9 +58,6 @@ public final class ScoreJob {
    * Columns of {@link #PREDICTIONS} besides the features; src/site/markdown/outputs.md documents
    * each.
    */
-  public static final String SEGMENT = "segment";
-
-  public static final String SEGMENT_LABEL = "segment_label";
   public static final String KNOWN_CUSTOMER = "known_customer";
 
   /** BG/NBD × Gamma-Gamma's expected spend, beside the anticipation's {@code expected_spend}. */
@@ -252,19 +250,23 @@ public final class ScoreJob {
                 col(CUSTOMER_ID),
                 col(FeatureColumns.FIRST_INVOICE_NO),
                 col(FeatureColumns.FIRST_INVOICE_TS),
-                col(Anticipator.PREDICTED_SEGMENT).as(SEGMENT),
+                col(Anticipator.PREDICTED_SEGMENT).as(CustomerSegmenter.SEGMENT),
                 SegmentProfiler.labelOf(model.labels(), col(Anticipator.PREDICTED_SEGMENT))
-                    .as(SEGMENT_LABEL)));
+                    .as(CustomerSegmenter.SEGMENT_LABEL)));
     for (int rank = 1; rank <= 3; rank++) {
       String suffix = rank == 1 ? "" : "_" + rank;
       if (rank > 1) {
-        columns.add(col(RANKED).getItem(rank - 1).getField("segment").as(SEGMENT + suffix));
+        columns.add(
+            col(RANKED)
+                .getItem(rank - 1)
+                .getField(CustomerSegmenter.SEGMENT)
+                .as(CustomerSegmenter.SEGMENT + suffix));
       }
       columns.add(
           col(RANKED)
               .getItem(rank - 1)
               .getField("probability")
-              .as(SEGMENT + suffix + "_probability"));
+              .as(CustomerSegmenter.SEGMENT + suffix + "_probability"));
     }
     columns.add(col(Anticipator.EXPECTED_INVOICES));
     columns.add(col(Anticipator.EXPECTED_SPEND));

@@ -2,15 +2,18 @@ package dev.segmentation.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.segmentation.BuildInfo;
 import dev.segmentation.ConcurrentJobs;
+import dev.segmentation.anticipation.AnticipationBacktest;
+import dev.segmentation.anticipation.Anticipator;
+import dev.segmentation.anticipation.FollowUpRegressor;
+import dev.segmentation.anticipation.SegmentFollowUp;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.JobConfig.Predictor;
 import dev.segmentation.evaluate.ClassificationReport;
 import dev.segmentation.evaluate.ClusterQuality;
+import dev.segmentation.evaluate.HoldoutSplit;
 import dev.segmentation.evaluate.LifetimeValueBacktest;
 import dev.segmentation.evaluate.QualityGate;
 import dev.segmentation.evaluate.RunMetrics;
@@ -19,14 +22,12 @@ import dev.segmentation.features.CustomerFeatures;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.ProductTable;
+import dev.segmentation.ids.SegmentIds;
 import dev.segmentation.job.LifetimeValueSteps.Lifetime;
-import dev.segmentation.model.Anticipator;
 import dev.segmentation.model.CustomerSegmenter;
-import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ProductCategoryModel;
 import dev.segmentation.model.SegmentClassifier;
-import dev.segmentation.model.SegmentExpectations;
 import dev.segmentation.model.ValueBands;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
@@ -140,7 +141,7 @@ public final class TrainJob {
             fitted -> trainCustomers);
     Temporal temporal =
         metrics.time(
-            "evaluation",
+            "temporal_test",
             () -> temporalTest(data, stable.result().model(), classifiers, segmentCount),
             tested -> RunMetrics.count(tested.customers(), "later customers"));
     Anticipation anticipation =
@@ -277,9 +278,7 @@ public final class TrainJob {
 
   private Classifiers trainClassifiers(
       Dataset<Row> segmented, Dataset<Row> firstPurchases, int segments) {
-    Column holdout =
-        pmod(xxhash64(col(FeatureColumns.CUSTOMER_ID), lit(config.train().seed())), lit(10_000))
-            .lt(lit(Math.round(config.train().holdoutFraction() * 10_000)));
+    Column holdout = HoldoutSplit.heldOut(config.train().seed(), config.train().holdoutFraction());
     List<Fitted> fitted =
         ConcurrentJobs.run(
             2,
@@ -373,20 +372,22 @@ public final class TrainJob {
       Dataset<Row> expectations,
       Optional<PipelineModel> regressor,
       Anticipator.Choice choice,
-      Optional<Backtest.Result> backtest,
+      Optional<AnticipationBacktest.Result> backtest,
       long fullFollowUp) {}
 
   private Anticipation anticipate(
       TrainingData data, Dataset<Row> customers, Dataset<Row> firstPurchases, int k) {
     Dataset<Row> expectations =
-        checkpoints.materialise(new SegmentExpectations().apply(firstPurchases));
+        checkpoints.materialise(new SegmentFollowUp().apply(firstPurchases));
     // The backtest decides whether the regressor is used; fitting it meanwhile costs nothing on
     // a cluster that the backtest's many small jobs leave mostly idle.
-    ConcurrentJobs.Both<Optional<Backtest.Result>, Optional<PipelineModel>> results =
+    ConcurrentJobs.Both<Optional<AnticipationBacktest.Result>, Optional<PipelineModel>> results =
         ConcurrentJobs.both(
             () ->
                 config.anticipation().backtest()
-                    ? Optional.of(new Backtest(config, checkpoints).run(data, customers, k))
+                    ? Optional.of(
+                        new AnticipationBacktest(config, checkpoints::materialise)
+                            .run(data.firstPurchases(), customers, k))
                     : Optional.empty(),
             () ->
                 mayUseRegressor()
@@ -394,16 +395,16 @@ public final class TrainJob {
                         new FollowUpRegressor(categories(), config.anticipation(), config.train())
                             .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
                     : Optional.empty());
-    Optional<Backtest.Result> backtest = results.first();
+    Optional<AnticipationBacktest.Result> backtest = results.first();
     backtest.ifPresent(result -> result.writeTo(metrics));
     Anticipator.Choice choice =
-        backtest.map(Backtest.Result::choice).orElseGet(this::configuredChoice);
+        backtest.map(AnticipationBacktest.Result::choice).orElseGet(this::configuredChoice);
     Optional<PipelineModel> regressor =
         choice.needsRegressor() ? results.second() : Optional.empty();
     long fullFollowUp = firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP)).count();
     metrics.put("anticipation.horizon", config.anticipation().horizon().toString());
-    metrics.put("anticipation.predictor.invoices", Backtest.label(choice.invoices()));
-    metrics.put("anticipation.predictor.spend", Backtest.label(choice.spend()));
+    metrics.put("anticipation.predictor.invoices", AnticipationBacktest.label(choice.invoices()));
+    metrics.put("anticipation.predictor.spend", AnticipationBacktest.label(choice.spend()));
     metrics.put("anticipation.customers_full_followup", fullFollowUp);
     return new Anticipation(expectations, regressor, choice, backtest, fullFollowUp);
   }
@@ -481,7 +482,8 @@ public final class TrainJob {
         new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT)));
     FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
     segmentColumns.add(
-        SegmentProfiler.labelOf(labels, col(CustomerSegmenter.SEGMENT)).as("segment_label"));
+        SegmentProfiler.labelOf(labels, col(CustomerSegmenter.SEGMENT))
+            .as(CustomerSegmenter.SEGMENT_LABEL));
     segmentColumns.add(lit(config.runId()).as("run_id"));
     segmentColumns.add(lit(modelVersion).as("model_version"));
     segmentColumns.add(col(LifetimeValue.P_ALIVE));
@@ -517,8 +519,8 @@ public final class TrainJob {
             .put("segments.labels", byText(labels))
             .put("segments.ids", SegmentIds.byIndex(segmentation.ids()))
             .put("anticipation.horizon", config.anticipation().horizon().toString())
-            .put("anticipation.predictor.invoices", Backtest.label(choice.invoices()))
-            .put("anticipation.predictor.spend", Backtest.label(choice.spend()))
+            .put("anticipation.predictor.invoices", AnticipationBacktest.label(choice.invoices()))
+            .put("anticipation.predictor.spend", AnticipationBacktest.label(choice.spend()))
             // Unrounded: score applies them.
             .put("clv.horizon", lifetimeValue.horizon().toString())
             .put("clv.bgnbd.r", lifetimeValue.purchases().r())

@@ -5,12 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
+import dev.segmentation.anticipation.FollowUp;
 import dev.segmentation.clean.LineCounts;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.BasketTable;
 import dev.segmentation.features.FirstPurchases;
-import dev.segmentation.features.FollowUp;
 import dev.segmentation.features.ProductTable;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.ProductCategoryModel;

@@ -44,13 +44,19 @@ import org.slf4j.LoggerFactory;
  * <p>Input: {@code customer_id} and the configured {@link FeatureColumns}. The fitted pipeline adds
  * {@link #SCALED} (vector), {@link #SEGMENT_INDEX} and {@link #SEGMENT} (int): a last
  * SQLTransformer maps the clusterer's index to the segment's stable id (the same number until
- * {@link #withIds} matches it to a previous run's segments, see {@link SegmentIdentities}).
+ * {@link #withIds} matches it to a previous run's segments, see {@code
+ * dev.segmentation.ids.SegmentIds}).
  */
 public final class CustomerSegmenter {
 
   public static final String FEATURE_VECTOR = "segment_features";
   public static final String SCALED = "scaled_features";
+
+  /** The segment id of a customer, in every table that has one. */
   public static final String SEGMENT = "segment";
+
+  /** The segment's readable label, beside {@link #SEGMENT} wherever a table shows it. */
+  public static final String SEGMENT_LABEL = "segment_label";
 
   /** The clusterer's own index of a segment; {@link #SEGMENT} is the stable id mapped from it. */
   public static final String SEGMENT_INDEX = "segment_index";
@@ -117,7 +123,7 @@ public final class CustomerSegmenter {
       Fitted chosen = searched.chosen();
       List<Transformer> stages = new ArrayList<>(List.of(scaling.stages()));
       stages.add(chosen.model());
-      stages.add(idStage(SegmentIdentities.identity(chosen.score().k())));
+      stages.add(idStage(identityIds(chosen.score().k())));
       PipelineModel pipeline = new PipelineModel(scaling.uid(), stages.toArray(Transformer[]::new));
       return new Result(
           pipeline, chosen.score().k(), searched.scores(), chosen.score(), searched.customers());
@@ -221,6 +227,15 @@ public final class CustomerSegmenter {
         .filter(s -> s.silhouette() >= best - settings.silhouetteTolerance())
         .min(Comparator.comparingInt(KScore::k))
         .orElseThrow();
+  }
+
+  /** Ids equal to the indices: the first run, or no previous model to match. */
+  public static Map<Integer, Integer> identityIds(int segments) {
+    Map<Integer, Integer> ids = new TreeMap<>();
+    for (int i = 0; i < segments; i++) {
+      ids.put(i, i);
+    }
+    return ids;
   }
 
   /**

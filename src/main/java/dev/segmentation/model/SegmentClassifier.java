@@ -29,7 +29,7 @@ public final class SegmentClassifier {
   public static final String PROBABILITY = "segment_probability";
 
   private static final String FEATURES = "classifier_features";
-  private static final String LABEL = "segment_label";
+  private static final String LABEL = "_label";
 
   private final List<String> features;
   private final JobConfig.Classifier settings;

@@ -2,6 +2,7 @@ package dev.segmentation.publish;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.segmentation.model.CustomerSegmenter;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,9 +35,13 @@ public final class PublishedTables {
   public static final List<ColumnContract> SEGMENTS_COLUMNS =
       List.of(
           new ColumnContract("customer_id", DataTypes.StringType, false, "the customer"),
-          new ColumnContract("segment", DataTypes.IntegerType, false, "the segment id"),
           new ColumnContract(
-              "segment_label", DataTypes.StringType, false, "the segment's readable label"),
+              CustomerSegmenter.SEGMENT, DataTypes.IntegerType, false, "the segment id"),
+          new ColumnContract(
+              CustomerSegmenter.SEGMENT_LABEL,
+              DataTypes.StringType,
+              false,
+              "the segment's readable label"),
           new ColumnContract(
               "invoice_count", DataTypes.DoubleType, false, "invoices in the training window"),
           new ColumnContract("basket_mean", DataTypes.DoubleType, false, "mean basket amount"),
@@ -81,8 +86,10 @@ public final class PublishedTables {
               false,
               "the first invoice, the prediction's only input"),
           new ColumnContract("first_invoice_ts", DataTypes.TimestampType, false, "its time (UTC)"),
-          new ColumnContract("segment", DataTypes.IntegerType, false, "the most likely segment"),
-          new ColumnContract("segment_label", DataTypes.StringType, false, "its readable label"),
+          new ColumnContract(
+              CustomerSegmenter.SEGMENT, DataTypes.IntegerType, false, "the most likely segment"),
+          new ColumnContract(
+              CustomerSegmenter.SEGMENT_LABEL, DataTypes.StringType, false, "its readable label"),
           new ColumnContract("segment_probability", DataTypes.DoubleType, false, "its probability"),
           new ColumnContract(
               "expected_invoices",

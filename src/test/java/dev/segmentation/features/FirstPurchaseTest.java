@@ -3,7 +3,8 @@ package dev.segmentation.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
-import dev.segmentation.model.SegmentExpectations;
+import dev.segmentation.anticipation.FollowUp;
+import dev.segmentation.anticipation.SegmentFollowUp;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.Period;
@@ -97,7 +98,7 @@ class FirstPurchaseTest extends SparkTestBase {
                 "segment",
                 functions.when(functions.col("customer_id").equalTo("C"), 1).otherwise(0));
 
-    List<Row> expectations = new SegmentExpectations().apply(segmented).collectAsList();
+    List<Row> expectations = new SegmentFollowUp().apply(segmented).collectAsList();
 
     assertEquals(2, expectations.size());
     Row zero = expectations.get(0);

@@ -1,4 +1,4 @@
-package dev.segmentation.model;
+package dev.segmentation.ids;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * <p>Centres are in the features' own units (the scaler's division undone), so runs with different
  * scalers compare.
  */
-public final class SegmentIdentities {
+public final class SegmentIdMatching {
 
   /**
    * @param ids new segment index to its stable id
@@ -24,16 +24,7 @@ public final class SegmentIdentities {
    */
   public record Matching(Map<Integer, Integer> ids, Map<Integer, Double> distances) {}
 
-  private SegmentIdentities() {}
-
-  /** Ids equal to the indices: the first run, or no previous model to match. */
-  public static Map<Integer, Integer> identity(int segments) {
-    Map<Integer, Integer> ids = new TreeMap<>();
-    for (int i = 0; i < segments; i++) {
-      ids.put(i, i);
-    }
-    return ids;
-  }
+  private SegmentIdMatching() {}
 
   /**
    * @param centres the new centres, by segment index

@@ -1,4 +1,4 @@
-package dev.segmentation.model;
+package dev.segmentation.anticipation;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.segmentation.config.JobConfig.Predictor;
+import dev.segmentation.model.CustomerSegmenter;
+import dev.segmentation.model.SegmentClassifier;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.ml.PipelineModel;
@@ -16,7 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * From a first purchase to a segment and the follow-up to expect: the first-invoice {@link
- * SegmentClassifier}, the {@link SegmentExpectations} of the predicted segment, and, where it was
+ * SegmentClassifier}, the {@link SegmentFollowUp} of the predicted segment, and, where it was
  * chosen, the {@link FollowUpRegressor}. The backtest and {@code score} both predict through this
  * class.
  *
@@ -75,8 +77,8 @@ public final class Anticipator {
         broadcast(
             expectations.select(
                 col(CustomerSegmenter.SEGMENT).as(PREDICTED_SEGMENT),
-                col(SegmentExpectations.INVOICES_MEDIAN).as(SEGMENT_MEDIAN_INVOICES),
-                col(SegmentExpectations.SPEND_MEDIAN).as(SEGMENT_MEDIAN_SPEND)));
+                col(SegmentFollowUp.INVOICES_MEDIAN).as(SEGMENT_MEDIAN_INVOICES),
+                col(SegmentFollowUp.SPEND_MEDIAN).as(SEGMENT_MEDIAN_SPEND)));
     Dataset<Row> withMedians = classified.join(medians, PREDICTED_SEGMENT, "left");
     Dataset<Row> predicted = regressor.map(r -> r.transform(withMedians)).orElse(withMedians);
     return predicted

@@ -1,4 +1,4 @@
-package dev.segmentation.model;
+package dev.segmentation.anticipation;
 
 import static dev.segmentation.features.FeatureColumns.FOLLOWUP_INVOICES;
 import static dev.segmentation.features.FeatureColumns.FOLLOWUP_SPEND;
@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.segmentation.model.CustomerSegmenter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,10 +22,10 @@ import org.apache.spark.sql.Row;
  * and medians count only customers with a full horizon of follow-up; the others are counted, since
  * their figures are cut short by the end of the data.
  *
- * <p>Input: {@code segment} and the {@link dev.segmentation.features.FollowUp} columns, one row per
- * customer. Output: one row per segment with the columns named below.
+ * <p>Input: {@code segment} and the {@link dev.segmentation.anticipation.FollowUp} columns, one row
+ * per customer. Output: one row per segment with the columns named below.
  */
-public final class SegmentExpectations {
+public final class SegmentFollowUp {
 
   public static final String CUSTOMERS = "customers";
   public static final String SHORT_FOLLOWUP = "customers_short_followup";

@@ -1,4 +1,4 @@
-package dev.segmentation.job;
+package dev.segmentation.ids;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -7,7 +7,6 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.model.CustomerSegmenter;
-import dev.segmentation.model.SegmentIdentities;
 import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
@@ -25,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives a training run's segments the ids of the previous model's matching segments (see {@link
- * SegmentIdentities}), and counts how many customers moved from which previous segment to which new
+ * SegmentIdMatching}), and counts how many customers moved from which previous segment to which new
  * one ({@code segmentation.migration}, previous id to new id to customers).
  */
-final class SegmentIds {
+public final class SegmentIds {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentIds.class);
 
@@ -36,7 +35,7 @@ final class SegmentIds {
   private final JobConfig config;
   private final RunMetrics metrics;
 
-  SegmentIds(SparkSession spark, JobConfig config, RunMetrics metrics) {
+  public SegmentIds(SparkSession spark, JobConfig config, RunMetrics metrics) {
     this.spark = spark;
     this.config = config;
     this.metrics = metrics;
@@ -51,20 +50,20 @@ final class SegmentIds {
    *
    * @param ids segment index (as k-means numbers it) to the segment id given to it
    */
-  record Stable(CustomerSegmenter.Result result, Map<Integer, Integer> ids) {
+  public record Stable(CustomerSegmenter.Result result, Map<Integer, Integer> ids) {
 
     /** Rows and columns of a confusion matrix: one per segment id up to the largest. */
-    int idCount() {
+    public int idCount() {
       return ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
     }
   }
 
-  Stable stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
+  public Stable stabilise(CustomerSegmenter.Result result, Dataset<Row> customers) {
     Optional<Previous> previous = previous();
     Map<Integer, Integer> ids;
     if (previous.isPresent()) {
-      SegmentIdentities.Matching matching =
-          SegmentIdentities.match(
+      SegmentIdMatching.Matching matching =
+          SegmentIdMatching.match(
               CustomerSegmenter.centres(result.model()),
               previous.get().centres(),
               CustomerSegmenter.scale(result.model()),
@@ -78,7 +77,7 @@ final class SegmentIds {
       // By segment index: the distance to the previous segment the assignment paired it with.
       metrics.put("segmentation.id_match_distances", distances);
     } else {
-      ids = SegmentIdentities.identity(result.k());
+      ids = CustomerSegmenter.identityIds(result.k());
       metrics.put("segmentation.ids_matched_to", "none");
     }
     metrics.put("segmentation.ids", byIndex(ids));
@@ -90,7 +89,7 @@ final class SegmentIds {
   }
 
   /** Segment index to id, keyed by the index as text, as metrics.json and model.json hold them. */
-  static Map<String, Object> byIndex(Map<Integer, Integer> ids) {
+  public static Map<String, Object> byIndex(Map<Integer, Integer> ids) {
     Map<String, Object> byIndex = new LinkedHashMap<>();
     new TreeMap<>(ids).forEach((index, id) -> byIndex.put(String.valueOf(index), id));
     return byIndex;

@@ -1,4 +1,4 @@
-package dev.segmentation.job;
+package dev.segmentation.anticipation;
 
 import static dev.segmentation.features.FeatureColumns.BASKET_MEAN;
 import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
@@ -11,23 +11,20 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.median;
-import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.config.JobConfig.Predictor;
+import dev.segmentation.evaluate.HoldoutSplit;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.CustomerFeatures;
-import dev.segmentation.model.Anticipator;
 import dev.segmentation.model.CustomerSegmenter;
-import dev.segmentation.model.FollowUpRegressor;
 import dev.segmentation.model.SegmentClassifier;
-import dev.segmentation.model.SegmentExpectations;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,17 +38,20 @@ import org.apache.spark.sql.Row;
  * invoice alone and compared with what they did. Three naive predictors fitted on the same
  * customers are the baselines. Everything lands under {@code backtest.*}.
  */
-public final class Backtest {
+public final class AnticipationBacktest {
 
   private static final String HELD_OUT = "_held_out";
   private static final String ACTUAL_SEGMENT = "_actual_segment";
 
   private final JobConfig config;
-  private final Checkpoints checkpoints;
+  private final UnaryOperator<Dataset<Row>> materialise;
 
-  Backtest(JobConfig config, Checkpoints checkpoints) {
+  /**
+   * @param materialise keeps a table that is read more than once (the job's checkpoints)
+   */
+  public AnticipationBacktest(JobConfig config, UnaryOperator<Dataset<Row>> materialise) {
     this.config = config;
-    this.checkpoints = checkpoints;
+    this.materialise = materialise;
   }
 
   /**
@@ -90,7 +90,7 @@ public final class Backtest {
       Anticipator.Choice choice) {
 
     /** The figures under {@code backtest.*}, as the documentation names them. */
-    void writeTo(RunMetrics metrics) {
+    public void writeTo(RunMetrics metrics) {
       metrics.put("backtest.horizon", horizon.toString());
       metrics.put("backtest.fit_customers", fitCustomers);
       metrics.put("backtest.fit_customers_full_followup", fitFullFollowUp);
@@ -126,34 +126,33 @@ public final class Backtest {
   /**
    * Runs the backtest for segments of {@code k}; its result holds the predictors to use.
    *
+   * @param firstPurchases every customer's first purchase with its follow-up ({@link FollowUp})
    * @param customers the {@link CustomerFeatures} of the training window, as train computed them
    */
-  Result run(TrainingData data, Dataset<Row> customers, int k) {
+  public Result run(Dataset<Row> firstPurchases, Dataset<Row> customers, int k) {
     Column heldOut =
         col(FULL_FOLLOWUP)
             .and(
-                pmod(xxhash64(col(CUSTOMER_ID), lit(config.train().seed() + 1)), lit(10_000))
-                    .lt(lit(Math.round(config.anticipation().backtestHoldoutFraction() * 10_000))));
-    Dataset<Row> firsts =
-        checkpoints.materialise(data.firstPurchases().withColumn(HELD_OUT, heldOut));
+                HoldoutSplit.heldOut(
+                    config.train().seed() + 1, config.anticipation().backtestHoldoutFraction()));
+    Dataset<Row> firsts = materialise.apply(firstPurchases.withColumn(HELD_OUT, heldOut));
     Dataset<Row> heldOutIds = firsts.filter(col(HELD_OUT)).select(CUSTOMER_ID);
 
     // Segments of the customers that stay in, from their training-window baskets as in train.
     Dataset<Row> fitCustomers =
-        checkpoints.materialise(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
+        materialise.apply(customers.join(heldOutIds, CUSTOMER_ID, "left_anti"));
     PipelineModel segmentation =
         new CustomerSegmenter(fixedK(k), config.train()).fit(fitCustomers).model();
     Dataset<Row> labels =
         segmentation.transform(fitCustomers).select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
 
     Dataset<Row> fitFirsts =
-        checkpoints.materialise(
-            firsts.filter(col(HELD_OUT).equalTo(false)).join(labels, CUSTOMER_ID));
+        materialise.apply(firsts.filter(col(HELD_OUT).equalTo(false)).join(labels, CUSTOMER_ID));
     Dataset<Row> fitEligible = fitFirsts.filter(col(FULL_FOLLOWUP));
     PipelineModel classifier =
         new SegmentClassifier(config.classifier().features(), config.classifier(), config.train())
             .fit(fitFirsts);
-    Dataset<Row> expectations = checkpoints.materialise(new SegmentExpectations().apply(fitFirsts));
+    Dataset<Row> expectations = materialise.apply(new SegmentFollowUp().apply(fitFirsts));
     PipelineModel regressor =
         new FollowUpRegressor(categories(), config.anticipation(), config.train()).fit(fitEligible);
     Baselines baselines = Baselines.of(fitEligible);

@@ -1,4 +1,4 @@
-package dev.segmentation.features;
+package dev.segmentation.anticipation;
 
 import static dev.segmentation.features.FeatureColumns.BASKET_AMOUNT;
 import static dev.segmentation.features.FeatureColumns.CUSTOMER_ID;
@@ -15,6 +15,9 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.segmentation.features.BasketTable;
+import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.FirstPurchases;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.Period;

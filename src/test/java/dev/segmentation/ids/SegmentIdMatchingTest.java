@@ -1,4 +1,4 @@
-package dev.segmentation.model;
+package dev.segmentation.ids;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SegmentIdentitiesTest {
+class SegmentIdMatchingTest {
 
   private static final double[] UNIT = {1, 1};
 
@@ -15,7 +15,7 @@ class SegmentIdentitiesTest {
     // Greedy would give row 0 column 0 (cost 1) and row 1 column 1 (cost 10): 11 in all.
     double[][] cost = {{1, 2}, {2, 10}};
 
-    assertArrayEquals(new int[] {1, 0}, SegmentIdentities.assign(cost));
+    assertArrayEquals(new int[] {1, 0}, SegmentIdMatching.assign(cost));
   }
 
   @Test
@@ -23,7 +23,7 @@ class SegmentIdentitiesTest {
     // Rows 0 and 2 take the two columns for 1.5; any pair with row 1 costs at least 2.
     double[][] cost = {{5, 1}, {1, 5}, {0.5, 0.6}};
 
-    assertArrayEquals(new int[] {1, -1, 0}, SegmentIdentities.assign(cost));
+    assertArrayEquals(new int[] {1, -1, 0}, SegmentIdMatching.assign(cost));
   }
 
   @Test
@@ -35,7 +35,7 @@ class SegmentIdentitiesTest {
             9, new double[] {0, 10});
     double[][] centres = {{10.2, 0}, {0, 9.9}, {0.1, 0.1}, {50, 50}};
 
-    SegmentIdentities.Matching matching = SegmentIdentities.match(centres, previous, UNIT, 2.0);
+    SegmentIdMatching.Matching matching = SegmentIdMatching.match(centres, previous, UNIT, 2.0);
 
     assertEquals(Map.of(0, 7, 1, 9, 2, 3, 3, 10), matching.ids());
     assertEquals(0.2, matching.distances().get(0), 1e-9);
@@ -47,10 +47,10 @@ class SegmentIdentitiesTest {
     Map<Integer, double[]> previous = Map.of(0, new double[] {0, 0}, 1, new double[] {10, 10});
     double[][] centres = {{0, 0.5}, {20, 20}};
 
-    assertEquals(Map.of(0, 0, 1, 2), SegmentIdentities.match(centres, previous, UNIT, 2.0).ids());
+    assertEquals(Map.of(0, 0, 1, 2), SegmentIdMatching.match(centres, previous, UNIT, 2.0).ids());
     // In units of a wider spread the same centres are close enough.
     assertEquals(
         Map.of(0, 0, 1, 1),
-        SegmentIdentities.match(centres, previous, new double[] {10, 10}, 2.0).ids());
+        SegmentIdMatching.match(centres, previous, new double[] {10, 10}, 2.0).ids());
   }
 }

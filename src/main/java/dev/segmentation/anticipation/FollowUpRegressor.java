@@ -1,10 +1,11 @@
-package dev.segmentation.model;
+package dev.segmentation.anticipation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.log1p;
 
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.model.StablePartitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +33,7 @@ import org.apache.spark.sql.Row;
  * split: raw spend 1,011 MAE, log spend 813 to 852, median baseline 862.
  *
  * <p>Input to {@link #fit}: {@link dev.segmentation.features.FirstPurchases} rows with the {@link
- * dev.segmentation.features.FollowUp} columns. The fitted pipeline adds {@link #INVOICES} and
+ * dev.segmentation.anticipation.FollowUp} columns. The fitted pipeline adds {@link #INVOICES} and
  * {@link #SPEND} (doubles).
  */
 public final class FollowUpRegressor {
