@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
+import dev.segmentation.features.FeatureColumns;
 import java.time.Period;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ class EvaluationTest extends SparkTestBase {
 
   @Test
   void profilesCountShareAndLabelEachSegment() {
-    List<String> features = dev.segmentation.features.FeatureColumns.all(2);
+    List<String> features = FeatureColumns.all(2);
     StructType schema = new StructType().add("segment", DataTypes.IntegerType);
     for (String feature : features) {
       schema = schema.add(feature, DataTypes.DoubleType);

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.SparkTestBase;
 import dev.segmentation.TestFiles;
 import dev.segmentation.cli.SegmentCli;
+import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.model.BgNbd;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -129,8 +131,8 @@ class ScoreJobTest extends SparkTestBase {
         new ObjectMapper()
             .readTree(BundledModel.models(spark()).resolve("model.json").toFile())
             .get("clv");
-    dev.segmentation.model.BgNbd.Parameters parameters =
-        new dev.segmentation.model.BgNbd.Parameters(
+    BgNbd.Parameters parameters =
+        new BgNbd.Parameters(
             clv.at("/bgnbd/r").asDouble(),
             clv.at("/bgnbd/alpha").asDouble(),
             clv.at("/bgnbd/a").asDouble(),
@@ -329,7 +331,7 @@ class ScoreJobTest extends SparkTestBase {
         new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
   }
 
-  private dev.segmentation.config.JobConfig config(String input, Map<String, String> more) {
+  private JobConfig config(String input, Map<String, String> more) {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segmentation.input.uris", input);
     overrides.put("segmentation.score.model", BundledModel.models(spark()).toString());

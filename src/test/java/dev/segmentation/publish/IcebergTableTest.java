@@ -3,6 +3,7 @@ package dev.segmentation.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
+import dev.segmentation.config.TestConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,7 +301,7 @@ class IcebergTableTest extends SparkTestBase {
   void theCatalogSettingsGoToIcebergWithAnAbsoluteWarehouse() {
     Map<String, String> settings =
         IcebergTable.settings(
-            dev.segmentation.config.TestConfigs.withOverrides(
+            TestConfigs.withOverrides(
                     Map.of(
                         "segmentation.publish.root",
                         "target/wh",

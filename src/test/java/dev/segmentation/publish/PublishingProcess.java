@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.config.TestConfigs;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,8 +108,7 @@ public final class PublishingProcess {
     if (settings.containsKey(HOLD)) {
       rows = holding(rows, settings.getProperty(HOLD), settings.getProperty(GO));
     }
-    JobConfig.Publish publish =
-        dev.segmentation.config.TestConfigs.withOverrides(overrides).publish();
+    JobConfig.Publish publish = TestConfigs.withOverrides(overrides).publish();
     WarehouseTable.of(spark, publish, PublishedTables.SEGMENTS)
         .publish(
             rows,
