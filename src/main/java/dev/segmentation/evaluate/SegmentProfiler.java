@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -125,14 +126,35 @@ public final class SegmentProfiler {
 
     long customers = segments.stream().mapToLong(r -> r.getLong(1)).sum();
     double revenue = segments.stream().mapToDouble(r -> r.getDouble(2)).sum();
+    Map<Integer, String> names = names(segments, all);
     List<Row> profiles = new ArrayList<>();
     for (Row segment : segments) {
-      profiles.add(profile(segment, all, features, customers, revenue));
+      profiles.add(profile(segment, all, features, customers, revenue, names));
     }
     return SparkSession.active().createDataFrame(profiles, schema(features));
   }
 
-  private Row profile(Row segment, Row all, List<String> features, long customers, double revenue) {
+  /** Every segment's name, distinct within the run (see {@link SegmentNames}). */
+  private Map<Integer, String> names(List<Row> segments, Row all) {
+    List<SegmentNames.Trait> traits = SegmentNames.traits(categories, categoryWords);
+    Map<Integer, String> first = new TreeMap<>();
+    Map<Integer, double[]> zScores = new TreeMap<>();
+    for (Row segment : segments) {
+      first.put(segment.getInt(0), label(segment, all));
+      zScores.put(
+          segment.getInt(0),
+          traits.stream().mapToDouble(t -> zScore(segment, all, t.feature())).toArray());
+    }
+    return SegmentNames.distinct(first, zScores, traits);
+  }
+
+  private Row profile(
+      Row segment,
+      Row all,
+      List<String> features,
+      long customers,
+      double revenue,
+      Map<Integer, String> names) {
     List<Object> values = new ArrayList<>();
     values.add(segment.getInt(0));
     values.add(segment.getLong(1));
@@ -148,8 +170,8 @@ public final class SegmentProfiler {
       values.addAll(percentiles);
     }
     values.add(RunMetrics.rounded(segment.getAs(HIGH_VALUE_SHARE)));
-    values.add(label(segment, all));
-    values.add(describe(segment, customers, revenue));
+    values.add(names.get(segment.getInt(0)));
+    values.add(describe(segment, all, customers, revenue));
     return RowFactory.create(values.toArray());
   }
 
@@ -170,6 +192,16 @@ public final class SegmentProfiler {
 
   /** The category this segment favours most against the average customer, if clearly. */
   private String categoryPhrase(Row segment, Row all) {
+    int favourite = favouriteCategory(segment, all);
+    if (favourite < 0) {
+      return "mixed baskets";
+    }
+    return "mostly "
+        + SegmentNames.words(categoryWords.getOrDefault(favourite, List.of()), favourite);
+  }
+
+  /** The category this segment favours most against the average customer, or -1. */
+  private int favouriteCategory(Row segment, Row all) {
     int favourite = -1;
     double lead = 0;
     for (int i = 0; i < categories; i++) {
@@ -180,18 +212,40 @@ public final class SegmentProfiler {
         favourite = i;
       }
     }
-    if (favourite < 0 || lead < 10) {
-      return "mixed baskets";
-    }
-    List<String> words = categoryWords.getOrDefault(favourite, List.of());
-    String examples =
-        words.isEmpty()
-            ? ""
-            : " (" + String.join(", ", words.subList(0, Math.min(3, words.size()))) + ")";
-    return "mostly category " + favourite + examples;
+    return lead < 10 ? -1 : favourite;
   }
 
-  private String describe(Row segment, long customers, double revenue) {
+  /**
+   * What a marketer would do for this segment rather than for the average customer: one move,
+   * chosen from how often they buy, how recently, and what their baskets are worth.
+   */
+  private String action(Row segment, Row all) {
+    double invoices = segment.getAs(meanOf(FeatureColumns.INVOICE_COUNT));
+    double recency = zScore(segment, all, FeatureColumns.DAYS_SINCE_LAST);
+    double frequency = zScore(segment, all, FeatureColumns.INVOICE_COUNT);
+    double value = zScore(segment, all, FeatureColumns.BASKET_MEAN);
+    String move;
+    if (recency >= 0.5) {
+      move = "Win them back before they are lost: a reminder with what they bought before.";
+    } else if (invoices < 1.5) {
+      move = "Turn the first order into a habit: a second-purchase offer soon after it.";
+    } else if (value >= 1 || frequency >= 1) {
+      move = "Keep them close without discounts: early access, service and loyalty perks.";
+    } else if (value <= -0.25) {
+      move = "Lift the basket: bundles and free-shipping thresholds just above their usual order.";
+    } else {
+      move = "Grow the relationship: regular news of bestsellers and seasonal ranges.";
+    }
+    int favourite = favouriteCategory(segment, all);
+    return favourite < 0
+        ? move
+        : move
+            + " Lead with "
+            + SegmentNames.words(categoryWords.getOrDefault(favourite, List.of()), favourite)
+            + ".";
+  }
+
+  private String describe(Row segment, Row all, long customers, double revenue) {
     StringBuilder text =
         new StringBuilder(
             String.format(
@@ -227,6 +281,7 @@ public final class SegmentProfiler {
                 .get(PERCENTILES.indexOf(50)),
             100 * segment.<Double>getAs(HIGH_VALUE_SHARE),
             segment.<Double>getAs(meanOf(LifetimeValue.P_ALIVE))));
+    text.append(' ').append(action(segment, all));
     return text.toString();
   }
 

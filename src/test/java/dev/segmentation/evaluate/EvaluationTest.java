@@ -139,8 +139,18 @@ class EvaluationTest extends SparkTestBase {
             .endsWith(
                 " Over the next 12 months: 3.0 purchase "
                     + "days and 200.00 spend expected per customer (median 100.00), 50% in the high value band; "
-                    + "P(alive) 0.95 on average."),
+                    + "P(alive) 0.95 on average. Keep them close without discounts: early access, "
+                    + "service and loyalty perks. Lead with category 0 (heart, light, candl)."),
         first.<String>getAs("description"));
+    // A one-time segment is asked for a second order.
+    Assertions.assertTrue(
+        profiles
+            .get(1)
+            .<String>getAs("description")
+            .endsWith(
+                "Turn the first order into a habit: a second-purchase offer soon after it. "
+                    + "Lead with category 1 (card)."),
+        profiles.get(1).<String>getAs("description"));
   }
 
   private static Object[] customer(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.SparkTestBase;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,41 @@ class BundledDataTrainTest extends SparkTestBase {
     assertIdenticalSegments();
     assertModelsReloadAndPredictTheSame();
     assertOutputsAreComplete(metrics);
+  }
+
+  @Test
+  void everySegmentHasItsOwnName() {
+    assertDistinctNames(BundledModel.run(spark()));
+  }
+
+  @Test
+  void everySegmentHasItsOwnNameWithKForcedToFifteen() throws Exception {
+    Path root = Files.createTempDirectory("fifteen");
+    TrainJob.run(
+        spark(),
+        BundledModel.config(
+            root,
+            "fifteen",
+            Map.of(
+                "segmentation.segments.k", "15",
+                "segmentation.anticipation.backtest.enabled", "false",
+                "segmentation.clv.backtest.enabled", "false",
+                "segmentation.report.enabled", "false")));
+
+    assertEquals(15, assertDistinctNames(root.resolve("fifteen")));
+  }
+
+  /** The names of a run's segments in segment_profiles; returns how many segments it has. */
+  private long assertDistinctNames(Path run) {
+    List<String> names =
+        spark()
+            .read()
+            .parquet(run.resolve(TrainJob.SEGMENT_PROFILES).toString())
+            .select("label")
+            .as(Encoders.STRING())
+            .collectAsList();
+    assertEquals(names.size(), names.stream().distinct().count(), String.join("\n", names));
+    return names.size();
   }
 
   @Test

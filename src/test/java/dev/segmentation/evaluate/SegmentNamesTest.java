@@ -1,0 +1,83 @@
+package dev.segmentation.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SegmentNamesTest {
+
+  private static final List<SegmentNames.Trait> TRAITS =
+      SegmentNames.traits(2, Map.of(0, List.of("heart", "light", "candl", "box")));
+
+  @Test
+  void theTraitsAreRecencyFrequencyValueTenureSpendAndEachCategory() {
+    assertEquals(
+        List.of(
+            "more recent",
+            "buy less often",
+            "smaller baskets",
+            "newer",
+            "less spend in all",
+            "less category 0 (heart, light, candl)",
+            "less category 1"),
+        TRAITS.stream().map(SegmentNames.Trait::less).toList());
+  }
+
+  @Test
+  void distinctFirstNamesStayAsTheyAre() {
+    Map<Integer, String> first = Map.of(0, "occasional buyers", 1, "frequent buyers");
+
+    assertEquals(
+        first, SegmentNames.distinct(first, Map.of(0, new double[7], 1, new double[7]), TRAITS));
+  }
+
+  @Test
+  void namesakesAreToldApartByTheTraitOnWhichTheyDifferMost() {
+    // 0 and 5 share a name and differ most in recency (days since the last purchase); 3 does not.
+    Map<Integer, String> first =
+        Map.of(0, "occasional buyers", 3, "one-time buyers", 5, "occasional buyers");
+    Map<Integer, double[]> z =
+        Map.of(
+            0, new double[] {-0.6, 0.1, 0, 0, 0, 0, 0},
+            3, new double[] {1, -1, 0, 0, 0, 0, 0},
+            5, new double[] {0.8, 0.2, 0, 0, 0, 0, 0});
+
+    assertEquals(
+        Map.of(
+            0, "occasional buyers, more recent",
+            3, "one-time buyers",
+            5, "occasional buyers, less recent"),
+        SegmentNames.distinct(first, z, TRAITS));
+  }
+
+  @Test
+  void threeNamesakesTakeAsManyRoundsAsTheyNeed() {
+    // 1 and 2 are nearest and split on frequency; 0, nearest to 1, splits on recency against it,
+    // which leaves 1 and 2 with one word each after the first round, all distinct after the second.
+    Map<Integer, String> first = Map.of(0, "buyers", 1, "buyers", 2, "buyers");
+    Map<Integer, double[]> z =
+        Map.of(
+            0, new double[] {2, 0, 0, 0, 0, 0, 0},
+            1, new double[] {0, 0.5, 0, 0, 0, 0, 0},
+            2, new double[] {0, -0.5, 0, 0, 0, 0, 0});
+
+    Map<Integer, String> names = SegmentNames.distinct(first, z, TRAITS);
+
+    assertEquals(3, names.values().stream().distinct().count(), names.toString());
+    assertEquals("buyers, less recent", names.get(0));
+    assertEquals("buyers, buy more often", names.get(1));
+    assertEquals("buyers, buy less often", names.get(2));
+  }
+
+  @Test
+  void segmentsEqualOnEveryTraitFallBackToTheirIds() {
+    Map<Integer, String> first = Map.of(4, "buyers", 7, "buyers");
+
+    assertEquals(
+        "buyers, more recent, buy less often, smaller baskets, newer, less spend in all, "
+            + "less category 0 (heart, light, candl), less category 1 (4)",
+        SegmentNames.distinct(first, Map.of(4, new double[7], 7, new double[7]), TRAITS).get(4));
+  }
+}
