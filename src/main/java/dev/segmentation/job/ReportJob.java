@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.stddev_pop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
+import dev.segmentation.evaluate.Silhouette;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ProductCategoryModel;
@@ -69,7 +71,7 @@ public final class ReportJob {
   static String write(SparkSession spark, RunOutput run, long seed) {
     JsonNode metrics = readMetrics(spark, run);
     if (!"train".equals(metrics.path("subcommand").asText())) {
-      throw new dev.segmentation.ContractViolation(
+      throw new ContractViolation(
           "no training run at "
               + run.location()
               + ": its metrics.json is missing or not from train");
@@ -118,7 +120,7 @@ public final class ReportJob {
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(path)) {
-        throw new dev.segmentation.ContractViolation(
+        throw new ContractViolation(
             "no training run at " + run.location() + ": " + RunRecord.METRICS + " is missing");
       }
       try (InputStream in = fs.open(path)) {
@@ -203,46 +205,15 @@ public final class ReportJob {
     return new Sample(projection, silhouettes(points, labels), expectedSpend, pAlive);
   }
 
-  /**
-   * The silhouette of each sampled customer against the sample: (b - a) / max(a, b), with a the
-   * mean distance to its own segment and b the smallest mean distance to another segment.
-   */
+  /** Each sampled customer's silhouette, by segment name. */
   private static Map<String, List<Double>> silhouettes(
       List<double[]> points, List<Integer> labels) {
+    double[] silhouettes = Silhouette.of(points, labels);
     Map<String, List<Double>> bySegment = new TreeMap<>();
-    for (int i = 0; i < points.size(); i++) {
-      Map<Integer, double[]> sums = new TreeMap<>(); // segment -> {sum of distances, count}
-      for (int j = 0; j < points.size(); j++) {
-        if (i != j) {
-          double[] sum = sums.computeIfAbsent(labels.get(j), s -> new double[2]);
-          sum[0] += distance(points.get(i), points.get(j));
-          sum[1]++;
-        }
-      }
-      double[] own = sums.get(labels.get(i));
-      if (own == null || sums.size() < 2) {
-        continue;
-      }
-      double a = own[0] / own[1];
-      double b = Double.POSITIVE_INFINITY;
-      for (Map.Entry<Integer, double[]> other : sums.entrySet()) {
-        if (!other.getKey().equals(labels.get(i))) {
-          b = Math.min(b, other.getValue()[0] / other.getValue()[1]);
-        }
-      }
-      bySegment
-          .computeIfAbsent(name(labels.get(i)), s -> new ArrayList<>())
-          .add((b - a) / Math.max(a, b));
+    for (int i = 0; i < silhouettes.length; i++) {
+      bySegment.computeIfAbsent(name(labels.get(i)), s -> new ArrayList<>()).add(silhouettes[i]);
     }
     return bySegment;
-  }
-
-  private static double distance(double[] a, double[] b) {
-    double sum = 0;
-    for (int f = 0; f < a.length; f++) {
-      sum += (a[f] - b[f]) * (a[f] - b[f]);
-    }
-    return Math.sqrt(sum);
   }
 
   private static List<ReportData.Category> categories(
