@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.stddev_pop;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
@@ -18,6 +16,7 @@ import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.RunOutput;
 import dev.segmentation.report.HtmlReport;
 import dev.segmentation.report.ReportData;
+import dev.segmentation.report.TrainMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -69,15 +68,14 @@ public final class ReportJob {
 
   /** Writes the report into the run folder; returns its location. */
   static String write(SparkSession spark, RunOutput run, long seed) {
-    JsonNode metrics = readMetrics(spark, run);
-    if (!"train".equals(metrics.path("subcommand").asText())) {
+    TrainMetrics metrics = readMetrics(spark, run);
+    if (!"train".equals(metrics.subcommand())) {
       throw new ContractViolation(
           "no training run at "
               + run.location()
               + ": its metrics.json is missing or not from train");
     }
-    List<String> features = new ArrayList<>();
-    metrics.at("/segmentation/features").forEach(f -> features.add(f.asText()));
+    List<String> features = metrics.segmentation().features();
     Dataset<Row> segments = spark.read().parquet(run.pathOf(TrainJob.SEGMENTS));
     List<Row> profiles =
         spark
@@ -115,7 +113,7 @@ public final class ReportJob {
     return location;
   }
 
-  private static JsonNode readMetrics(SparkSession spark, RunOutput run) {
+  private static TrainMetrics readMetrics(SparkSession spark, RunOutput run) {
     Path path = new Path(run.pathOf(RunRecord.METRICS));
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -124,7 +122,7 @@ public final class ReportJob {
             "no training run at " + run.location() + ": " + RunRecord.METRICS + " is missing");
       }
       try (InputStream in = fs.open(path)) {
-        return new ObjectMapper().readTree(in);
+        return TrainMetrics.read(in);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
@@ -217,7 +215,7 @@ public final class ReportJob {
   }
 
   private static List<ReportData.Category> categories(
-      SparkSession spark, RunOutput run, JsonNode metrics) {
+      SparkSession spark, RunOutput run, TrainMetrics metrics) {
     Map<Integer, Map<Integer, Long>> bands = new TreeMap<>();
     for (Row row :
         spark
@@ -229,19 +227,15 @@ public final class ReportJob {
       bands.computeIfAbsent(row.getInt(0), c -> new TreeMap<>()).put(row.getInt(1), row.getLong(2));
     }
     List<ReportData.Category> categories = new ArrayList<>();
+    TrainMetrics.Products products = metrics.products();
     bands.forEach(
-        (category, byBand) -> {
-          List<String> words = new ArrayList<>();
-          metrics
-              .at("/products/category_top_words/" + category)
-              .forEach(w -> words.add(w.asText()));
-          categories.add(
-              new ReportData.Category(
-                  category,
-                  metrics.at("/products/category_sizes/" + category).asLong(),
-                  words,
-                  new LinkedHashMap<>(byBand)));
-        });
+        (category, byBand) ->
+            categories.add(
+                new ReportData.Category(
+                    category,
+                    products.categorySizes().getOrDefault(category, 0L),
+                    products.categoryTopWords().getOrDefault(category, List.of()),
+                    new LinkedHashMap<>(byBand))));
     return categories;
   }
 

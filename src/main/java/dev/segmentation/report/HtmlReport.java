@@ -1,6 +1,5 @@
 package dev.segmentation.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,10 +28,10 @@ public final class HtmlReport {
   }
 
   private String page() {
-    JsonNode m = data.metrics();
+    TrainMetrics m = data.metrics();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>Customer segments — ")
-        .append(escape(text(m, "run_id")))
+        .append(escape(m.runId()))
         .append("</title>")
         .append("<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}")
         .append("img.chart{display:block;max-width:100%;margin:1em 0;border:1px solid #ddd}")
@@ -40,18 +39,18 @@ public final class HtmlReport {
             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
         .append("text-align:left;vertical-align:top}th{background:#f3f3f3}</style></head><body>\n");
     html.append("<h1>Customer segments</h1><p>Run <b>")
-        .append(escape(text(m, "run_id")))
+        .append(escape(m.runId()))
         .append("</b>, code ")
-        .append(escape(text(m, "code_version")))
+        .append(escape(m.codeVersion()))
         .append(", ")
         .append(
             String.format(
                 Locale.ROOT,
                 "%,d customers in %d segments (silhouette %s, Davies–Bouldin %s).",
-                m.at("/customers/train").asLong(),
-                m.at("/segmentation/k").asInt(),
-                m.at("/segmentation/silhouette").asText(),
-                m.at("/segmentation/davies_bouldin").asText()))
+                m.customers().train(),
+                m.segmentation().k(),
+                m.segmentation().silhouette(),
+                m.segmentation().daviesBouldin()))
         .append("</p>\n");
     segments();
     featureHeatmap();
@@ -142,10 +141,7 @@ public final class HtmlReport {
   private void silhouettes() {
     section("How well the segments separate");
     Map<Double, Double> byK = new TreeMap<>();
-    data.metrics()
-        .at("/segmentation/silhouette_by_k")
-        .fields()
-        .forEachRemaining(e -> byK.put(Double.parseDouble(e.getKey()), e.getValue().asDouble()));
+    data.metrics().segmentation().silhouetteByK().forEach((k, s) -> byK.put(k.doubleValue(), s));
     chart(
         "Silhouette by k", Charts.line("Silhouette by number of segments", "k", "silhouette", byK));
     chart(
@@ -156,18 +152,18 @@ public final class HtmlReport {
 
   private void classifier() {
     section("Predicting the segment");
-    JsonNode temporal = data.metrics().at("/classifier/temporal/confusion_matrix");
-    int k = temporal.size();
+    long[][] temporal = data.metrics().classifier().temporal().confusion();
+    int k = temporal.length;
     String[] labels = new String[k];
     double[][] shares = new double[k][k];
     for (int i = 0; i < k; i++) {
       labels[i] = "segment " + i;
       long total = 0;
-      for (JsonNode cell : temporal.get(i)) {
-        total += cell.asLong();
+      for (long cell : temporal[i]) {
+        total += cell;
       }
       for (int j = 0; j < k; j++) {
-        shares[i][j] = total == 0 ? 0 : (double) temporal.get(i).get(j).asLong() / total;
+        shares[i][j] = total == 0 ? 0 : (double) temporal[i][j] / total;
       }
     }
     chart(
@@ -180,23 +176,28 @@ public final class HtmlReport {
             0,
             0,
             1));
+    TrainMetrics.Classifier classifier = data.metrics().classifier();
+    Map<String, TrainMetrics.Report> reports = new LinkedHashMap<>();
+    reports.put("holdout", classifier.holdout());
+    reports.put("temporal", classifier.temporal());
+    reports.put("first_invoice holdout", classifier.firstInvoice().holdout());
+    reports.put("first_invoice temporal", classifier.firstInvoice().temporal());
     Map<String, Map<String, Double>> accuracies = new LinkedHashMap<>();
-    for (String test :
-        List.of("holdout", "temporal", "first_invoice/holdout", "first_invoice/temporal")) {
-      JsonNode report = data.metrics().at("/classifier/" + test);
-      Map<String, Double> bars = new LinkedHashMap<>();
-      bars.put("accuracy", report.path("accuracy").asDouble());
-      bars.put("majority share", report.path("majority_share").asDouble());
-      accuracies.put(test.replace('/', ' '), bars);
-    }
+    reports.forEach(
+        (test, report) -> {
+          Map<String, Double> bars = new LinkedHashMap<>();
+          bars.put("accuracy", report.accuracy());
+          bars.put("majority share", report.majorityShare());
+          accuracies.put(test, bars);
+        });
     chart(
         "Classifier accuracy",
         Charts.bars("Accuracy next to always guessing the largest segment", "share", accuracies));
   }
 
   private void backtest() {
-    JsonNode b = data.metrics().path("backtest");
-    if (b.isMissingNode()) {
+    TrainMetrics.Backtest b = data.metrics().backtest();
+    if (b == null) {
       return;
     }
     section("Backtest: anticipating a new customer");
@@ -204,28 +205,40 @@ public final class HtmlReport {
         String.format(
             Locale.ROOT,
             "<p>%d held-out customers, horizon %s; segment accuracy %s.</p>",
-            b.path("customers").asLong(),
-            escape(b.path("horizon").asText()),
-            b.path("segment_accuracy").asText()));
-    for (String quantity : List.of("spend", "invoices")) {
-      Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
-      errors.put(
-          "model (" + b.at("/predictor/" + quantity).asText() + ")",
-          Map.of("MAE", b.path(quantity + "_mae").asDouble()));
-      for (String baseline : List.of("mean", "median", "ratio")) {
-        errors.put(
-            "baseline " + baseline,
-            Map.of("MAE", b.path("baseline_" + baseline + "_" + quantity + "_mae").asDouble()));
-      }
-      chart(
-          "Backtest " + quantity,
-          Charts.bars("Mean absolute error of follow-up " + quantity, "MAE", errors));
-    }
+            b.customers(),
+            escape(b.horizon()),
+            b.segmentAccuracy()));
+    backtestChart(
+        "spend",
+        b.predictor().get("spend"),
+        b.spendMae(),
+        b.baselineMeanSpendMae(),
+        b.baselineMedianSpendMae(),
+        b.baselineRatioSpendMae());
+    backtestChart(
+        "invoices",
+        b.predictor().get("invoices"),
+        b.invoicesMae(),
+        b.baselineMeanInvoicesMae(),
+        b.baselineMedianInvoicesMae(),
+        b.baselineRatioInvoicesMae());
+  }
+
+  private void backtestChart(
+      String quantity, String predictor, double model, double mean, double median, double ratio) {
+    Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+    errors.put("model (" + predictor + ")", Map.of("MAE", model));
+    errors.put("baseline mean", Map.of("MAE", mean));
+    errors.put("baseline median", Map.of("MAE", median));
+    errors.put("baseline ratio", Map.of("MAE", ratio));
+    chart(
+        "Backtest " + quantity,
+        Charts.bars("Mean absolute error of follow-up " + quantity, "MAE", errors));
   }
 
   private void lifetimeValue() {
-    JsonNode clv = data.metrics().path("clv");
-    if (clv.isMissingNode()) {
+    TrainMetrics.Clv clv = data.metrics().clv();
+    if (clv == null) {
       return;
     }
     section("Known customers: expected value");
@@ -235,9 +248,9 @@ public final class HtmlReport {
             "<p>BG/NBD and Gamma-Gamma, fitted on the training window, "
                 + "over the next %s: value band <i>high</i> from an expected spend of %,.2f (the top 20%%), "
                 + "<i>medium</i> from %,.2f (the next 30%%).</p>",
-            escape(clv.path("horizon").asText()),
-            clv.at("/value_bands/high").asDouble(),
-            clv.at("/value_bands/medium").asDouble()));
+            escape(clv.horizon()),
+            clv.valueBands().high(),
+            clv.valueBands().medium()));
     chart(
         "Expected spend by segment",
         Charts.logBoxes(
@@ -250,8 +263,8 @@ public final class HtmlReport {
             "Probability of still being a customer, sampled customers, by segment",
             "P(alive)",
             data.pAlive()));
-    JsonNode backtest = clv.path("backtest");
-    if (backtest.isMissingNode()) {
+    TrainMetrics.ClvBacktest backtest = clv.backtest();
+    if (backtest == null) {
       return;
     }
     html.append(
@@ -259,17 +272,17 @@ public final class HtmlReport {
             Locale.ROOT,
             "<p>Backtest: fitted on the data before %s, %,d customers "
                 + "predicted for the %d days after it.</p>",
-            escape(backtest.path("split").asText()),
-            backtest.path("customers").asLong(),
-            backtest.path("holdout_days").asInt()));
+            escape(backtest.split()),
+            backtest.customers(),
+            backtest.holdoutDays()));
     Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
-    for (JsonNode group : backtest.path("calibration")) {
+    for (TrainMetrics.CalibrationGroup group : backtest.calibration()) {
       Map<String, Double> bars = new LinkedHashMap<>();
-      bars.put("actual", group.path("actual").asDouble());
-      bars.put("BG/NBD", group.path("model").asDouble());
-      bars.put("past rate", group.path("baseline_past_rate").asDouble());
-      bars.put("segment mean", group.path("baseline_segment_mean").asDouble());
-      groups.put(group.path("frequency").asText() + " before", bars);
+      bars.put("actual", group.actual());
+      bars.put("BG/NBD", group.model());
+      bars.put("past rate", group.pastRate());
+      bars.put("segment mean", group.segmentMean());
+      groups.put(group.frequency() + " before", bars);
     }
     chart(
         "Calibration",
@@ -278,14 +291,15 @@ public final class HtmlReport {
             "purchase days",
             groups));
     Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
-    for (String quantity : List.of("purchases", "spend")) {
-      Map<String, Double> bars = new LinkedHashMap<>();
-      bars.put("BG/NBD", backtest.path(quantity + "_mae").asDouble());
-      bars.put("past rate", backtest.path("baseline_past_rate_" + quantity + "_mae").asDouble());
-      bars.put(
-          "segment mean", backtest.path("baseline_segment_mean_" + quantity + "_mae").asDouble());
-      errors.put(quantity, bars);
-    }
+    errors.put(
+        "purchases",
+        maeBars(
+            backtest.purchasesMae(),
+            backtest.pastRatePurchasesMae(),
+            backtest.segmentMeanPurchasesMae()));
+    errors.put(
+        "spend",
+        maeBars(backtest.spendMae(), backtest.pastRateSpendMae(), backtest.segmentMeanSpendMae()));
     for (Map.Entry<String, Map<String, Double>> quantity : errors.entrySet()) {
       chart(
           "Lifetime value backtest " + quantity.getKey(),
@@ -294,6 +308,14 @@ public final class HtmlReport {
               "MAE",
               Map.of(quantity.getKey(), quantity.getValue())));
     }
+  }
+
+  private static Map<String, Double> maeBars(double model, double pastRate, double segmentMean) {
+    Map<String, Double> bars = new LinkedHashMap<>();
+    bars.put("BG/NBD", model);
+    bars.put("past rate", pastRate);
+    bars.put("segment mean", segmentMean);
+    return bars;
   }
 
   private void products() {
@@ -319,31 +341,23 @@ public final class HtmlReport {
 
   private void funnel() {
     section("Data quality");
-    JsonNode lines = data.metrics().path("lines");
+    TrainMetrics.Lines lines = data.metrics().lines();
     Map<String, Map<String, Double>> steps = new LinkedHashMap<>();
-    steps.put("read", Map.of("lines", lines.path("read").asDouble()));
-    steps.put("with customer", Map.of("lines", lines.path("with_customer").asDouble()));
-    steps.put("after duplicates", Map.of("lines", lines.path("after_duplicates").asDouble()));
-    steps.put("kept", Map.of("lines", lines.path("kept").asDouble()));
+    steps.put("read", Map.of("lines", (double) lines.read()));
+    steps.put("with customer", Map.of("lines", (double) lines.withCustomer()));
+    steps.put("after duplicates", Map.of("lines", (double) lines.afterDuplicates()));
+    steps.put("kept", Map.of("lines", (double) lines.kept()));
     chart("Line funnel", Charts.bars("From lines read to lines kept", "lines", steps));
     List<String> reasons = new ArrayList<>();
     lines
-        .path("set_aside")
-        .fields()
-        .forEachRemaining(
-            e ->
-                reasons.add(
-                    e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
+        .setAside()
+        .forEach(
+            (reason, count) -> reasons.add(reason + String.format(Locale.ROOT, " %,d", count)));
     lines
-        .path("malformed")
-        .fields()
-        .forEachRemaining(
-            e ->
-                reasons.add(
-                    "malformed: "
-                        + e.getKey()
-                        + " "
-                        + String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
+        .malformed()
+        .forEach(
+            (reason, count) ->
+                reasons.add("malformed: " + reason + String.format(Locale.ROOT, " %,d", count)));
     html.append("<p>Set aside or quarantined, by reason: ")
         .append(escape(String.join("; ", reasons)))
         .append(".</p>\n");
@@ -367,10 +381,6 @@ public final class HtmlReport {
   private static String shortLabel(String label) {
     int cut = label.indexOf(',');
     return cut < 0 ? label : label.substring(0, cut);
-  }
-
-  private static String text(JsonNode node, String field) {
-    return node.path(field).asText("");
   }
 
   static String escape(String text) {

@@ -1,6 +1,5 @@
 package dev.segmentation.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,7 @@ import java.util.Map;
  * @param pAlive sampled customers' probability of being alive, by segment label
  */
 public record ReportData(
-    JsonNode metrics,
+    TrainMetrics metrics,
     List<Segment> segments,
     List<String> features,
     double[][] featureZScores,

@@ -48,9 +48,7 @@ public record TrainMetrics(
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Classifier(
-      Report holdout,
-      Report temporal,
-      @JsonProperty("first_invoice") FirstInvoice firstInvoice) {}
+      Report holdout, Report temporal, @JsonProperty("first_invoice") FirstInvoice firstInvoice) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record FirstInvoice(Report holdout, Report temporal) {}
