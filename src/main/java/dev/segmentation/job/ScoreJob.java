@@ -143,22 +143,16 @@ public final class ScoreJob {
           output.writeTable(IngestJob.QUARANTINE, lines.quarantine());
         },
         () -> scored);
-    List<WarehouseTable.Published> published = new ArrayList<>();
-    if (config.publish().enabled()) {
-      metrics.time(
-          "publish",
-          () ->
-              published.add(
-                  Publication.publish(
-                      spark,
-                      config,
-                      metrics,
-                      PublishedTables.PREDICTIONS,
-                      PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS),
-                      model.modelVersion(),
-                      Map.of())),
-          () -> scored);
-    }
+    List<WarehouseTable.Published> published =
+        Publication.publishIfEnabled(
+            spark,
+            config,
+            metrics,
+            PublishedTables.PREDICTIONS,
+            () -> PublishedTables.select(predictions, PublishedTables.PREDICTIONS_COLUMNS),
+            model.modelVersion(),
+            Map.of(),
+            scored);
     return new ScoreResult(
         metrics,
         lines.counts(),

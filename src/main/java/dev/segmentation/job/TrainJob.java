@@ -173,24 +173,21 @@ public final class TrainJob {
                     customerCount,
                     data.lines()));
     gate.writeTo(metrics);
-    List<WarehouseTable.Published> published = new ArrayList<>();
-    if (gate.passed() && config.publish().enabled()) {
-      metrics.time(
-          "publish",
-          () ->
-              published.add(
-                  Publication.publish(
-                      spark,
-                      config,
-                      metrics,
-                      PublishedTables.SEGMENTS,
-                      PublishedTables.select(
-                          segmentTable(segmented, lifetime, segmentLabels),
-                          PublishedTables.SEGMENTS_COLUMNS),
-                      modelVersion,
-                      Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER)))),
-          () -> trainCustomers);
-    }
+    List<WarehouseTable.Published> published =
+        gate.passed()
+            ? Publication.publishIfEnabled(
+                spark,
+                config,
+                metrics,
+                PublishedTables.SEGMENTS,
+                () ->
+                    PublishedTables.select(
+                        segmentTable(segmented, lifetime, segmentLabels),
+                        PublishedTables.SEGMENTS_COLUMNS),
+                modelVersion,
+                Map.of(WarehouseTable.MODELS, output.pathOf(ModelDirectory.FOLDER)),
+                trainCustomers)
+            : List.of();
     String location = record.finish(output);
     Optional<String> report = Optional.empty();
     if (config.report().enabled()) {
