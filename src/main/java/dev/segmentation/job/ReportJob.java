@@ -52,6 +52,10 @@ public final class ReportJob {
   /** Segment ids as text in numeric order (10 after 9). */
   private static final Comparator<String> BY_NUMBER = Comparator.comparingInt(Integer::parseInt);
 
+  /** Segment names ("segment 10") in numeric order. */
+  private static final Comparator<String> BY_NAME_NUMBER =
+      Comparator.comparingInt(name -> Integer.parseInt(name.substring(name.lastIndexOf(' ') + 1)));
+
   private ReportJob() {}
 
   /**
@@ -184,7 +188,7 @@ public final class ReportJob {
     List<Row> drawn =
         pca.transform(scaled.sample(false, fraction, seed)).limit(SAMPLE).collectAsList();
 
-    Map<String, List<double[]>> projection = new TreeMap<>();
+    Map<String, List<double[]>> projection = new TreeMap<>(BY_NAME_NUMBER);
     Map<String, List<Double>> expectedSpend = new TreeMap<>(BY_NUMBER);
     Map<String, List<Double>> pAlive = new TreeMap<>(BY_NUMBER);
     List<double[]> points = new ArrayList<>();
@@ -207,7 +211,7 @@ public final class ReportJob {
   private static Map<String, List<Double>> silhouettes(
       List<double[]> points, List<Integer> labels) {
     double[] silhouettes = Silhouette.of(points, labels);
-    Map<String, List<Double>> bySegment = new TreeMap<>();
+    Map<String, List<Double>> bySegment = new TreeMap<>(BY_NAME_NUMBER);
     for (int i = 0; i < silhouettes.length; i++) {
       bySegment.computeIfAbsent(name(labels.get(i)), s -> new ArrayList<>()).add(silhouettes[i]);
     }

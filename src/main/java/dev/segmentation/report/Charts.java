@@ -1,111 +1,233 @@
 package dev.segmentation.report;
 
-import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.text.DecimalFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.SymbolAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.LookupPaintScale;
-import org.jfree.chart.renderer.xy.XYBlockRenderer;
-import org.jfree.chart.title.PaintScaleLegend;
-import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
-import org.jfree.data.xy.DefaultXYZDataset;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The report's charts, drawn by JFreeChart on the driver from small, already aggregated or sampled
- * results, and returned as PNG bytes.
+ * The report's charts as Apache ECharts options (JSON, drawn in the page by the ECharts library the
+ * report inlines). Every chart of segments gives segment i the colour {@link #colour(int)}, the
+ * same in every chart and in the tables; tooltips name the series and the value.
  */
 final class Charts {
 
-  static final int WIDTH = 900;
-  static final int HEIGHT = 420;
+  /** Colour-blind-safe (Okabe–Ito first, then Tableau's), one per segment id modulo its size. */
+  private static final List<String> PALETTE =
+      List.of(
+          "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#4E79A7",
+          "#59A14F", "#B07AA1", "#9C755F", "#EDC948", "#76B7B2", "#FF9DA7", "#BAB0AC", "#E15759");
 
-  static {
-    // Charts are drawn off-screen; a cluster's driver has no display.
-    System.setProperty("java.awt.headless", "true");
-  }
+  private static final String TEXT = "#3c4043";
+  private static final Pattern SEGMENT_ID = Pattern.compile("(\\d+)\\s*$|^(\\d+)\\b");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Charts() {}
 
-  /** Grouped bars: one group per column key, one bar per series. */
-  static byte[] bars(String title, String axis, Map<String, Map<String, Double>> seriesByColumn) {
-    DefaultCategoryDataset data = new DefaultCategoryDataset();
-    seriesByColumn.forEach(
-        (column, series) -> series.forEach((name, value) -> data.addValue(value, name, column)));
-    JFreeChart chart =
-        ChartFactory.createBarChart(
-            title, null, axis, data, PlotOrientation.VERTICAL, true, false, false);
-    return png(chart);
+  /** The colour of a segment id, in every chart and table. */
+  static String colour(int segment) {
+    return PALETTE.get(Math.floorMod(segment, PALETTE.size()));
   }
 
-  /** Points by group (segment), on two axes. */
-  static byte[] scatter(
-      String title, String x, String y, Map<String, List<double[]>> pointsByGroup) {
-    XYSeriesCollection data = new XYSeriesCollection();
-    pointsByGroup.forEach(
-        (group, points) -> {
-          XYSeries series = new XYSeries(group, false, true);
-          points.forEach(p -> series.add(p[0], p[1]));
-          data.addSeries(series);
-        });
-    return png(ChartFactory.createScatterPlot(title, x, y, data));
+  /** The segment id a series or category name ends or starts with ("segment 3", "3 occasional"). */
+  static int segmentOf(String name) {
+    Matcher m = SEGMENT_ID.matcher(name.trim());
+    if (!m.find()) {
+      return -1;
+    }
+    return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
   }
 
-  static byte[] line(String title, String x, String y, Map<Double, Double> values) {
-    XYSeries series = new XYSeries(y);
-    values.forEach(series::add);
-    return png(
-        ChartFactory.createXYLineChart(
-            title,
-            x,
-            y,
-            new XYSeriesCollection(series),
-            PlotOrientation.VERTICAL,
-            false,
-            false,
-            false));
+  /** Grouped bars: one group per column key, one bar per series, in the palette's order. */
+  static ObjectNode bars(String title, String axis, Map<String, Map<String, Double>> byColumn) {
+    return grouped(title, axis, byColumn, false);
   }
 
-  static byte[] boxes(String title, String axis, Map<String, List<Double>> valuesByGroup) {
-    return png(boxChart(title, axis, valuesByGroup));
-  }
-
-  /** Boxes on a logarithmic axis, for amounts that span orders of magnitude (positive values). */
-  static byte[] logBoxes(String title, String axis, Map<String, List<Double>> valuesByGroup) {
-    JFreeChart chart = boxChart(title, axis, valuesByGroup);
-    LogAxis logarithmic = new LogAxis(axis);
-    logarithmic.setBase(10);
-    logarithmic.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-    logarithmic.setNumberFormatOverride(new DecimalFormat("#,##0"));
-    chart.getCategoryPlot().setRangeAxis(logarithmic);
-    return png(chart);
-  }
-
-  private static JFreeChart boxChart(
-      String title, String axis, Map<String, List<Double>> valuesByGroup) {
-    DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
-    valuesByGroup.forEach((group, values) -> data.add(values, axis, group));
-    return ChartFactory.createBoxAndWhiskerChart(title, null, axis, data, false);
+  /** Stacked bars: one bar per column key, stacked by series. */
+  static ObjectNode stackedBars(
+      String title, String axis, Map<String, Map<String, Double>> byColumn) {
+    return grouped(title, axis, byColumn, true);
   }
 
   /**
-   * A grid of coloured cells: {@code values[row][column]}, blue for low, red for high around {@code
-   * centre}.
+   * Bars per segment: one group per segment (column keys are segment ids), each bar in the
+   * segment's colour, later series lighter.
    */
-  static byte[] heatmap(
+  static ObjectNode segmentBars(
+      String title, String axis, Map<String, Map<String, Double>> bySegment) {
+    ObjectNode option = grouped(title, axis, bySegment, false);
+    // The bars take their segment's colour, so a legend of series colours would mislead.
+    option.putObject("legend").put("show", false);
+    option.with("grid").put("top", 50);
+    List<String> segments = new ArrayList<>(bySegment.keySet());
+    int s = 0;
+    for (JsonNode series : option.withArray("series")) {
+      ArrayNode data = JSON.createArrayNode();
+      double opacity = s == 0 ? 1.0 : 0.45;
+      for (int i = 0; i < segments.size(); i++) {
+        ObjectNode item = data.addObject();
+        item.set("value", series.get("data").get(i));
+        item.putObject("itemStyle")
+            .put("color", colour(segmentOf(segments.get(i))))
+            .put("opacity", opacity);
+      }
+      ((ObjectNode) series).set("data", data);
+      s++;
+    }
+    return option;
+  }
+
+  private static ObjectNode grouped(
+      String title, String axis, Map<String, Map<String, Double>> byColumn, boolean stacked) {
+    ObjectNode option = base(title);
+    Set<String> seriesNames = stacked ? new TreeSet<>() : new LinkedHashSet<>();
+    byColumn.values().forEach(series -> seriesNames.addAll(series.keySet()));
+    option.putObject("tooltip").put("trigger", "axis");
+    option.putObject("legend").put("top", 28).putArray("data").addAll(strings(seriesNames));
+    option.putObject("grid").put("left", 70).put("right", 24).put("top", 70).put("bottom", 60);
+    ObjectNode x = option.putObject("xAxis").put("type", "category");
+    x.putArray("data").addAll(strings(byColumn.keySet()));
+    x.putObject("axisLabel").put("interval", 0).put("hideOverlap", true);
+    option.putObject("yAxis").put("type", "value").put("name", axis);
+    ArrayNode series = option.putArray("series");
+    int i = 0;
+    for (String name : seriesNames) {
+      ObjectNode one = series.addObject().put("type", "bar").put("name", name);
+      if (stacked) {
+        one.put("stack", "all");
+      }
+      one.putObject("itemStyle").put("color", PALETTE.get(i++ % PALETTE.size()));
+      ArrayNode data = one.putArray("data");
+      byColumn.values().forEach(values -> data.add(values.getOrDefault(name, 0.0)));
+    }
+    return option;
+  }
+
+  /**
+   * Points by segment on two axes drawn from the 1st to the 99th percentile of each (with a
+   * margin): points beyond are drawn on the edge as triangles, so a few outliers cannot squeeze
+   * everyone else into a corner.
+   *
+   * @return the option, and how many points were moved to the edge
+   */
+  static Scatter scatter(String title, String x, String y, Map<String, List<double[]>> bySegment) {
+    List<double[]> all = bySegment.values().stream().flatMap(List::stream).toList();
+    double[] xRange = range(all, 0);
+    double[] yRange = range(all, 1);
+    ObjectNode option = base(title);
+    option.putObject("tooltip").put("trigger", "item");
+    option.putObject("legend").put("top", 28).put("type", "scroll");
+    option.putObject("grid").put("left", 60).put("right", 24).put("top", 70).put("bottom", 50);
+    option
+        .putObject("xAxis")
+        .put("type", "value")
+        .put("name", x)
+        .put("min", xRange[0])
+        .put("max", xRange[1])
+        .putObject("axisLabel")
+        .put("showMinLabel", false)
+        .put("showMaxLabel", false);
+    option
+        .putObject("yAxis")
+        .put("type", "value")
+        .put("name", y)
+        .put("min", yRange[0])
+        .put("max", yRange[1])
+        .putObject("axisLabel")
+        .put("showMinLabel", false)
+        .put("showMaxLabel", false);
+    ArrayNode series = option.putArray("series");
+    int outliers = 0;
+    for (Map.Entry<String, List<double[]>> group : bySegment.entrySet()) {
+      ObjectNode one =
+          series
+              .addObject()
+              .put("type", "scatter")
+              .put("name", group.getKey())
+              .put("symbolSize", 5);
+      one.putObject("itemStyle").put("color", colour(segmentOf(group.getKey())));
+      ArrayNode data = one.putArray("data");
+      for (double[] p : group.getValue()) {
+        double px = clamp(p[0], xRange);
+        double py = clamp(p[1], yRange);
+        ObjectNode point = data.addObject();
+        point.putArray("value").add(round(px)).add(round(py));
+        if (px != p[0] || py != p[1]) {
+          outliers++;
+          point.put("symbol", "triangle").put("symbolSize", 9);
+        }
+      }
+    }
+    return new Scatter(option, outliers);
+  }
+
+  /** A scatter and the number of its points drawn on the edge. */
+  record Scatter(ObjectNode option, int outliers) {}
+
+  static ObjectNode line(String title, String x, String y, Map<Double, Double> values) {
+    ObjectNode option = base(title);
+    option.putObject("tooltip").put("trigger", "axis");
+    option.putObject("grid").put("left", 60).put("right", 24).put("top", 50).put("bottom", 50);
+    option.putObject("xAxis").put("type", "value").put("name", x).put("minInterval", 1);
+    option.putObject("yAxis").put("type", "value").put("name", y).put("scale", true);
+    ObjectNode series = option.putArray("series").addObject().put("type", "line").put("name", y);
+    series.putObject("itemStyle").put("color", PALETTE.get(0));
+    ArrayNode data = series.putArray("data");
+    values.forEach((k, v) -> data.addArray().add(k).add(v));
+    return option;
+  }
+
+  /** A box per segment (minimum, quartiles, maximum of its values), in the segment's colour. */
+  static ObjectNode boxes(String title, String axis, Map<String, List<Double>> bySegment) {
+    return boxes(title, axis, bySegment, false);
+  }
+
+  /** Boxes on a logarithmic axis, for amounts that span orders of magnitude. */
+  static ObjectNode logBoxes(String title, String axis, Map<String, List<Double>> bySegment) {
+    return boxes(title, axis, bySegment, true);
+  }
+
+  private static ObjectNode boxes(
+      String title, String axis, Map<String, List<Double>> bySegment, boolean log) {
+    ObjectNode option = base(title);
+    option.putObject("tooltip").put("trigger", "item");
+    option.putObject("grid").put("left", 70).put("right", 24).put("top", 50).put("bottom", 50);
+    ObjectNode x = option.putObject("xAxis").put("type", "category");
+    x.putArray("data").addAll(strings(bySegment.keySet()));
+    x.putObject("axisLabel").put("interval", 0);
+    ObjectNode y = option.putObject("yAxis").put("type", log ? "log" : "value").put("name", axis);
+    if (log) {
+      y.put("logBase", 10);
+    }
+    ObjectNode series =
+        option.putArray("series").addObject().put("type", "boxplot").put("name", axis);
+    ArrayNode data = series.putArray("data");
+    for (Map.Entry<String, List<Double>> group : bySegment.entrySet()) {
+      ObjectNode item = data.addObject();
+      ArrayNode value = item.putArray("value");
+      for (double v : fiveNumbers(group.getValue(), log)) {
+        value.add(round(v));
+      }
+      item.putObject("itemStyle")
+          .put("color", colour(segmentOf(group.getKey())) + "55")
+          .put("borderColor", colour(segmentOf(group.getKey())));
+    }
+    return option;
+  }
+
+  /**
+   * A grid of coloured cells: {@code values[row][column]}, blue below {@code centre}, red above.
+   */
+  static ObjectNode heatmap(
       String title,
       String[] rows,
       String[] columns,
@@ -113,62 +235,118 @@ final class Charts {
       double low,
       double centre,
       double high) {
-    int cells = rows.length * columns.length;
-    double[] xs = new double[cells];
-    double[] ys = new double[cells];
-    double[] zs = new double[cells];
-    int n = 0;
+    ObjectNode option = base(title);
+    option.putObject("tooltip").put("trigger", "item");
+    option.putObject("grid").put("left", 230).put("right", 90).put("top", 50).put("bottom", 110);
+    ObjectNode x = option.putObject("xAxis").put("type", "category");
+    x.putArray("data").addAll(strings(Arrays.asList(columns)));
+    x.putObject("axisLabel").put("rotate", 45).put("interval", 0);
+    ObjectNode y = option.putObject("yAxis").put("type", "category").put("inverse", true);
+    y.putArray("data").addAll(strings(Arrays.asList(rows)));
+    y.putObject("axisLabel").put("interval", 0);
+    ObjectNode map =
+        option
+            .putObject("visualMap")
+            .put("min", low)
+            .put("max", high)
+            .put("calculable", false)
+            .put("orient", "vertical")
+            .put("right", 10)
+            .put("top", "middle");
+    map.putObject("inRange")
+        .putArray("color")
+        .add(centre > low ? "#2166ac" : "#f7f7f7")
+        .add("#f7f7f7")
+        .add("#b2182b");
+    ObjectNode series =
+        option.putArray("series").addObject().put("type", "heatmap").put("name", title);
+    ArrayNode data = series.putArray("data");
     for (int r = 0; r < rows.length; r++) {
       for (int c = 0; c < columns.length; c++) {
-        xs[n] = c;
-        ys[n] = r;
-        zs[n] = values[r][c];
-        n++;
+        data.addArray().add(c).add(r).add(round(values[r][c]));
       }
     }
-    DefaultXYZDataset data = new DefaultXYZDataset();
-    data.addSeries("values", new double[][] {xs, ys, zs});
-    LookupPaintScale scale = new LookupPaintScale(low, high + 1e-9, Color.WHITE);
-    int steps = 20;
-    for (int i = 0; i < steps; i++) {
-      double value = low + (high - low) * i / steps;
-      scale.add(value, colour(value, low, centre, high));
-    }
-    XYBlockRenderer renderer = new XYBlockRenderer();
-    renderer.setPaintScale(scale);
-    SymbolAxis x = new SymbolAxis(null, columns);
-    x.setVerticalTickLabels(true);
-    SymbolAxis y = new SymbolAxis(null, rows);
-    XYPlot plot = new XYPlot(data, x, y, renderer);
-    plot.setBackgroundPaint(Color.WHITE);
-    JFreeChart chart = new JFreeChart(title, plot);
-    chart.removeLegend();
-    PaintScaleLegend legend = new PaintScaleLegend(scale, new NumberAxis());
-    legend.setPosition(RectangleEdge.RIGHT);
-    legend.setMargin(4, 4, 4, 4);
-    chart.addSubtitle(legend);
-    chart.setBackgroundPaint(Color.WHITE);
-    return png(chart, WIDTH, Math.max(HEIGHT, 120 + 28 * rows.length));
+    return option;
   }
 
-  private static Color colour(double value, double low, double centre, double high) {
-    if (value <= centre) {
-      float t = (float) ((centre - value) / Math.max(1e-9, centre - low));
-      return new Color(1 - t * 0.75f, 1 - t * 0.55f, 1f);
-    }
-    float t = (float) ((value - centre) / Math.max(1e-9, high - centre));
-    return new Color(1f, 1 - t * 0.7f, 1 - t * 0.75f);
+  /** Rows that a heatmap of {@code rows} rows needs, in pixels. */
+  static int heatmapHeight(int rows) {
+    return Math.max(380, 170 + 28 * rows);
   }
 
-  private static byte[] png(JFreeChart chart) {
-    return png(chart, WIDTH, HEIGHT);
+  private static ObjectNode base(String title) {
+    ObjectNode option = JSON.createObjectNode();
+    option.put("animation", false);
+    option.putObject("textStyle").put("fontFamily", "inherit").put("color", TEXT);
+    option
+        .putObject("title")
+        .put("text", title)
+        .put("left", 0)
+        .putObject("textStyle")
+        .put("fontSize", 14)
+        .put("fontWeight", 600)
+        .put("color", TEXT);
+    return option;
   }
 
-  private static byte[] png(JFreeChart chart, int width, int height) {
-    try {
-      return ChartUtils.encodeAsPNG(chart.createBufferedImage(width, height));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode chart " + chart.getTitle().getText(), e);
+  /** Minimum, quartiles and maximum (Tukey's whiskers at 1.5 IQR), for a boxplot. */
+  static double[] fiveNumbers(List<Double> values, boolean positive) {
+    double[] sorted =
+        values.stream().mapToDouble(v -> positive ? Math.max(v, 0.01) : v).sorted().toArray();
+    if (sorted.length == 0) {
+      return new double[] {0, 0, 0, 0, 0};
     }
+    double q1 = quantile(sorted, 0.25);
+    double q2 = quantile(sorted, 0.5);
+    double q3 = quantile(sorted, 0.75);
+    double reach = 1.5 * (q3 - q1);
+    double low = sorted[0];
+    double high = sorted[sorted.length - 1];
+    for (double v : sorted) {
+      if (v >= q1 - reach) {
+        low = v;
+        break;
+      }
+    }
+    for (int i = sorted.length - 1; i >= 0; i--) {
+      if (sorted[i] <= q3 + reach) {
+        high = sorted[i];
+        break;
+      }
+    }
+    return new double[] {low, q1, q2, q3, high};
+  }
+
+  /** Linear interpolation between closest ranks. */
+  static double quantile(double[] sorted, double q) {
+    double position = q * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(sorted.length - 1, below + 1);
+    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+  }
+
+  private static double[] range(List<double[]> points, int axis) {
+    if (points.isEmpty()) {
+      return new double[] {-1, 1};
+    }
+    double[] sorted = points.stream().mapToDouble(p -> p[axis]).sorted().toArray();
+    double low = quantile(sorted, 0.01);
+    double high = quantile(sorted, 0.99);
+    double margin = Math.max(1e-9, 0.05 * (high - low));
+    return new double[] {round(low - margin), round(high + margin)};
+  }
+
+  private static double clamp(double value, double[] range) {
+    return Math.max(range[0], Math.min(range[1], value));
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+
+  private static ArrayNode strings(Iterable<String> values) {
+    ArrayNode array = JSON.createArrayNode();
+    values.forEach(array::add);
+    return array;
   }
 }

@@ -1,23 +1,67 @@
 package dev.segmentation.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * One self-contained HTML page from {@link ReportData}: every chart an inline PNG, no script or
- * style from anywhere else, so it opens from the run folder or as an e-mail attachment. A few lines
- * of script mark on the page how many charts it holds and how many rendered, for the browser test.
+ * One self-contained HTML page from {@link ReportData}: the charts are Apache ECharts options drawn
+ * by the ECharts library inlined into the page, with no script or style from anywhere else, so it
+ * opens offline from the run folder or as an e-mail attachment. One colour per segment in every
+ * chart and table ({@link Charts#colour}). A few lines of script mark on the page how many charts
+ * it holds and how many drew, for the browser test.
  */
 public final class HtmlReport {
 
+  static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+
+  /**
+   * Draws every chart as SVG, then marks on the page how many charts it holds and how many drew
+   * something with a size, for the browser test; a chart that fails is logged to the console.
+   */
+  public static final String RENDER =
+      "window.addEventListener('load',function(){"
+          + "var options=JSON.parse(document.getElementById('chart-options').textContent);"
+          + "var charts=document.querySelectorAll('div.chart');var drawn=0;"
+          + "charts.forEach(function(el,i){try{"
+          + "echarts.init(el,null,{renderer:'svg'}).setOption(options[i]);"
+          + "var svg=el.querySelector('svg');var box=svg&&svg.getBoundingClientRect();"
+          + "if(box&&box.width>0&&box.height>0&&svg.querySelectorAll('path,text').length>0){drawn++;}"
+          + "}catch(e){console.error('chart '+i+': '+e);}});"
+          + "document.body.setAttribute('data-charts',String(charts.length));"
+          + "document.body.setAttribute('data-charts-rendered',String(drawn));});";
+
+  private static final String STYLE =
+      ":root{--ink:#202124;--muted:#5f6368;--line:#e3e6ea;--card:#fff;--page:#f6f7f9}"
+          + "body{margin:0;background:var(--page);color:var(--ink);"
+          + "font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}"
+          + "main{max-width:1080px;margin:0 auto;padding:32px 24px 64px}"
+          + "h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:40px 0 12px}"
+          + "p.lead{color:var(--muted);margin:0 0 24px}"
+          + "div.chart{background:var(--card);border:1px solid var(--line);border-radius:10px;"
+          + "padding:12px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.04)}"
+          + "table{border-collapse:collapse;width:100%;background:var(--card);margin:12px 0;"
+          + "border:1px solid var(--line);border-radius:10px;overflow:hidden;font-size:14px}"
+          + "td,th{padding:8px 10px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}"
+          + "th{background:#eef1f4;font-weight:600}td.number{text-align:right;white-space:nowrap}"
+          + ".swatch{display:inline-block;width:12px;height:12px;border-radius:3px;"
+          + "margin-right:6px;vertical-align:-1px}";
+
   private final ReportData data;
   private final StringBuilder html = new StringBuilder();
-  private int charts;
+  private final ArrayNode options = new ObjectMapper().createArrayNode();
 
   private HtmlReport(ReportData data) {
     this.data = data;
@@ -30,15 +74,13 @@ public final class HtmlReport {
   private String page() {
     TrainMetrics m = data.metrics();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<title>Customer segments — ")
         .append(escape(m.runId()))
-        .append("</title>")
-        .append("<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}")
-        .append("img.chart{display:block;max-width:100%;margin:1em 0;border:1px solid #ddd}")
-        .append(
-            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
-        .append("text-align:left;vertical-align:top}th{background:#f3f3f3}</style></head><body>\n");
-    html.append("<h1>Customer segments</h1><p>Run <b>")
+        .append("</title><style>")
+        .append(STYLE)
+        .append("</style></head><body>\n<main>\n");
+    html.append("<h1>Customer segments</h1><p class=\"lead\">Run <b>")
         .append(escape(m.runId()))
         .append("</b>, code ")
         .append(escape(m.codeVersion()))
@@ -53,6 +95,7 @@ public final class HtmlReport {
                 m.segmentation().daviesBouldin()))
         .append("</p>\n");
     segments();
+    migration();
     featureHeatmap();
     projection();
     silhouettes();
@@ -61,13 +104,13 @@ public final class HtmlReport {
     lifetimeValue();
     products();
     funnel();
-    html.append(
-            "<script>window.addEventListener('load',function(){var c=document.querySelectorAll('img.chart');")
-        .append(
-            "var ok=0;c.forEach(function(i){if(i.complete&&i.naturalWidth>0&&i.naturalHeight>0){ok++;}});")
-        .append("document.body.setAttribute('data-charts',String(c.length));")
-        .append(
-            "document.body.setAttribute('data-charts-rendered',String(ok));});</script>\n</body></html>\n");
+    html.append("</main>\n<script type=\"application/json\" id=\"chart-options\">")
+        .append(options.toString().replace("</", "<\\/"))
+        .append("</script>\n<script>")
+        .append(echarts())
+        .append("</script>\n<script>")
+        .append(RENDER)
+        .append("</script>\n</body></html>\n");
     return html.toString();
   }
 
@@ -82,13 +125,16 @@ public final class HtmlReport {
     }
     chart(
         "Segment sizes and revenue",
-        Charts.bars("Share of customers and of revenue (%), by segment", "%", shares));
+        Charts.segmentBars(
+            "Share of customers (solid) and of revenue (light), %, by segment", "%", shares));
     html.append(
-        "<table><tr><th>segment</th><th>customers</th><th>label</th><th>in a sentence</th></tr>");
+        "<table><tr><th>segment</th><th>customers</th><th>name</th><th>in a sentence</th></tr>");
     for (ReportData.Segment s : data.segments()) {
-      html.append("<tr><td>")
+      html.append("<tr><td><span class=\"swatch\" style=\"background:")
+          .append(Charts.colour(s.id()))
+          .append("\"></span>")
           .append(s.id())
-          .append("</td><td>")
+          .append("</td><td class=\"number\">")
           .append(String.format(Locale.ROOT, "%,d", s.customers()))
           .append("</td><td>")
           .append(escape(s.label()))
@@ -97,6 +143,41 @@ public final class HtmlReport {
           .append("</td></tr>");
     }
     html.append("</table>\n");
+  }
+
+  /** Where the customers of the previous published snapshot's segments are now, when known. */
+  private void migration() {
+    Map<Integer, Map<Integer, Long>> migration = data.metrics().segmentation().migration();
+    if (migration == null || migration.isEmpty()) {
+      return;
+    }
+    section("Since the previous snapshot");
+    Set<Integer> now = new TreeSet<>();
+    migration.values().forEach(to -> now.addAll(to.keySet()));
+    List<Integer> before = new ArrayList<>(new TreeSet<>(migration.keySet()));
+    List<Integer> after = new ArrayList<>(now);
+    double[][] shares = new double[before.size()][after.size()];
+    for (int r = 0; r < before.size(); r++) {
+      Map<Integer, Long> to = migration.get(before.get(r));
+      long total = to.values().stream().mapToLong(Long::longValue).sum();
+      for (int c = 0; c < after.size(); c++) {
+        shares[r][c] = total == 0 ? 0 : (double) to.getOrDefault(after.get(c), 0L) / total;
+      }
+    }
+    html.append(
+        "<p>Customers of both snapshots: each row a segment of the previous snapshot, each column"
+            + " the segment they are in now, as a share of the row.</p>");
+    chart(
+        "Migration between snapshots",
+        Charts.heatmapHeight(before.size()),
+        Charts.heatmap(
+            "Previous segment (rows) to this run's segment (columns), share of row",
+            before.stream().map(id -> "before " + id).toArray(String[]::new),
+            after.stream().map(id -> "now " + id).toArray(String[]::new),
+            shares,
+            0,
+            0,
+            1));
   }
 
   private void featureHeatmap() {
@@ -118,6 +199,7 @@ public final class HtmlReport {
     }
     chart(
         "Feature means by segment",
+        Charts.heatmapHeight(rows.length),
         Charts.heatmap(
             "Standardised feature means (clipped to ±2)",
             rows,
@@ -130,12 +212,15 @@ public final class HtmlReport {
 
   private void projection() {
     section("Customers in two dimensions");
-    html.append(
-        "<p>A sample of customers on the first two principal components of the standardised features.</p>");
-    chart(
-        "Customers by segment",
+    Charts.Scatter scatter =
         Charts.scatter(
-            "Customers (sample), principal components", "PC 1", "PC 2", data.projection()));
+            "Customers (sample), principal components", "PC 1", "PC 2", data.projection());
+    html.append(
+            "<p>A sample of customers on the first two principal components of the standardised "
+                + "features; the axes span the 1st to 99th percentile of each, and the ")
+        .append(scatter.outliers())
+        .append(" customers beyond are drawn on the edge as triangles.</p>");
+    chart("Customers by segment", 460, scatter.option());
   }
 
   private void silhouettes() {
@@ -168,6 +253,7 @@ public final class HtmlReport {
     }
     chart(
         "Confusion matrix",
+        Charts.heatmapHeight(k),
         Charts.heatmap(
             "Temporal test: actual segment (rows) by predicted (columns), share of row",
             labels,
@@ -336,7 +422,9 @@ public final class HtmlReport {
       bands.put("category " + c.id(), byBand);
     }
     html.append("</table>\n");
-    chart("Price bands", Charts.bars("Products per price band, by category", "products", bands));
+    chart(
+        "Price bands",
+        Charts.stackedBars("Products by price band, per category", "products", bands));
   }
 
   private void funnel() {
@@ -367,15 +455,30 @@ public final class HtmlReport {
     html.append("<h2>").append(escape(title)).append("</h2>\n");
   }
 
-  private void chart(String alt, byte[] png) {
-    charts++;
-    html.append("<img class=\"chart\" id=\"chart-")
-        .append(charts)
-        .append("\" alt=\"")
+  private void chart(String alt, ObjectNode option) {
+    chart(alt, 380, option);
+  }
+
+  /** A chart's place in the page; ECharts draws it from {@code option} when the page loads. */
+  private void chart(String alt, int height, ObjectNode option) {
+    options.add(option);
+    html.append("<div class=\"chart\" role=\"img\" aria-label=\"")
         .append(escape(alt))
-        .append("\" src=\"data:image/png;base64,")
-        .append(Base64.getEncoder().encodeToString(png))
-        .append("\">\n");
+        .append("\" style=\"height:")
+        .append(height)
+        .append("px\"></div>\n");
+  }
+
+  /** Apache ECharts, read from the jar and inlined: the report never fetches anything. */
+  private static String echarts() {
+    try (InputStream in = HtmlReport.class.getResourceAsStream(ECHARTS)) {
+      if (in == null) {
+        throw new IllegalStateException(ECHARTS + " is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + ECHARTS, e);
+    }
   }
 
   private static String shortLabel(String label) {

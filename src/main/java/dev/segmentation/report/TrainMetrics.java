@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The figures of a training run's {@code metrics.json} that the report shows, read once into
  * fields; the names are the documented keys (src/site/markdown/outputs.md). A section the run did
- * not write (a backtest that was off) is null.
+ * not write (a backtest that was off, the migration of a first run) is null.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainMetrics(
@@ -44,7 +44,8 @@ public record TrainMetrics(
       double silhouette,
       @JsonProperty("davies_bouldin") double daviesBouldin,
       @JsonProperty("silhouette_by_k") LinkedHashMap<Integer, Double> silhouetteByK,
-      List<String> features) {}
+      List<String> features,
+      Map<Integer, Map<Integer, Long>> migration) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Classifier(

@@ -29,7 +29,7 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Artifacts the thin jar carries (relocated); never on the cluster's own class path. */
   private static final List<String> BUNDLED =
-      List.of("jfreechart-", "config-", "lucene-analysis-common-", "picocli-");
+      List.of("config-", "lucene-analysis-common-", "picocli-");
 
   private static final Pattern ALIVE = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 

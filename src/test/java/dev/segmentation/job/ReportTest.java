@@ -2,11 +2,16 @@ package dev.segmentation.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segmentation.SparkTestBase;
+import dev.segmentation.report.HtmlReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,22 +57,56 @@ class ReportTest extends SparkTestBase {
   }
 
   @Test
+  void aRunWithAPreviousSnapshotShowsWhereItsCustomersWent() throws IOException {
+    // The bundled run, as if its segments had been matched to a previous snapshot's.
+    Path run = dir.resolve("runs/matched");
+    copy(BundledModel.run(spark()), run);
+    ObjectNode metrics =
+        (ObjectNode) new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+    ObjectNode migration = metrics.with("segmentation").putObject("migration");
+    migration.putObject("0").put("0", 90).put("1", 10);
+    migration.putObject("1").put("1", 50);
+    Files.writeString(run.resolve("metrics.json"), metrics.toString());
+    Files.deleteIfExists(run.resolve(".metrics.json.crc")); // the checksum of the old content
+
+    ReportJob.run(spark(), BundledModel.config(dir.resolve("runs"), "matched", Map.of()));
+    Browser.Page page = Browser.open(run.resolve(ReportJob.REPORT), dir.resolve("matched.png"));
+
+    assertEquals(List.of(), page.console());
+    assertEquals(String.valueOf(CHARTS + 1), page.bodyAttribute("data-charts"));
+    assertEquals(String.valueOf(CHARTS + 1), page.bodyAttribute("data-charts-rendered"));
+    Assertions.assertTrue(page.dom().contains("<h2>Since the previous snapshot</h2>"));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+  }
+
+  @Test
   void theCheckSeesAScriptErrorAndABrokenChart() throws IOException {
+    // The report's own check, on a chart whose library never loaded.
     Path broken = dir.resolve("broken.html");
     Files.writeString(
         broken,
-        "<!DOCTYPE html><html><body><img class=\"chart\" src=\"data:image/png;base64,AAAA\">"
-            + "<script>window.addEventListener('load',function(){var c=document.querySelectorAll('img.chart');"
-            + "var ok=0;c.forEach(function(i){if(i.complete&&i.naturalWidth>0){ok++;}});"
-            + "document.body.setAttribute('data-charts',String(c.length));"
-            + "document.body.setAttribute('data-charts-rendered',String(ok));});"
-            + "undefinedFunction();</script></body></html>");
+        "<!DOCTYPE html><html><body><div class=\"chart\" style=\"height:300px\"></div>"
+            + "<script type=\"application/json\" id=\"chart-options\">[{}]</script>"
+            + "<script>"
+            + HtmlReport.RENDER
+            + "</script></body></html>");
 
     Browser.Page page = Browser.open(broken, dir.resolve("broken.png"));
 
     assertEquals(1, page.console().size(), String.valueOf(page.console()));
-    Assertions.assertTrue(
-        page.console().get(0).contains("undefinedFunction"), page.console().get(0));
+    Assertions.assertTrue(page.console().get(0).contains("echarts"), page.console().get(0));
     assertEquals("1", page.bodyAttribute("data-charts"));
     assertEquals("0", page.bodyAttribute("data-charts-rendered"));
   }
