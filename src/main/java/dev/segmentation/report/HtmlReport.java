@@ -212,9 +212,14 @@ public final class HtmlReport {
 
   private void projection() {
     section("Customers in two dimensions");
+    // Named as in the segment table, so the legend and the tooltips say which segment it is.
+    Map<String, String> names = new LinkedHashMap<>();
+    data.segments().forEach(s -> names.put("segment " + s.id(), s.id() + " " + s.label()));
+    Map<String, List<double[]>> byName = new LinkedHashMap<>();
+    data.projection()
+        .forEach((segment, points) -> byName.put(names.getOrDefault(segment, segment), points));
     Charts.Scatter scatter =
-        Charts.scatter(
-            "Customers (sample), principal components", "PC 1", "PC 2", data.projection());
+        Charts.scatter("Customers (sample), principal components", "PC 1", "PC 2", byName);
     html.append(
             "<p>A sample of customers on the first two principal components of the standardised "
                 + "features; the axes span the 1st to 99th percentile of each, and the ")
