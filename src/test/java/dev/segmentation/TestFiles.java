@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -76,6 +77,25 @@ public final class TestFiles {
       Path file = dir.resolve(name);
       Files.createDirectories(file.getParent());
       return Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A copy of the folder {@code from}, files and sub-folders, as {@code to}; returns {@code to}.
+   */
+  public static Path copyTree(Path from, Path to) {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+      return to;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -127,24 +127,8 @@ final class Charts {
     option.putObject("tooltip").put("trigger", "item");
     option.putObject("legend").put("top", 28).put("type", "scroll");
     option.putObject("grid").put("left", 60).put("right", 24).put("top", 70).put("bottom", 50);
-    option
-        .putObject("xAxis")
-        .put("type", "value")
-        .put("name", x)
-        .put("min", xRange[0])
-        .put("max", xRange[1])
-        .putObject("axisLabel")
-        .put("showMinLabel", false)
-        .put("showMaxLabel", false);
-    option
-        .putObject("yAxis")
-        .put("type", "value")
-        .put("name", y)
-        .put("min", yRange[0])
-        .put("max", yRange[1])
-        .putObject("axisLabel")
-        .put("showMinLabel", false)
-        .put("showMaxLabel", false);
+    boundedAxis(option.putObject("xAxis"), x, xRange);
+    boundedAxis(option.putObject("yAxis"), y, yRange);
     ArrayNode series = option.putArray("series");
     int outliers = 0;
     for (Map.Entry<String, List<double[]>> group : bySegment.entrySet()) {
@@ -168,6 +152,12 @@ final class Charts {
       }
     }
     return new Scatter(option, outliers);
+  }
+
+  /** A value axis over {@code range}, its end labels hidden (they fall on odd numbers). */
+  private static void boundedAxis(ObjectNode axis, String name, double[] range) {
+    axis.put("type", "value").put("name", name).put("min", range[0]).put("max", range[1]);
+    axis.putObject("axisLabel").put("showMinLabel", false).put("showMaxLabel", false);
   }
 
   /** A scatter and the number of its points drawn on the edge. */

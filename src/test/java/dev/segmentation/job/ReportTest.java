@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segmentation.SparkTestBase;
+import dev.segmentation.TestFiles;
 import dev.segmentation.report.HtmlReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +60,7 @@ class ReportTest extends SparkTestBase {
   void aRunWithAPreviousSnapshotShowsWhereItsCustomersWent() throws IOException {
     // The bundled run, as if its segments had been matched to a previous snapshot's.
     Path run = dir.resolve("runs/matched");
-    copy(BundledModel.run(spark()), run);
+    TestFiles.copyTree(BundledModel.run(spark()), run);
     ObjectNode metrics =
         (ObjectNode) new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
     ObjectNode migration = metrics.with("segmentation").putObject("migration");
@@ -76,19 +76,6 @@ class ReportTest extends SparkTestBase {
     assertEquals(String.valueOf(CHARTS + 1), page.bodyAttribute("data-charts"));
     assertEquals(String.valueOf(CHARTS + 1), page.bodyAttribute("data-charts-rendered"));
     Assertions.assertTrue(page.dom().contains("<h2>Since the previous snapshot</h2>"));
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path path : paths.toList()) {
-        Path target = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
   }
 
   @Test

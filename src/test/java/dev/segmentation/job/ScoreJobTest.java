@@ -342,20 +342,8 @@ class ScoreJobTest extends SparkTestBase {
     return spark().read().parquet(dir.resolve("out/score/predictions").toString());
   }
 
-  private Path copyOfModels() throws IOException {
-    Path source = BundledModel.models(spark());
-    Path target = dir.resolve("models-copy");
-    try (Stream<Path> paths = Files.walk(source)) {
-      for (Path path : paths.toList()) {
-        Path destination = target.resolve(source.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(destination);
-        } else {
-          Files.copy(path, destination);
-        }
-      }
-    }
-    return target;
+  private Path copyOfModels() {
+    return TestFiles.copyTree(BundledModel.models(spark()), dir.resolve("models-copy"));
   }
 
   private static void deleteRecursively(Path root) throws IOException {
