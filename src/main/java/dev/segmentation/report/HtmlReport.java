@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,46 +26,82 @@ import java.util.TreeSet;
  */
 public final class HtmlReport {
 
-  static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+  /** Apache ECharts' minified library in its WebJar, on the class path (see pom.xml). */
+  public static final String ECHARTS =
+      "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
 
   /**
-   * Draws every chart as SVG, then marks on the page how many charts it holds and how many drew
-   * something with a size, for the browser test; a chart that fails is logged to the console.
+   * Draws every chart as SVG (crisp in screenshots and when zoomed), then marks on the body how
+   * many chart containers the page holds ({@code data-charts}) and how many hold a drawing with a
+   * size ({@code data-charts-rendered}), for the browser test. A chart that fails is logged to the
+   * console and not counted.
    */
   public static final String RENDER =
-      "window.addEventListener('load',function(){"
-          + "var options=JSON.parse(document.getElementById('chart-options').textContent);"
-          + "var charts=document.querySelectorAll('div.chart');var drawn=0;"
-          + "charts.forEach(function(el,i){try{"
-          + "echarts.init(el,null,{renderer:'svg'}).setOption(options[i]);"
-          + "var svg=el.querySelector('svg');var box=svg&&svg.getBoundingClientRect();"
-          + "if(box&&box.width>0&&box.height>0&&svg.querySelectorAll('path,text').length>0){drawn++;}"
-          + "}catch(e){console.error('chart '+i+': '+e);}});"
-          + "document.body.setAttribute('data-charts',String(charts.length));"
-          + "document.body.setAttribute('data-charts-rendered',String(drawn));});";
+      """
+      window.addEventListener('load', function () {
+        var options = JSON.parse(document.getElementById('chart-options').textContent);
+        var charts = document.querySelectorAll('div.chart');
+        var drawn = 0;
+        charts.forEach(function (el, i) {
+          try {
+            echarts.init(el, null, {renderer: 'svg'}).setOption(options[i]);
+          } catch (e) {
+            console.error('chart ' + i + ': ' + e);
+          }
+          if (hasDrawing(el)) drawn++;
+        });
+        document.body.setAttribute('data-charts', String(charts.length));
+        document.body.setAttribute('data-charts-rendered', String(drawn));
+      });
+      function hasDrawing(el) {
+        var drawing = el.querySelector('svg, canvas');
+        if (!drawing) return false;
+        var box = drawing.getBoundingClientRect();
+        var marks = drawing.tagName === 'CANVAS' || drawing.querySelector('path, text') !== null;
+        return box.width > 0 && box.height > 0 && marks;
+      }
+      """;
 
   private static final String STYLE =
-      ":root{--ink:#202124;--muted:#5f6368;--line:#e3e6ea;--card:#fff;--page:#f6f7f9}"
-          + "body{margin:0;background:var(--page);color:var(--ink);"
-          + "font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}"
-          + "main{max-width:1080px;margin:0 auto;padding:32px 24px 64px}"
-          + "h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:40px 0 12px}"
-          + "p.lead{color:var(--muted);margin:0 0 24px}"
-          + "div.chart{background:var(--card);border:1px solid var(--line);border-radius:10px;"
-          + "padding:12px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.04)}"
-          + "table{border-collapse:collapse;width:100%;background:var(--card);margin:12px 0;"
-          + "border:1px solid var(--line);border-radius:10px;overflow:hidden;font-size:14px}"
-          + "td,th{padding:8px 10px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}"
-          + "th{background:#eef1f4;font-weight:600}td.number{text-align:right;white-space:nowrap}"
-          + ".swatch{display:inline-block;width:12px;height:12px;border-radius:3px;"
-          + "margin-right:6px;vertical-align:-1px}";
+      """
+      :root { --ink: #1f2328; --muted: #5f6368; --line: #e4e7eb; --card: #fff; --page: #f5f6f8; }
+      body { margin: 0; background: var(--page); color: var(--ink);
+             font: 15px/1.5 %s; }
+      main { max-width: 1120px; margin: 0 auto; padding: 36px 28px 72px; }
+      h1 { font-size: 30px; margin: 0 0 4px; letter-spacing: -0.01em; }
+      h2 { font-size: 20px; margin: 44px 0 12px; }
+      p.lead { color: var(--muted); margin: 0 0 20px; }
+      .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr));
+               gap: 12px; margin: 0 0 8px; }
+      .tile, div.chart, table { background: var(--card); border: 1px solid var(--line);
+               border-radius: 12px; box-shadow: 0 1px 2px rgba(16, 24, 40, .04); }
+      .tile { padding: 14px 16px; }
+      .tile b { display: block; font-size: 24px; font-weight: 650; }
+      .tile span { color: var(--muted); font-size: 13px; }
+      div.chart { padding: 16px; margin: 12px 0; }
+      table { border-collapse: separate; border-spacing: 0; width: 100%%; margin: 12px 0;
+              overflow: hidden; font-size: 14px; }
+      td, th { padding: 9px 12px; text-align: left; vertical-align: top;
+               border-bottom: 1px solid var(--line); }
+      tr:last-child td { border-bottom: 0; }
+      th { background: #f0f2f5; font-weight: 600; color: var(--muted); font-size: 13px; }
+      .number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+      .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px;
+                margin-right: 8px; vertical-align: -1px; }
+      """
+          .formatted(Charts.FONT);
 
   private final ReportData data;
+
+  /** Each segment's id and label ("3 occasional buyers"), as charts and tooltips show it. */
+  private final Map<Integer, String> names = new LinkedHashMap<>();
+
   private final StringBuilder html = new StringBuilder();
   private final ArrayNode options = new ObjectMapper().createArrayNode();
 
   private HtmlReport(ReportData data) {
     this.data = data;
+    data.segments().forEach(s -> names.put(s.id(), s.id() + " " + s.label()));
   }
 
   public static String render(ReportData data) {
@@ -84,16 +121,8 @@ public final class HtmlReport {
         .append(escape(m.runId()))
         .append("</b>, code ")
         .append(escape(m.codeVersion()))
-        .append(", ")
-        .append(
-            String.format(
-                Locale.ROOT,
-                "%,d customers in %d segments (silhouette %s, Davies–Bouldin %s).",
-                m.customers().train(),
-                m.segmentation().k(),
-                m.segmentation().silhouette(),
-                m.segmentation().daviesBouldin()))
-        .append("</p>\n");
+        .append(".</p>\n");
+    tiles();
     segments();
     migration();
     featureHeatmap();
@@ -104,6 +133,7 @@ public final class HtmlReport {
     lifetimeValue();
     products();
     funnel();
+    // The options are data for a script: "</" must not end the script element early.
     html.append("</main>\n<script type=\"application/json\" id=\"chart-options\">")
         .append(options.toString().replace("</", "<\\/"))
         .append("</script>\n<script>")
@@ -114,21 +144,44 @@ public final class HtmlReport {
     return html.toString();
   }
 
+  /** The run's headline figures, above everything else. */
+  private void tiles() {
+    TrainMetrics m = data.metrics();
+    html.append("<div class=\"tiles\">");
+    tile(String.format(Locale.ROOT, "%,d", m.customers().train()), "customers");
+    tile(String.valueOf(m.segmentation().k()), "segments");
+    tile(String.format(Locale.ROOT, "%.3f", m.segmentation().silhouette()), "silhouette");
+    tile(String.format(Locale.ROOT, "%.3f", m.segmentation().daviesBouldin()), "Davies–Bouldin");
+    tile(
+        String.format(Locale.ROOT, "%.0f%%", 100 * m.classifier().temporal().accuracy()),
+        "segment predicted right (temporal test)");
+    html.append("</div>\n");
+  }
+
+  private void tile(String figure, String caption) {
+    html.append("<div class=\"tile\"><b>")
+        .append(escape(figure))
+        .append("</b><span>")
+        .append(escape(caption))
+        .append("</span></div>");
+  }
+
   private void segments() {
     section("Segments");
     Map<String, Map<String, Double>> shares = new LinkedHashMap<>();
     for (ReportData.Segment s : data.segments()) {
       Map<String, Double> bars = new LinkedHashMap<>();
-      bars.put("share of customers", 100 * s.customerShare());
-      bars.put("share of revenue", 100 * s.revenueShare());
-      shares.put(String.valueOf(s.id()), bars);
+      bars.put("share of customers, %", 100 * s.customerShare());
+      bars.put("share of revenue, %", 100 * s.revenueShare());
+      shares.put(names.get(s.id()), bars);
     }
     chart(
         "Segment sizes and revenue",
         Charts.segmentBars(
             "Share of customers (solid) and of revenue (light), %, by segment", "%", shares));
     html.append(
-        "<table><tr><th>segment</th><th>customers</th><th>name</th><th>in a sentence</th></tr>");
+        "<table><tr><th>segment</th><th class=\"number\">customers</th><th>name</th>"
+            + "<th>in a sentence</th></tr>");
     for (ReportData.Segment s : data.segments()) {
       html.append("<tr><td><span class=\"swatch\" style=\"background:")
           .append(Charts.colour(s.id()))
@@ -170,62 +223,41 @@ public final class HtmlReport {
     chart(
         "Migration between snapshots",
         Charts.heatmapHeight(before.size()),
-        Charts.heatmap(
-            "Previous segment (rows) to this run's segment (columns), share of row",
+        Charts.shareHeatmap(
+            "Previous segment (rows) to this run's segment (columns), % of row",
             before.stream().map(id -> "before " + id).toArray(String[]::new),
             after.stream().map(id -> "now " + id).toArray(String[]::new),
-            shares,
-            0,
-            0,
-            1));
+            shares));
   }
 
   private void featureHeatmap() {
     section("Segment profiles");
     html.append(
-        "<p>Each cell: the segment's mean of a feature, in standard deviations from the mean customer.</p>");
-    String[] rows =
-        data.segments().stream()
-            .map(s -> s.id() + " " + shortLabel(s.label()))
-            .toArray(String[]::new);
-    double low = -2;
-    double high = 2;
-    double[][] clipped = new double[rows.length][];
-    for (int r = 0; r < rows.length; r++) {
-      clipped[r] = data.featureZScores()[r].clone();
-      for (int c = 0; c < clipped[r].length; c++) {
-        clipped[r][c] = Math.max(low, Math.min(high, clipped[r][c]));
-      }
-    }
+        "<p>Each cell: the segment's mean of a feature, in standard deviations from the mean"
+            + " customer.</p>");
+    String[] rows = data.segments().stream().map(s -> shortName(s.id())).toArray(String[]::new);
     chart(
         "Feature means by segment",
         Charts.heatmapHeight(rows.length),
-        Charts.heatmap(
+        Charts.divergingHeatmap(
             "Standardised feature means (clipped to ±2)",
             rows,
             data.features().toArray(String[]::new),
-            clipped,
-            low,
-            0,
-            high));
+            data.featureZScores(),
+            2));
   }
 
   private void projection() {
     section("Customers in two dimensions");
-    // Named as in the segment table, so the legend and the tooltips say which segment it is.
-    Map<String, String> names = new LinkedHashMap<>();
-    data.segments().forEach(s -> names.put("segment " + s.id(), s.id() + " " + s.label()));
-    Map<String, List<double[]>> byName = new LinkedHashMap<>();
-    data.projection()
-        .forEach((segment, points) -> byName.put(names.getOrDefault(segment, segment), points));
     Charts.Scatter scatter =
-        Charts.scatter("Customers (sample), principal components", "PC 1", "PC 2", byName);
+        Charts.scatter(
+            "Customers (sample), principal components", "PC 1", "PC 2", named(data.projection()));
     html.append(
             "<p>A sample of customers on the first two principal components of the standardised "
-                + "features; the axes span the 1st to 99th percentile of each, and the ")
+                + "features; the axes span the 1st to 99th percentile of each: ")
         .append(scatter.outliers())
-        .append(" customers beyond are drawn on the edge as triangles.</p>");
-    chart("Customers by segment", 460, scatter.option());
+        .append(" outliers shown at the edge (triangles).</p>");
+    chart("Customers by segment", 480, scatter.option());
   }
 
   private void silhouettes() {
@@ -233,25 +265,32 @@ public final class HtmlReport {
     Map<Double, Double> byK = new TreeMap<>();
     data.metrics().segmentation().silhouetteByK().forEach((k, s) -> byK.put(k.doubleValue(), s));
     chart(
-        "Silhouette by k", Charts.line("Silhouette by number of segments", "k", "silhouette", byK));
+        "Silhouette by k",
+        Charts.line(
+            "Silhouette by number of segments",
+            "k",
+            "silhouette",
+            byK,
+            data.metrics().segmentation().k()));
     chart(
         "Silhouette within each segment",
         Charts.boxes(
-            "Silhouette of sampled customers, by segment", "silhouette", data.silhouettes()));
+            "Silhouette of sampled customers, by segment",
+            "silhouette",
+            named(data.silhouettes())));
   }
 
   private void classifier() {
     section("Predicting the segment");
     long[][] temporal = data.metrics().classifier().temporal().confusion();
     int k = temporal.length;
-    String[] labels = new String[k];
+    String[] rows = new String[k];
+    String[] columns = new String[k];
     double[][] shares = new double[k][k];
     for (int i = 0; i < k; i++) {
-      labels[i] = "segment " + i;
-      long total = 0;
-      for (long cell : temporal[i]) {
-        total += cell;
-      }
+      rows[i] = shortName(i);
+      columns[i] = String.valueOf(i);
+      long total = Arrays.stream(temporal[i]).sum();
       for (int j = 0; j < k; j++) {
         shares[i][j] = total == 0 ? 0 : (double) temporal[i][j] / total;
       }
@@ -259,14 +298,9 @@ public final class HtmlReport {
     chart(
         "Confusion matrix",
         Charts.heatmapHeight(k),
-        Charts.heatmap(
-            "Temporal test: actual segment (rows) by predicted (columns), share of row",
-            labels,
-            labels,
-            shares,
-            0,
-            0,
-            1));
+        Charts.shareHeatmap(
+            "Temporal test: actual segment (rows) by predicted (columns), % of row",
+            rows, columns, shares));
     TrainMetrics.Classifier classifier = data.metrics().classifier();
     Map<String, TrainMetrics.Report> reports = new LinkedHashMap<>();
     reports.put("holdout", classifier.holdout());
@@ -317,14 +351,14 @@ public final class HtmlReport {
 
   private void backtestChart(
       String quantity, String predictor, double model, double mean, double median, double ratio) {
-    Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
-    errors.put("model (" + predictor + ")", Map.of("MAE", model));
-    errors.put("baseline mean", Map.of("MAE", mean));
-    errors.put("baseline median", Map.of("MAE", median));
-    errors.put("baseline ratio", Map.of("MAE", ratio));
+    Map<String, Double> errors = new LinkedHashMap<>();
+    errors.put("model (" + predictor + ")", model);
+    errors.put("baseline mean", mean);
+    errors.put("baseline median", median);
+    errors.put("baseline ratio", ratio);
     chart(
         "Backtest " + quantity,
-        Charts.bars("Mean absolute error of follow-up " + quantity, "MAE", errors));
+        Charts.errors("Mean absolute error of follow-up " + quantity, "MAE", errors));
   }
 
   private void lifetimeValue() {
@@ -347,13 +381,13 @@ public final class HtmlReport {
         Charts.logBoxes(
             "Expected spend over the horizon (log scale), sampled customers, by segment",
             "expected spend",
-            data.expectedSpend()));
+            named(data.expectedSpend())));
     chart(
         "P(alive) by segment",
         Charts.boxes(
             "Probability of still being a customer, sampled customers, by segment",
             "P(alive)",
-            data.pAlive()));
+            named(data.pAlive())));
     TrainMetrics.ClvBacktest backtest = clv.backtest();
     if (backtest == null) {
       return;
@@ -381,55 +415,64 @@ public final class HtmlReport {
             "Mean purchase days after the split, by repeat purchase days before it",
             "purchase days",
             groups));
-    Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
-    errors.put(
+    lifetimeValueErrors(
         "purchases",
-        maeBars(
-            backtest.purchasesMae(),
-            backtest.pastRatePurchasesMae(),
-            backtest.segmentMeanPurchasesMae()));
-    errors.put(
-        "spend",
-        maeBars(backtest.spendMae(), backtest.pastRateSpendMae(), backtest.segmentMeanSpendMae()));
-    for (Map.Entry<String, Map<String, Double>> quantity : errors.entrySet()) {
-      chart(
-          "Lifetime value backtest " + quantity.getKey(),
-          Charts.bars(
-              "Mean absolute error of " + quantity.getKey() + " after the split",
-              "MAE",
-              Map.of(quantity.getKey(), quantity.getValue())));
-    }
+        backtest.purchasesMae(),
+        backtest.pastRatePurchasesMae(),
+        backtest.segmentMeanPurchasesMae());
+    lifetimeValueErrors(
+        "spend", backtest.spendMae(), backtest.pastRateSpendMae(), backtest.segmentMeanSpendMae());
   }
 
-  private static Map<String, Double> maeBars(double model, double pastRate, double segmentMean) {
-    Map<String, Double> bars = new LinkedHashMap<>();
-    bars.put("BG/NBD", model);
-    bars.put("past rate", pastRate);
-    bars.put("segment mean", segmentMean);
-    return bars;
+  private void lifetimeValueErrors(
+      String quantity, double model, double pastRate, double segmentMean) {
+    Map<String, Double> errors = new LinkedHashMap<>();
+    errors.put("BG/NBD", model);
+    errors.put("baseline past rate", pastRate);
+    errors.put("baseline segment mean", segmentMean);
+    chart(
+        "Lifetime value backtest " + quantity,
+        Charts.errors("Mean absolute error of " + quantity + " after the split", "MAE", errors));
   }
 
   private void products() {
     section("Product categories");
-    Map<String, Map<String, Double>> bands = new LinkedHashMap<>();
-    html.append("<table><tr><th>category</th><th>products</th><th>top words (stems)</th></tr>");
+    html.append(
+        "<table><tr><th>category</th><th class=\"number\">products</th>"
+            + "<th>top words (stems)</th></tr>");
     for (ReportData.Category c : data.categories()) {
       html.append("<tr><td>")
           .append(c.id())
-          .append("</td><td>")
-          .append(c.products())
+          .append("</td><td class=\"number\">")
+          .append(String.format(Locale.ROOT, "%,d", c.products()))
           .append("</td><td>")
           .append(escape(String.join(", ", c.topWords())))
           .append("</td></tr>");
-      Map<String, Double> byBand = new LinkedHashMap<>();
-      c.productsByPriceBand()
-          .forEach((band, count) -> byBand.put("price band " + band, count.doubleValue()));
-      bands.put("category " + c.id(), byBand);
     }
     html.append("</table>\n");
     chart(
-        "Price bands",
-        Charts.stackedBars("Products by price band, per category", "products", bands));
+        "Price mix by category",
+        Charts.stackedBars(
+            "Price mix: products per price band (0 the cheapest), stacked, per category",
+            "products",
+            priceBands()));
+  }
+
+  /** Products per price band of each category, every band named in every category, in order. */
+  private Map<String, Map<String, Double>> priceBands() {
+    Set<Integer> bands = new TreeSet<>();
+    data.categories().forEach(c -> bands.addAll(c.productsByPriceBand().keySet()));
+    Map<String, Map<String, Double>> byCategory = new LinkedHashMap<>();
+    for (ReportData.Category c : data.categories()) {
+      Map<String, Double> byBand = new LinkedHashMap<>();
+      bands.forEach(
+          band ->
+              byBand.put(
+                  "price band " + band,
+                  c.productsByPriceBand().getOrDefault(band, 0L).doubleValue()));
+      byCategory.put("category " + c.id(), byBand);
+    }
+    return byCategory;
   }
 
   private void funnel() {
@@ -460,18 +503,39 @@ public final class HtmlReport {
     html.append("<h2>").append(escape(title)).append("</h2>\n");
   }
 
-  private void chart(String alt, ObjectNode option) {
-    chart(alt, 380, option);
+  private void chart(String label, ObjectNode option) {
+    chart(label, 380, option);
   }
 
   /** A chart's place in the page; ECharts draws it from {@code option} when the page loads. */
-  private void chart(String alt, int height, ObjectNode option) {
+  private void chart(String label, int height, ObjectNode option) {
     options.add(option);
     html.append("<div class=\"chart\" role=\"img\" aria-label=\"")
-        .append(escape(alt))
+        .append(escape(label))
         .append("\" style=\"height:")
         .append(height)
         .append("px\"></div>\n");
+  }
+
+  /**
+   * The sample's maps keyed by segment ("segment 3" or "3") keyed by the segment's name instead, so
+   * legends and tooltips say which segment it is.
+   */
+  private <V> Map<String, V> named(Map<String, V> bySegment) {
+    Map<String, V> byName = new LinkedHashMap<>();
+    bySegment.forEach(
+        (key, value) -> {
+          int id = Integer.parseInt(key.substring(key.lastIndexOf(' ') + 1));
+          byName.put(names.getOrDefault(id, String.valueOf(id)), value);
+        });
+    return byName;
+  }
+
+  /** The segment's id and the first clause of its label, for axes. */
+  private String shortName(int id) {
+    String name = names.getOrDefault(id, String.valueOf(id));
+    int cut = name.indexOf(',');
+    return cut < 0 ? name : name.substring(0, cut);
   }
 
   /** Apache ECharts, read from the jar and inlined: the report never fetches anything. */
@@ -484,11 +548,6 @@ public final class HtmlReport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + ECHARTS, e);
     }
-  }
-
-  private static String shortLabel(String label) {
-    int cut = label.indexOf(',');
-    return cut < 0 ? label : label.substring(0, cut);
   }
 
   static String escape(String text) {

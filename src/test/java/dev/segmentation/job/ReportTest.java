@@ -8,6 +8,8 @@ import dev.segmentation.SparkTestBase;
 import dev.segmentation.TestFiles;
 import dev.segmentation.report.HtmlReport;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest extends SparkTestBase {
 
   /**
-   * Segments, profiles, projection, silhouette by k and by segment, confusion, accuracy, backtest
-   * spend and invoices, expected spend and P(alive) by segment, lifetime-value calibration and
-   * errors of purchases and spend, price bands, line funnel.
+   * The charts of the bundled run, in page order: segment sizes and revenue; feature means by
+   * segment; customers in two dimensions; silhouette by k; silhouette by segment; confusion matrix;
+   * classifier accuracy; backtest spend; backtest invoices; expected spend by segment; P(alive) by
+   * segment; lifetime-value calibration; lifetime-value errors of purchases; of spend; price mix by
+   * category; line funnel. A run matched to a previous snapshot adds the migration heatmap (the
+   * bundled run is a first run, so it has none).
    */
   private static final int CHARTS = 16;
 
@@ -79,22 +84,58 @@ class ReportTest extends SparkTestBase {
   }
 
   @Test
-  void theCheckSeesAScriptErrorAndABrokenChart() throws IOException {
-    // The report's own check, on a chart whose library never loaded.
-    Path broken = dir.resolve("broken.html");
+  void theCheckSeesAChartWhoseLibraryNeverLoaded() throws IOException {
+    Path broken = dir.resolve("no-library.html");
     Files.writeString(
-        broken,
-        "<!DOCTYPE html><html><body><div class=\"chart\" style=\"height:300px\"></div>"
-            + "<script type=\"application/json\" id=\"chart-options\">[{}]</script>"
-            + "<script>"
-            + HtmlReport.RENDER
-            + "</script></body></html>");
+        broken, page("", "<div class=\"chart\" style=\"height:300px\"></div>", "[{}]"));
 
-    Browser.Page page = Browser.open(broken, dir.resolve("broken.png"));
+    Browser.Page page = Browser.open(broken, dir.resolve("no-library.png"));
 
     assertEquals(1, page.console().size(), String.valueOf(page.console()));
     Assertions.assertTrue(page.console().get(0).contains("echarts"), page.console().get(0));
     assertEquals("1", page.bodyAttribute("data-charts"));
     assertEquals("0", page.bodyAttribute("data-charts-rendered"));
+  }
+
+  @Test
+  void theCheckSeesAScriptErrorAndABrokenChart() throws IOException {
+    // The real library: one chart that draws, one in a container with no height (nothing drawn
+    // with a size), and a script elsewhere on the page that fails.
+    String charts =
+        "<div class=\"chart\" style=\"height:300px\"></div>"
+            + "<div class=\"chart\" style=\"height:0\"></div>"
+            + "<script>undefinedFunction();</script>";
+    String bars =
+        "{\"xAxis\":{\"type\":\"category\",\"data\":[\"a\",\"b\"]},\"yAxis\":{},"
+            + "\"series\":[{\"type\":\"bar\",\"data\":[1,2]}]}";
+    Path broken = dir.resolve("broken.html");
+    Files.writeString(broken, page(echarts(), charts, "[" + bars + "," + bars + "]"));
+
+    Browser.Page page = Browser.open(broken, dir.resolve("broken.png"));
+
+    assertEquals(1, page.console().size(), String.valueOf(page.console()));
+    Assertions.assertTrue(
+        page.console().get(0).contains("undefinedFunction"), page.console().get(0));
+    assertEquals("2", page.bodyAttribute("data-charts"));
+    assertEquals("1", page.bodyAttribute("data-charts-rendered"));
+  }
+
+  /** A page with the report's own render check, around {@code body} and chart options. */
+  private static String page(String library, String body, String options) {
+    return "<!DOCTYPE html><html><body>"
+        + body
+        + "<script type=\"application/json\" id=\"chart-options\">"
+        + options
+        + "</script><script>"
+        + library
+        + "</script><script>"
+        + HtmlReport.RENDER
+        + "</script></body></html>";
+  }
+
+  private static String echarts() throws IOException {
+    try (InputStream in = HtmlReport.class.getResourceAsStream(HtmlReport.ECHARTS)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }
