@@ -53,6 +53,7 @@ public final class PosixLocalFileSystem extends LocalFileSystem {
       try {
         Files.setPosixFilePermissions(file, modeBits(permission.toShort()));
       } catch (UnsupportedOperationException notPosix) {
+        // A volume without POSIX attributes (FAT, some mounts): Hadoop's own way still works there.
         super.setPermission(path, permission);
       }
     }
