@@ -101,7 +101,7 @@ final class SegmentNames {
       double d =
           other == segment
               ? Double.POSITIVE_INFINITY
-              : distance(zScores.get(segment), zScores.get(other));
+              : Silhouette.squaredDistance(zScores.get(segment), zScores.get(other));
       if (d < best) {
         best = d;
         nearest = other;
@@ -122,13 +122,5 @@ final class SegmentNames {
       }
     }
     return chosen;
-  }
-
-  private static double distance(double[] a, double[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += (a[i] - b[i]) * (a[i] - b[i]);
-    }
-    return sum;
   }
 }

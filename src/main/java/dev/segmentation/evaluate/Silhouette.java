@@ -59,7 +59,7 @@ public final class Silhouette {
     return a == b ? 0 : (b - a) / Math.max(a, b);
   }
 
-  private static double squaredDistance(double[] a, double[] b) {
+  static double squaredDistance(double[] a, double[] b) {
     double sum = 0;
     for (int f = 0; f < a.length; f++) {
       sum += (a[f] - b[f]) * (a[f] - b[f]);
