@@ -154,7 +154,8 @@ public final class AnticipationBacktest {
             .fit(fitFirsts);
     Dataset<Row> expectations = materialise.apply(new SegmentFollowUp().apply(fitFirsts));
     PipelineModel regressor =
-        new FollowUpRegressor(categories(), config.anticipation(), config.train()).fit(fitEligible);
+        new FollowUpRegressor(config.products().mix(), config.anticipation(), config.train())
+            .fit(fitEligible);
     Baselines baselines = Baselines.of(fitEligible);
 
     Dataset<Row> actualSegments =
@@ -279,9 +280,5 @@ public final class AnticipationBacktest {
 
   public static String label(Predictor predictor) {
     return predictor.name().toLowerCase().replace('_', '-');
-  }
-
-  private int categories() {
-    return config.products().categories();
   }
 }

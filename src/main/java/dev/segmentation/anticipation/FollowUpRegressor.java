@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.log1p;
 
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.ProductMix;
 import dev.segmentation.model.StablePartitions;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class FollowUpRegressor {
   private static final String COUNTRY_VECTOR = "country_vector";
   private static final String FEATURES = "regressor_features";
 
-  private final int categories;
+  private final ProductMix mix;
   private final JobConfig.Anticipation settings;
   private final long seed;
   private final StablePartitions layout;
@@ -53,18 +54,18 @@ public final class FollowUpRegressor {
   /**
    * @param train the seed and the rows' layout, which make the fit repeatable
    */
-  public FollowUpRegressor(int categories, JobConfig.Anticipation settings, JobConfig.Train train) {
-    this.categories = categories;
+  public FollowUpRegressor(ProductMix mix, JobConfig.Anticipation settings, JobConfig.Train train) {
+    this.mix = Objects.requireNonNull(mix, "mix");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.seed = train.seed();
     this.layout = new StablePartitions(train.rowsPerPartition());
   }
 
   /**
-   * The numeric first-purchase facts the regressor reads: amount, lines, units, month and the
-   * category split (the country comes in one-hot besides).
+   * The numeric first-purchase facts the regressor reads: amount, lines, units, month and the split
+   * across categories and price bands (the country comes in one-hot besides).
    */
-  public static List<String> firstPurchaseFeatures(int categories) {
+  public static List<String> firstPurchaseFeatures(ProductMix mix) {
     List<String> names =
         new ArrayList<>(
             List.of(
@@ -72,12 +73,12 @@ public final class FollowUpRegressor {
                 FeatureColumns.LINE_COUNT,
                 FeatureColumns.QUANTITY,
                 FeatureColumns.FIRST_MONTH));
-    names.addAll(FeatureColumns.categoryShares(categories));
+    names.addAll(mix.shares());
     return names;
   }
 
   private List<String> features() {
-    List<String> names = new ArrayList<>(firstPurchaseFeatures(categories));
+    List<String> names = new ArrayList<>(firstPurchaseFeatures(mix));
     names.add(COUNTRY_VECTOR);
     return names;
   }

@@ -17,6 +17,7 @@ import dev.segmentation.config.JobConfig.Clv;
 import dev.segmentation.config.JobConfig.CorruptFiles;
 import dev.segmentation.config.JobConfig.Csv;
 import dev.segmentation.config.JobConfig.Gate;
+import dev.segmentation.config.JobConfig.Grouping;
 import dev.segmentation.config.JobConfig.Input;
 import dev.segmentation.config.JobConfig.InputFormat;
 import dev.segmentation.config.JobConfig.Materialise;
@@ -33,6 +34,7 @@ import dev.segmentation.config.JobConfig.StableIds;
 import dev.segmentation.config.JobConfig.TableFormat;
 import dev.segmentation.config.JobConfig.Train;
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.ProductMix;
 import java.io.File;
 import java.time.Clock;
 import java.time.Duration;
@@ -188,8 +190,8 @@ public final class ConfigLoader {
         cleaning(root),
         train(root),
         products,
-        segments(root, products.categories()),
-        classifier(root, products.categories()),
+        segments(root, products.mix()),
+        classifier(root, products.mix()),
         anticipation(root),
         clv(root),
         new Score(
@@ -224,6 +226,10 @@ public final class ConfigLoader {
   private static Products products(Config c) {
     int categories = atLeast(c, "segmentation.products.categories", 2);
     List<Double> bounds = c.getDoubleList("segmentation.products.price-band-bounds");
+    require(
+        !bounds.isEmpty(),
+        "segmentation.products.price-band-bounds",
+        "must name at least one bound");
     for (int i = 1; i < bounds.size(); i++) {
       require(
           bounds.get(i) > bounds.get(i - 1),
@@ -231,6 +237,10 @@ public final class ConfigLoader {
           "must increase strictly, got " + bounds);
     }
     return new Products(
+        enumValue(
+            c.getString("segmentation.products.grouping"),
+            Grouping.class,
+            "segmentation.products.grouping"),
         categories,
         atLeast(c, "segmentation.products.min-products-per-word", 1),
         c.getStringList("segmentation.products.ignored-words").stream()
@@ -240,7 +250,7 @@ public final class ConfigLoader {
         atLeast(c, "segmentation.products.top-words", 1));
   }
 
-  private static Segments segments(Config c, int categories) {
+  private static Segments segments(Config c, ProductMix mix) {
     int k = c.getInt("segmentation.segments.k");
     require(
         k == 0 || k >= 2, "segmentation.segments.k", "must be 0 (search) or at least 2, got " + k);
@@ -269,7 +279,7 @@ public final class ConfigLoader {
         atLeast(c, "segmentation.segments.parallel-fits", 1),
         atLeast(c, "segmentation.segments.search-sample", 100),
         atLeast(c, "segmentation.segments.search-starts", 1),
-        featureNames(c, "segmentation.segments.features", categories));
+        featureNames(c, "segmentation.segments.features", mix));
   }
 
   private static double tolerance(Config c) {
@@ -281,9 +291,9 @@ public final class ConfigLoader {
     return tolerance;
   }
 
-  private static Classifier classifier(Config c, int categories) {
+  private static Classifier classifier(Config c, ProductMix mix) {
     return new Classifier(
-        featureNames(c, "segmentation.classifier.features", categories),
+        featureNames(c, "segmentation.classifier.features", mix),
         atLeast(c, "segmentation.classifier.trees", 1),
         atLeast(c, "segmentation.classifier.max-depth", 1));
   }
@@ -433,9 +443,9 @@ public final class ConfigLoader {
     return value;
   }
 
-  private static List<String> featureNames(Config c, String key, int categories) {
+  private static List<String> featureNames(Config c, String key, ProductMix mix) {
     try {
-      List<String> names = FeatureColumns.expand(c.getStringList(key), categories);
+      List<String> names = FeatureColumns.expand(c.getStringList(key), mix);
       require(!names.isEmpty(), key, "must name at least one feature");
       return names;
     } catch (IllegalArgumentException e) {

@@ -1,8 +1,11 @@
 package dev.segmentation.config;
 
+import dev.segmentation.features.ProductMix;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,8 +95,14 @@ public record JobConfig(
    */
   public record Train(LocalDate cutoff, long seed, double holdoutFraction, long rowsPerPartition) {}
 
-  /** Product categories from description words and price band. */
+  /**
+   * Product categories and price bands.
+   *
+   * @param grouping what makes a product category
+   * @param categories how many categories
+   */
   public record Products(
+      Grouping grouping,
       int categories,
       int minProductsPerWord,
       List<String> ignoredWords,
@@ -104,6 +113,42 @@ public record JobConfig(
       ignoredWords = List.copyOf(ignoredWords);
       priceBandBounds = List.copyOf(priceBandBounds);
     }
+
+    /** The share columns these settings give customers and baskets. */
+    public ProductMix mix() {
+      return new ProductMix(categories, priceBandBounds.size() + 1);
+    }
+
+    /** Each price band as a marketer reads it: "under £1", "£1–2", ..., "£10 and over". */
+    public List<String> priceBandNames() {
+      List<String> names = new ArrayList<>();
+      for (int band = 0; band <= priceBandBounds.size(); band++) {
+        if (band == 0) {
+          names.add("under £" + pounds(priceBandBounds.get(0)));
+        } else if (band == priceBandBounds.size()) {
+          names.add("£" + pounds(priceBandBounds.get(band - 1)) + " and over");
+        } else {
+          names.add(
+              "£"
+                  + pounds(priceBandBounds.get(band - 1))
+                  + "–"
+                  + pounds(priceBandBounds.get(band)));
+        }
+      }
+      return names;
+    }
+
+    private static String pounds(double amount) {
+      return BigDecimal.valueOf(amount).stripTrailingZeros().toPlainString();
+    }
+  }
+
+  /** What makes a product category. */
+  public enum Grouping {
+    /** Themes of the description words (LDA); price is a dimension of its own. */
+    THEMES,
+    /** The notebook's method: k-means over the description words and a one-hot price band. */
+    NOTEBOOK
   }
 
   public enum Algorithm {

@@ -1,10 +1,12 @@
 package dev.segmentation.evaluate;
 
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.ProductMix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,41 +24,59 @@ final class SegmentNames {
 
   private SegmentNames() {}
 
-  /** The traits names may use beyond the first words, the product categories' shares included. */
-  static List<Trait> traits(int categories, Map<Integer, List<String>> categoryWords) {
+  /**
+   * The traits names may use beyond the first words: recency, frequency, value, the share of each
+   * product category and of each price band.
+   */
+  static List<Trait> traits(
+      ProductMix mix, Map<Integer, String> categoryNames, List<String> priceBandNames) {
     List<Trait> traits = new ArrayList<>();
     traits.add(new Trait(FeatureColumns.DAYS_SINCE_LAST, "less recent", "more recent"));
     traits.add(new Trait(FeatureColumns.INVOICE_COUNT, "buy more often", "buy less often"));
     traits.add(new Trait(FeatureColumns.BASKET_MEAN, "bigger baskets", "smaller baskets"));
     traits.add(new Trait(FeatureColumns.DAYS_SINCE_FIRST, "longer-standing", "newer"));
     traits.add(new Trait(FeatureColumns.MONETARY, "more spend in all", "less spend in all"));
-    for (int i = 0; i < categories; i++) {
-      String words = words(categoryWords.getOrDefault(i, List.of()), i);
-      traits.add(new Trait(FeatureColumns.categoryShare(i), "more " + words, "less " + words));
+    for (int i = 0; i < mix.categories(); i++) {
+      String name = categoryNames.getOrDefault(i, "category " + i);
+      traits.add(new Trait(FeatureColumns.categoryShare(i), "more " + name, "less " + name));
+    }
+    for (int band = 0; band < mix.priceBands(); band++) {
+      String items = priceBandNames.get(band) + " items";
+      traits.add(new Trait(FeatureColumns.priceBandShare(band), "more " + items, "fewer " + items));
     }
     return traits;
   }
 
-  /** The first words of a category, "category 2 (heart, vintag, candl)". */
-  static String words(List<String> words, int category) {
-    return "category "
-        + category
-        + (words.isEmpty()
-            ? ""
-            : " (" + String.join(", ", words.subList(0, Math.min(3, words.size()))) + ")");
+  static Map<Integer, String> distinct(
+      Map<Integer, String> first, Map<Integer, double[]> zScores, List<Trait> traits) {
+    return distinct(first, Map.of(), zScores, traits);
   }
 
   /**
    * @param first each segment's first name, by segment id
+   * @param said by segment id, the features its first name already speaks of ("mostly candle &
+   *     glass"): not used again to tell it apart
    * @param zScores each segment's mean of each trait's feature, in standard deviations from the
    *     mean customer, in the order of {@code traits}
    * @return every segment's name, distinct
    */
   static Map<Integer, String> distinct(
-      Map<Integer, String> first, Map<Integer, double[]> zScores, List<Trait> traits) {
+      Map<Integer, String> first,
+      Map<Integer, Set<String>> said,
+      Map<Integer, double[]> zScores,
+      List<Trait> traits) {
     Map<Integer, String> names = new TreeMap<>(first);
     Map<Integer, List<Integer>> used = new TreeMap<>();
-    names.keySet().forEach(segment -> used.put(segment, new ArrayList<>()));
+    for (int segment : names.keySet()) {
+      Set<String> features = said.getOrDefault(segment, Set.of());
+      List<Integer> traitsSaid = new ArrayList<>();
+      for (int trait = 0; trait < traits.size(); trait++) {
+        if (features.contains(traits.get(trait).feature())) {
+          traitsSaid.add(trait);
+        }
+      }
+      used.put(segment, traitsSaid);
+    }
     for (int round = 0; round < traits.size(); round++) {
       Map<String, List<Integer>> byName = byName(names);
       if (byName.values().stream().allMatch(group -> group.size() == 1)) {
@@ -68,6 +88,9 @@ final class SegmentNames {
           for (int segment : group) {
             int nearest = nearest(segment, group, zScores);
             int trait = mostDifferent(segment, nearest, zScores, used.get(segment), traits.size());
+            if (trait < 0) {
+              continue; // every trait said: the id will tell it apart
+            }
             used.get(segment).add(trait);
             boolean more = zScores.get(segment)[trait] > zScores.get(nearest)[trait];
             Trait t = traits.get(trait);

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.ProductMix;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ValueBands;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,8 +35,8 @@ import org.apache.spark.sql.types.StructType;
  * One row per segment that a marketer can read: size, share of customers and of revenue, the mean
  * of every feature, the expected future of its customers (mean and 10th, 50th and 90th percentiles
  * of expected spend and of P(alive), the share in the high value band), a short label ("frequent
- * high-value buyers, mostly category 2 (heart, decor)") and a sentence describing it. Two
- * aggregations; k + 1 rows reach the driver.
+ * high-value buyers, mostly light & holder") and a sentence describing it. Two aggregations; k + 1
+ * rows reach the driver.
  */
 public final class SegmentProfiler {
 
@@ -50,16 +53,28 @@ public final class SegmentProfiler {
   /** percentile_approx's accuracy: exact up to 10,000 customers a segment, 0.01% of rank above. */
   private static final int PERCENTILE_ACCURACY = 10_000;
 
-  private final int categories;
-  private final Map<Integer, List<String>> categoryWords;
+  private final ProductMix mix;
+  private final Map<Integer, String> categoryNames;
+  private final List<String> priceBandNames;
   private final Period horizon;
 
   /**
+   * @param categoryNames each product category's name, by category
+   * @param priceBandNames each price band's name, cheapest first
    * @param horizon the horizon of the expected purchases and spend, for the sentence
    */
-  public SegmentProfiler(int categories, Map<Integer, List<String>> categoryWords, Period horizon) {
-    this.categories = categories;
-    this.categoryWords = Map.copyOf(categoryWords);
+  public SegmentProfiler(
+      ProductMix mix,
+      Map<Integer, String> categoryNames,
+      List<String> priceBandNames,
+      Period horizon) {
+    this.mix = Objects.requireNonNull(mix, "mix");
+    this.categoryNames = Map.copyOf(categoryNames);
+    this.priceBandNames = List.copyOf(priceBandNames);
+    if (this.priceBandNames.size() != mix.priceBands()) {
+      throw new IllegalArgumentException(
+          mix.priceBands() + " price bands, but names for " + priceBandNames.size());
+    }
     this.horizon = horizon;
   }
 
@@ -88,7 +103,7 @@ public final class SegmentProfiler {
    * ValueBands#VALUE_BAND}.
    */
   public Dataset<Row> apply(Dataset<Row> segmented) {
-    List<String> features = FeatureColumns.all(categories);
+    List<String> features = FeatureColumns.all(mix);
     List<Column> perSegment =
         new ArrayList<>(
             List.of(
@@ -136,16 +151,21 @@ public final class SegmentProfiler {
 
   /** Every segment's name, distinct within the run (see {@link SegmentNames}). */
   private Map<Integer, String> names(List<Row> segments, Row all) {
-    List<SegmentNames.Trait> traits = SegmentNames.traits(categories, categoryWords);
+    List<SegmentNames.Trait> traits = SegmentNames.traits(mix, categoryNames, priceBandNames);
     Map<Integer, String> first = new TreeMap<>();
+    Map<Integer, Set<String>> said = new TreeMap<>();
     Map<Integer, double[]> zScores = new TreeMap<>();
     for (Row segment : segments) {
       first.put(segment.getInt(0), label(segment, all));
+      int favourite = favouriteCategory(segment, all);
+      said.put(
+          segment.getInt(0),
+          favourite < 0 ? Set.of() : Set.of(FeatureColumns.categoryShare(favourite)));
       zScores.put(
           segment.getInt(0),
           traits.stream().mapToDouble(t -> zScore(segment, all, t.feature())).toArray());
     }
-    return SegmentNames.distinct(first, zScores, traits);
+    return SegmentNames.distinct(first, said, zScores, traits);
   }
 
   private Row profile(
@@ -196,15 +216,18 @@ public final class SegmentProfiler {
     if (favourite < 0) {
       return "mixed baskets";
     }
-    return "mostly "
-        + SegmentNames.words(categoryWords.getOrDefault(favourite, List.of()), favourite);
+    return "mostly " + categoryName(favourite);
+  }
+
+  private String categoryName(int category) {
+    return categoryNames.getOrDefault(category, "category " + category);
   }
 
   /** The category this segment favours most against the average customer, or -1. */
   private int favouriteCategory(Row segment, Row all) {
     int favourite = -1;
     double lead = 0;
-    for (int i = 0; i < categories; i++) {
+    for (int i = 0; i < mix.categories(); i++) {
       String share = FeatureColumns.categoryShare(i);
       double difference = segment.<Double>getAs(meanOf(share)) - all.<Double>getAs("avg_" + share);
       if (difference > lead) {
@@ -237,12 +260,7 @@ public final class SegmentProfiler {
       move = "Grow the relationship: regular news of bestsellers and seasonal ranges.";
     }
     int favourite = favouriteCategory(segment, all);
-    return favourite < 0
-        ? move
-        : move
-            + " Lead with "
-            + SegmentNames.words(categoryWords.getOrDefault(favourite, List.of()), favourite)
-            + ".";
+    return favourite < 0 ? move : move + " Lead with " + categoryName(favourite) + ".";
   }
 
   private String describe(Row segment, Row all, long customers, double revenue) {
@@ -258,16 +276,16 @@ public final class SegmentProfiler {
                 segment.<Double>getAs(meanOf(FeatureColumns.INVOICE_COUNT)),
                 segment.<Double>getAs(meanOf(FeatureColumns.BASKET_MEAN)),
                 segment.<Double>getAs(meanOf(FeatureColumns.DAYS_SINCE_LAST))));
-    text.append(" Spend by product category:");
-    for (int i = 0; i < categories; i++) {
-      text.append(
-          String.format(
-              Locale.ROOT,
-              " %d: %.0f%%%s",
-              i,
-              segment.<Double>getAs(meanOf(FeatureColumns.categoryShare(i))),
-              i < categories - 1 ? "," : "."));
+    List<String> byCategory = new ArrayList<>();
+    for (int i = 0; i < mix.categories(); i++) {
+      byCategory.add(percent(categoryName(i), segment, FeatureColumns.categoryShare(i)));
     }
+    List<String> byBand = new ArrayList<>();
+    for (int band = 0; band < mix.priceBands(); band++) {
+      byBand.add(percent(priceBandNames.get(band), segment, FeatureColumns.priceBandShare(band)));
+    }
+    text.append(" Spend by product category: ").append(String.join(", ", byCategory));
+    text.append("; by price band: ").append(String.join(", ", byBand)).append('.');
     text.append(
         String.format(
             Locale.ROOT,
@@ -283,6 +301,10 @@ public final class SegmentProfiler {
             segment.<Double>getAs(meanOf(LifetimeValue.P_ALIVE))));
     text.append(' ').append(action(segment, all));
     return text.toString();
+  }
+
+  private static String percent(String name, Row segment, String share) {
+    return String.format(Locale.ROOT, "%s %.0f%%", name, segment.<Double>getAs(meanOf(share)));
   }
 
   /** "12 months", "1 year 6 months", "90 days": the horizon as configured, in words. */

@@ -18,25 +18,24 @@ import static org.apache.spark.sql.functions.when;
 import dev.segmentation.clean.CleanColumns;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Kept lines, each with its product category, to one row per basket (customer and invoice): the
- * amount and its split across categories. See {@link FeatureColumns} for the contract.
+ * Kept lines, each with its product's category and price band, to one row per basket (customer and
+ * invoice): the amount and its split across categories and price bands. See {@link FeatureColumns}
+ * for the contract.
  *
- * <p>Input: {@link CleanColumns#KEPT} plus an int {@code category} column.
+ * <p>Input: {@link CleanColumns#KEPT} plus int {@code category} and {@code price_band} columns.
  */
 public final class BasketTable {
 
-  private final int categories;
+  private final ProductMix mix;
 
-  public BasketTable(int categories) {
-    if (categories < 1) {
-      throw new IllegalArgumentException("categories must be positive, got " + categories);
-    }
-    this.categories = categories;
+  public BasketTable(ProductMix mix) {
+    this.mix = Objects.requireNonNull(mix, "mix");
   }
 
   /** Baskets that count: a basket cancelled in full, or worth nothing, says nothing of taste. */
@@ -55,15 +54,21 @@ public final class BasketTable {
                 sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED)))
                     .cast("long")
                     .as(QUANTITY)));
-    for (int i = 0; i < categories; i++) {
+    for (int i = 0; i < mix.categories(); i++) {
+      aggregates.add(amountWhere(FeatureColumns.CATEGORY, i, FeatureColumns.categoryAmount(i)));
+    }
+    for (int band = 0; band < mix.priceBands(); band++) {
       aggregates.add(
-          FeatureColumns.sumOfMoney(
-                  when(col(FeatureColumns.CATEGORY).equalTo(i), col(CleanColumns.AMOUNT))
-                      .otherwise(0.0))
-              .as(FeatureColumns.categoryAmount(i)));
+          amountWhere(FeatureColumns.PRICE_BAND, band, FeatureColumns.priceBandAmount(band)));
     }
     return categorisedLines
         .groupBy(col(CUSTOMER_ID), col(INVOICE_NO))
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+  }
+
+  private static Column amountWhere(String column, int value, String name) {
+    return FeatureColumns.sumOfMoney(
+            when(col(column).equalTo(value), col(CleanColumns.AMOUNT)).otherwise(0.0))
+        .as(name);
   }
 }

@@ -43,14 +43,14 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class CustomerFeatures {
 
-  private final int categories;
+  private final ProductMix mix;
   private final LocalDate windowEnd;
 
   /**
    * @param windowEnd days since the first and last purchase are counted up to this day
    */
-  public CustomerFeatures(int categories, LocalDate windowEnd) {
-    this.categories = categories;
+  public CustomerFeatures(ProductMix mix, LocalDate windowEnd) {
+    this.mix = Objects.requireNonNull(mix, "mix");
     this.windowEnd = Objects.requireNonNull(windowEnd, "windowEnd");
   }
 
@@ -64,12 +64,12 @@ public final class CustomerFeatures {
                 max(col(BASKET_AMOUNT)).as(BASKET_MAX),
                 FeatureColumns.meanOfMoney(col(BASKET_AMOUNT)).as(BASKET_MEAN),
                 FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)).as(BASKET_SUM)));
-    for (int i = 0; i < categories; i++) {
+    for (int i = 0; i < mix.categories(); i++) {
+      aggregates.add(shareOf(FeatureColumns.categoryAmount(i)).as(FeatureColumns.categoryShare(i)));
+    }
+    for (int band = 0; band < mix.priceBands(); band++) {
       aggregates.add(
-          FeatureColumns.sumOfMoney(col(FeatureColumns.categoryAmount(i)))
-              .multiply(100.0)
-              .divide(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)))
-              .as(FeatureColumns.categoryShare(i)));
+          shareOf(FeatureColumns.priceBandAmount(band)).as(FeatureColumns.priceBandShare(band)));
     }
     aggregates.add(
         datediff(end, min(col(INVOICE_TS))).cast(DataTypes.DoubleType).as(DAYS_SINCE_FIRST));
@@ -88,6 +88,12 @@ public final class CustomerFeatures {
         .select(outputColumns());
   }
 
+  private static Column shareOf(String amount) {
+    return FeatureColumns.sumOfMoney(col(amount))
+        .multiply(100.0)
+        .divide(FeatureColumns.sumOfMoney(col(BASKET_AMOUNT)));
+  }
+
   /** Each customer's first basket (earliest time, then lowest invoice number). */
   public static Dataset<Row> firstBaskets(Dataset<Row> baskets) {
     Column order =
@@ -102,7 +108,7 @@ public final class CustomerFeatures {
   private Column[] outputColumns() {
     List<Column> columns = new ArrayList<>();
     columns.add(col(CUSTOMER_ID));
-    FeatureColumns.all(categories).forEach(name -> columns.add(col(name)));
+    FeatureColumns.all(mix).forEach(name -> columns.add(col(name)));
     return columns.toArray(Column[]::new);
   }
 }

@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
  * basket_amount             double     sum of line amounts
  * line_count, quantity      long       lines and units bought
  * category_&lt;i&gt;_amount      double     part of basket_amount spent in product category i
+ * price_band_&lt;i&gt;_amount    double     part of basket_amount spent on products of price band i
  * </pre>
  *
  * <p>Customer, from {@link CustomerFeatures}: {@code customer_id} and the {@link #all features}
@@ -85,6 +86,9 @@ public final class FeatureColumns {
   /** A product's category (int), added to products and lines by the product category model. */
   public static final String CATEGORY = "category";
 
+  /** A product's price band (int, 0 the cheapest), added with its category. */
+  public static final String PRICE_BAND = "price_band";
+
   public static final String BASKET_AMOUNT = "basket_amount";
   public static final String LINE_COUNT = "line_count";
 
@@ -116,6 +120,7 @@ public final class FeatureColumns {
   public static final String FULL_FOLLOWUP = "full_followup";
 
   private static final String CATEGORY_WILDCARD = "category_*_share";
+  private static final String PRICE_BAND_WILDCARD = "price_band_*_share";
 
   private FeatureColumns() {}
 
@@ -129,6 +134,16 @@ public final class FeatureColumns {
     return "category_" + category + "_share";
   }
 
+  /** Part of a basket spent on products of price band {@code band}. */
+  public static String priceBandAmount(int band) {
+    return "price_band_" + band + "_amount";
+  }
+
+  /** Percentage of a customer's spend on products of price band {@code band}. */
+  public static String priceBandShare(int band) {
+    return "price_band_" + band + "_share";
+  }
+
   public static List<String> categoryShares(int categories) {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < categories; i++) {
@@ -138,26 +153,28 @@ public final class FeatureColumns {
   }
 
   /** Every customer feature, in output order. */
-  public static List<String> all(int categories) {
+  public static List<String> all(ProductMix mix) {
     List<String> names =
         new ArrayList<>(List.of(INVOICE_COUNT, BASKET_MIN, BASKET_MAX, BASKET_MEAN, BASKET_SUM));
-    names.addAll(categoryShares(categories));
+    names.addAll(mix.shares());
     names.addAll(List.of(DAYS_SINCE_FIRST, DAYS_SINCE_LAST, RECENCY_DAYS, FREQUENCY, MONETARY));
     return names;
   }
 
   /**
-   * Expands {@code category_*_share} and checks every name.
+   * Expands {@code category_*_share} and {@code price_band_*_share} and checks every name.
    *
    * @throws IllegalArgumentException naming the first unknown feature
    */
-  public static List<String> expand(List<String> patterns, int categories) {
-    Set<String> known = new LinkedHashSet<>(all(categories));
+  public static List<String> expand(List<String> patterns, ProductMix mix) {
+    Set<String> known = new LinkedHashSet<>(all(mix));
     Set<String> names = new LinkedHashSet<>();
     for (String pattern : patterns) {
       String name = pattern.trim();
       if (name.equals(CATEGORY_WILDCARD)) {
-        names.addAll(categoryShares(categories));
+        names.addAll(mix.categoryShares());
+      } else if (name.equals(PRICE_BAND_WILDCARD)) {
+        names.addAll(mix.priceBandShares());
       } else if (known.contains(name)) {
         names.add(name);
       } else {
@@ -167,7 +184,9 @@ public final class FeatureColumns {
                 + "'; known: "
                 + String.join(", ", known)
                 + ", "
-                + CATEGORY_WILDCARD);
+                + CATEGORY_WILDCARD
+                + ", "
+                + PRICE_BAND_WILDCARD);
       }
     }
     return List.copyOf(names);

@@ -31,8 +31,8 @@ public final class FirstPurchases {
   /**
    * @param windowEnd as for {@link CustomerFeatures}; only the day counts depend on it
    */
-  public FirstPurchases(int categories, LocalDate windowEnd) {
-    this.features = new CustomerFeatures(categories, windowEnd);
+  public FirstPurchases(ProductMix mix, LocalDate windowEnd) {
+    this.features = new CustomerFeatures(mix, windowEnd);
   }
 
   public Dataset<Row> apply(Dataset<Row> baskets) {

@@ -11,7 +11,10 @@ import dev.segmentation.publish.ModelDirectory;
 import dev.segmentation.publish.PublishedTables;
 import dev.segmentation.publish.RunOutput;
 import dev.segmentation.publish.WarehouseTable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -116,7 +119,15 @@ public final class SegmentIds {
       metrics.put("segmentation.ids_previous_missing", models);
       return Optional.empty();
     }
-    JsonNode ids = directory.description(spark).path("segments").path("ids");
+    JsonNode description = directory.description(spark);
+    String difference = difference(description);
+    if (!difference.isEmpty()) {
+      // Centres of other features, or of other categories, measure other things: nothing to match.
+      LOG.warn("segment ids are not matched to {}: {}", models, difference);
+      metrics.put("segmentation.ids_previous_incompatible", models + ": " + difference);
+      return Optional.empty();
+    }
+    JsonNode ids = description.path("segments").path("ids");
     double[][] centres =
         CustomerSegmenter.centres(
             PipelineModel.load(directory.pathOf(ModelDirectory.SEGMENTATION)));
@@ -125,6 +136,21 @@ public final class SegmentIds {
       byId.put(ids.path(String.valueOf(index)).asInt(index), centres[index]);
     }
     return Optional.of(new Previous(models, byId, snapshot));
+  }
+
+  /** What makes the previous models' segments incomparable with this run's, or "". */
+  private String difference(JsonNode previous) {
+    String grouping = config.products().grouping().name().toLowerCase(Locale.ROOT);
+    if (previous.path("format_version").asInt(-1) != ModelDirectory.FORMAT_VERSION) {
+      return "format version " + previous.path("format_version").asText("none");
+    }
+    if (!previous.path("product_grouping").asText().equals(grouping)
+        || previous.path("product_categories").asInt() != config.products().categories()) {
+      return "other product categories";
+    }
+    List<String> features = new ArrayList<>();
+    previous.path("features").path("segmentation").forEach(f -> features.add(f.asText()));
+    return features.equals(config.segments().features()) ? "" : "other features " + features;
   }
 
   /**

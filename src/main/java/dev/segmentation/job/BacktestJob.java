@@ -31,7 +31,7 @@ public final class BacktestJob {
           new LifetimeValueSteps(config, metrics, checkpoints, data.window());
       Dataset<Row> customers =
           checkpoints.materialise(
-              new CustomerFeatures(config.products().categories(), data.window().cutoff())
+              new CustomerFeatures(config.products().mix(), data.window().cutoff())
                   .apply(data.trainBaskets()));
       String counted = RunMetrics.count(checkpoints.rows(customers), "customers");
       CustomerSegmenter.Result segmentation =

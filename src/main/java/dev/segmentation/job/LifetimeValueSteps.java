@@ -101,8 +101,7 @@ final class LifetimeValueSteps {
     LifetimeValue.Fitted fitted = fitAndRecord(summary, "clv.backtest");
     Dataset<Row> segments =
         segmentation
-            .transform(
-                new CustomerFeatures(config.products().categories(), split).apply(calibration))
+            .transform(new CustomerFeatures(config.products().mix(), split).apply(calibration))
             .select(CUSTOMER_ID, CustomerSegmenter.SEGMENT);
     LifetimeValueBacktest.Result result =
         new LifetimeValueBacktest(

@@ -237,6 +237,7 @@ public final class ReportJob {
             categories.add(
                 new ReportData.Category(
                     category,
+                    products.categoryName(category),
                     products.categorySizes().getOrDefault(category, 0L),
                     products.categoryTopWords().getOrDefault(category, List.of()),
                     new LinkedHashMap<>(byBand))));

@@ -92,8 +92,7 @@ public final class ScoreJob {
             "features",
             () -> baskets(lines, model, metrics, checkpoints),
             features -> RunMetrics.count(features.all(), "baskets"));
-    Dataset<Row> firsts =
-        new FirstPurchases(model.categories(), batch.end()).apply(batch.baskets());
+    Dataset<Row> firsts = new FirstPurchases(model.mix(), batch.end()).apply(batch.baskets());
     Dataset<Row> known =
         model.knownCustomers().select(col(CUSTOMER_ID), lit(true).as(KNOWN_CUSTOMER));
     Dataset<Row> flagged =
@@ -204,8 +203,7 @@ public final class ScoreJob {
     metrics.put("products.batch", counts.batch());
     metrics.put("products.unseen", counts.unseen());
     metrics.put("lines.unseen_products", counts.unseenLines());
-    Dataset<Row> baskets =
-        checkpoints.materialise(new BasketTable(model.categories()).apply(categorised));
+    Dataset<Row> baskets = checkpoints.materialise(new BasketTable(model.mix()).apply(categorised));
     Dataset<Row> positive = baskets.filter(BasketTable.positive());
     long all = checkpoints.rows(baskets);
     metrics.put("baskets.all", all);
@@ -273,7 +271,7 @@ public final class ScoreJob {
     columns.add(col(KNOWN_CUSTOMER));
     columns.add(col(FeatureColumns.COUNTRY));
     // What the first-invoice classifier and the follow-up regressor read.
-    for (String feature : FollowUpRegressor.firstPurchaseFeatures(model.categories())) {
+    for (String feature : FollowUpRegressor.firstPurchaseFeatures(model.mix())) {
       columns.add(col(feature));
     }
     columns.add(lit(config.runId()).as("run_id"));

@@ -21,9 +21,11 @@ import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.features.CustomerFeatures;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
+import dev.segmentation.features.ProductMix;
 import dev.segmentation.features.ProductTable;
 import dev.segmentation.ids.SegmentIds;
 import dev.segmentation.job.LifetimeValueSteps.Lifetime;
+import dev.segmentation.model.CategoryWords;
 import dev.segmentation.model.CustomerSegmenter;
 import dev.segmentation.model.LifetimeValue;
 import dev.segmentation.model.ProductCategoryModel;
@@ -37,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -95,8 +98,7 @@ public final class TrainJob {
             "customer_features",
             () ->
                 checkpoints.materialise(
-                    new CustomerFeatures(categories(), data.window().cutoff())
-                        .apply(data.trainBaskets())),
+                    new CustomerFeatures(mix(), data.window().cutoff()).apply(data.trainBaskets())),
             this::customerCount);
     long customerCount = checkpoints.rows(customers);
     metrics.put("customers.train", customerCount);
@@ -327,7 +329,7 @@ public final class TrainJob {
       TrainingData data, PipelineModel segmentation, Classifiers classifiers, int segments) {
     TrainingWindow window = data.window();
     Dataset<Row> baskets = data.testBaskets();
-    CustomerFeatures features = new CustomerFeatures(categories(), window.end());
+    CustomerFeatures features = new CustomerFeatures(mix(), window.end());
     Dataset<Row> actual =
         checkpoints.materialise(
             segmentation.transform(scaleInvoiceCounts(features.apply(baskets), window)));
@@ -337,7 +339,7 @@ public final class TrainJob {
         report(classifiers.fromHistory().transform(actual), "classifier.temporal", segments);
 
     Dataset<Row> firstInvoice =
-        new FirstPurchases(categories(), window.end())
+        new FirstPurchases(mix(), window.end())
             .apply(baskets)
             .join(
                 actual.select(FeatureColumns.CUSTOMER_ID, CustomerSegmenter.SEGMENT),
@@ -389,7 +391,7 @@ public final class TrainJob {
             () ->
                 mayUseRegressor()
                     ? Optional.of(
-                        new FollowUpRegressor(categories(), config.anticipation(), config.train())
+                        new FollowUpRegressor(mix(), config.anticipation(), config.train())
                             .fit(firstPurchases.filter(col(FeatureColumns.FULL_FOLLOWUP))))
                     : Optional.empty());
     Optional<AnticipationBacktest.Result> backtest = results.first();
@@ -431,7 +433,11 @@ public final class TrainJob {
       Classifiers classifiers,
       Anticipation anticipation) {
     Dataset<Row> profiles =
-        new SegmentProfiler(categories(), data.topWords(), config.clv().horizon())
+        new SegmentProfiler(
+                mix(),
+                data.categoryWords().names(),
+                config.products().priceBandNames(),
+                config.clv().horizon())
             .apply(segmented.join(lifetime.values(), FeatureColumns.CUSTOMER_ID));
     Map<Integer, String> labels = new TreeMap<>();
     profiles
@@ -477,7 +483,7 @@ public final class TrainJob {
       Dataset<Row> segmented, Lifetime lifetime, Map<Integer, String> labels) {
     List<Column> segmentColumns =
         new ArrayList<>(List.of(col(FeatureColumns.CUSTOMER_ID), col(CustomerSegmenter.SEGMENT)));
-    FeatureColumns.all(categories()).forEach(name -> segmentColumns.add(col(name)));
+    FeatureColumns.all(mix()).forEach(name -> segmentColumns.add(col(name)));
     segmentColumns.add(
         SegmentProfiler.labelOf(labels, col(CustomerSegmenter.SEGMENT))
             .as(CustomerSegmenter.SEGMENT_LABEL));
@@ -509,7 +515,9 @@ public final class TrainJob {
             .put("training_window.start", window.start().toString())
             .put("training_window.cutoff", window.cutoff().toString())
             .put("training_window.end", window.end().toString())
-            .put("product_categories", categories())
+            .put("product_grouping", config.products().grouping().name().toLowerCase(Locale.ROOT))
+            .put("product_categories", mix().categories())
+            .put("price_bands", mix().priceBands())
             .put("features.segmentation", config.segments().features())
             .put("features.classifier", config.classifier().features())
             .put("segments.k", segmentation.result().k())
@@ -538,7 +546,11 @@ public final class TrainJob {
   }
 
   private Dataset<Row> productCategoriesTable(TrainingData data) {
-    Dataset<Row> words = data.topWordsTable().withColumnRenamed("top_words", "category_top_words");
+    Dataset<Row> words =
+        data.categoryWords()
+            .table()
+            .withColumnRenamed(CategoryWords.NAME, "category_name")
+            .withColumnRenamed(CategoryWords.TOP_WORDS, "category_top_words");
     return data.products()
         .select(
             col("stock_code"),
@@ -568,7 +580,7 @@ public final class TrainJob {
     return byText;
   }
 
-  private int categories() {
-    return config.products().categories();
+  private ProductMix mix() {
+    return config.products().mix();
   }
 }

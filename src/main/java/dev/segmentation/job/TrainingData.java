@@ -11,10 +11,13 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.BasketTable;
 import dev.segmentation.features.FirstPurchases;
+import dev.segmentation.features.ProductMix;
 import dev.segmentation.features.ProductTable;
+import dev.segmentation.model.CategoryWords;
 import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.ProductCategoryModel;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
@@ -42,8 +45,7 @@ record TrainingData(
     TrainingWindow window,
     ProductCategories categories,
     Dataset<Row> products,
-    Dataset<Row> topWordsTable,
-    Map<Integer, List<String>> topWords,
+    CategoryWords.Described categoryWords,
     Dataset<Row> trainBaskets,
     Dataset<Row> testBaskets,
     Dataset<Row> firstPurchases) {
@@ -60,7 +62,7 @@ record TrainingData(
             () -> fitProductCategories(trainLines, config, metrics, checkpoints),
             fitted -> RunMetrics.count(checkpoints.rows(fitted.products()), "products"));
 
-    int categories = config.products().categories();
+    ProductMix mix = config.products().mix();
     Dataset<Row> baskets =
         metrics.time(
             "baskets",
@@ -72,7 +74,7 @@ record TrainingData(
                   lineProducts.filter(col(ProductCategories.UNSEEN)).count());
               Dataset<Row> built =
                   checkpoints.materialise(
-                      new BasketTable(categories)
+                      new BasketTable(mix)
                           .apply(ProductCategories.withCategories(lines.kept(), lineProducts)));
               checkpoints.release(lineProducts);
               return built;
@@ -92,8 +94,7 @@ record TrainingData(
                 checkpoints.materialise(
                     new FollowUp(config.anticipation().horizon(), window.end())
                         .apply(
-                            allBaskets,
-                            new FirstPurchases(categories, window.end()).apply(allBaskets))),
+                            allBaskets, new FirstPurchases(mix, window.end()).apply(allBaskets))),
             firsts -> RunMetrics.count(checkpoints.rows(firsts), "customers"));
     return new TrainingData(
         lines.counts(),
@@ -101,8 +102,7 @@ record TrainingData(
         window,
         products.categories(),
         products.products(),
-        products.topWordsTable(),
-        products.topWords(),
+        products.words(),
         trainBaskets,
         testBaskets,
         firstPurchases);
@@ -132,10 +132,7 @@ record TrainingData(
   }
 
   private record ProductStep(
-      ProductCategories categories,
-      Dataset<Row> products,
-      Dataset<Row> topWordsTable,
-      Map<Integer, List<String>> topWords) {}
+      ProductCategories categories, Dataset<Row> products, CategoryWords.Described words) {}
 
   private static ProductStep fitProductCategories(
       Dataset<Row> trainLines, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
@@ -149,24 +146,23 @@ record TrainingData(
         "products.silhouette",
         RunMetrics.rounded(
             new ClusteringEvaluator()
-                .setFeaturesCol(ProductCategoryModel.FEATURES)
+                .setFeaturesCol(ProductCategoryModel.WORD_VECTOR)
                 .setPredictionCol(ProductCategoryModel.CATEGORY)
                 .evaluate(categorised)));
-    Dataset<Row> topWordsTable =
-        checkpoints.materialise(
-            ProductCategoryModel.topWords(categorised, vocabulary, config.products().topWords()));
-    Map<Integer, List<String>> topWords = new TreeMap<>();
-    topWordsTable.collectAsList().forEach(row -> topWords.put(row.getInt(0), row.getList(1)));
+    CategoryWords.Described words =
+        new CategoryWords(config.products()).describe(categorised, vocabulary);
     Map<String, Long> sizes = new TreeMap<>();
     categorised
         .groupBy(ProductCategoryModel.CATEGORY)
         .count()
         .collectAsList()
         .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
+    metrics.put("products.grouping", config.products().grouping().name().toLowerCase(Locale.ROOT));
     metrics.put("products.category_sizes", sizes);
-    metrics.put("products.category_top_words", topWords);
-    return new ProductStep(
-        new ProductCategories(model, categorised), categorised, topWordsTable, topWords);
+    metrics.put("products.category_names", words.names());
+    metrics.put("products.category_top_words", words.topWords());
+    metrics.put("products.price_band_names", config.products().priceBandNames());
+    return new ProductStep(new ProductCategories(model, categorised), categorised, words);
   }
 
   private static void recordWindow(RunMetrics metrics, TrainingWindow window) {

@@ -1,18 +1,12 @@
 package dev.segmentation.model;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.struct;
-
 import dev.segmentation.config.JobConfig;
+import dev.segmentation.config.JobConfig.Grouping;
 import dev.segmentation.features.DescriptionStemmer;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.ProductTable;
 import dev.segmentation.ingest.InvoiceColumns;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +15,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.LDA;
 import org.apache.spark.ml.feature.Bucketizer;
 import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
@@ -30,26 +25,46 @@ import org.apache.spark.ml.feature.StopWordsRemover;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
- * Product categories from description text and price, as an MLlib pipeline: words (letters only,
- * three or more) → without stop words, colours and sizes → Snowball stems → a binary bag of stems
- * used by enough products → plus a one-hot price band → KMeans.
+ * Product categories from description text, as an MLlib pipeline: words (letters only, three or
+ * more) → without stop words, colours and sizes → Snowball stems → a binary bag of stems used by
+ * enough products, and a price band from the mean unit price. Then, by {@link Grouping}:
  *
- * <p>Input: {@link ProductTable} rows. The fitted pipeline adds {@link #CATEGORY} (int) and
- * categorises any product, seen in training or not, from its description and price.
+ * <ul>
+ *   <li>themes: LDA topics of the bags of stems, each product in its strongest topic. Price plays
+ *       no part, so a category is a kind of product, whatever it costs.
+ *   <li>notebook: KMeans over the bag of stems and the one-hot price band, as the notebook does. On
+ *       the bundled data its categories are the price bands again: the one-hot band outweighs the
+ *       sparse words.
+ * </ul>
+ *
+ * <p>Input: {@link ProductTable} rows. The fitted pipeline adds {@link #CATEGORY} (int) and {@link
+ * #PRICE_BAND} (double, 0 the cheapest) and categorises any product, seen in training or not, from
+ * its description and price.
  */
 public final class ProductCategoryModel {
 
   public static final String CATEGORY = FeatureColumns.CATEGORY;
-  public static final String PRICE_BAND = "price_band";
+  public static final String PRICE_BAND = FeatureColumns.PRICE_BAND;
   public static final String STEMS = "stems";
-  public static final String FEATURES = "product_features";
+
+  /** A product's binary bag of known stems: what the categories are made from. */
+  public static final String WORD_VECTOR = "word_vector";
+
+  /** The description's words as the stems were made from them, in the same order. */
+  public static final String CONTENT_WORDS = "content_words";
 
   private static final String WORDS = "words";
-  private static final String CONTENT_WORDS = "content_words";
-  private static final String WORD_VECTOR = "word_vector";
+  private static final String TOPIC_WEIGHTS = "topic_weights";
+
+  /**
+   * LDA's online optimiser draws 5% of the products per iteration: 50 iterations see each product
+   * about two and a half times, after which the themes of the bundled data no longer change.
+   */
+  private static final int TOPIC_ITERATIONS = 50;
+
+  private static final String NOTEBOOK_FEATURES = "product_features";
   private static final String PRICE_BAND_VECTOR = "price_band_vector";
 
   private final JobConfig.Products settings;
@@ -71,6 +86,52 @@ public final class ProductCategoryModel {
   }
 
   private PipelineStage[] stages() {
+    List<PipelineStage> stages = new ArrayList<>(textStages());
+    stages.add(
+        new Bucketizer()
+            .setInputCol(ProductTable.MEAN_UNIT_PRICE)
+            .setOutputCol(PRICE_BAND)
+            .setSplits(priceSplits())
+            .setHandleInvalid("keep"));
+    stages.addAll(settings.grouping() == Grouping.THEMES ? themeStages() : notebookStages());
+    return stages.toArray(PipelineStage[]::new);
+  }
+
+  private List<PipelineStage> themeStages() {
+    LDA topics =
+        new LDA()
+            .setK(settings.categories())
+            .setSeed(seed)
+            .setMaxIter(TOPIC_ITERATIONS)
+            .setFeaturesCol(WORD_VECTOR)
+            .setTopicDistributionCol(TOPIC_WEIGHTS);
+    StrongestTopic strongest =
+        new StrongestTopic().setInputCol(TOPIC_WEIGHTS).setOutputCol(CATEGORY);
+    return List.of(topics, strongest);
+  }
+
+  private List<PipelineStage> notebookStages() {
+    OneHotEncoder priceBandVector =
+        new OneHotEncoder()
+            .setInputCols(new String[] {PRICE_BAND})
+            .setOutputCols(new String[] {PRICE_BAND_VECTOR})
+            .setDropLast(false)
+            .setHandleInvalid("keep");
+    VectorAssembler assembler =
+        new VectorAssembler()
+            .setInputCols(new String[] {WORD_VECTOR, PRICE_BAND_VECTOR})
+            .setOutputCol(NOTEBOOK_FEATURES);
+    KMeans kmeans =
+        new KMeans()
+            .setK(settings.categories())
+            .setSeed(seed)
+            .setMaxIter(20)
+            .setFeaturesCol(NOTEBOOK_FEATURES)
+            .setPredictionCol(CATEGORY);
+    return List.of(priceBandVector, assembler, kmeans);
+  }
+
+  private List<PipelineStage> textStages() {
     RegexTokenizer tokenizer =
         new RegexTokenizer()
             .setInputCol(InvoiceColumns.DESCRIPTION)
@@ -94,32 +155,7 @@ public final class ProductCategoryModel {
             .setOutputCol(WORD_VECTOR)
             .setMinDF(settings.minProductsPerWord())
             .setBinary(true);
-    Bucketizer priceBands =
-        new Bucketizer()
-            .setInputCol(ProductTable.MEAN_UNIT_PRICE)
-            .setOutputCol(PRICE_BAND)
-            .setSplits(priceSplits())
-            .setHandleInvalid("keep");
-    OneHotEncoder priceBandVector =
-        new OneHotEncoder()
-            .setInputCols(new String[] {PRICE_BAND})
-            .setOutputCols(new String[] {PRICE_BAND_VECTOR})
-            .setDropLast(false)
-            .setHandleInvalid("keep");
-    VectorAssembler assembler =
-        new VectorAssembler()
-            .setInputCols(new String[] {WORD_VECTOR, PRICE_BAND_VECTOR})
-            .setOutputCol(FEATURES);
-    KMeans kmeans =
-        new KMeans()
-            .setK(settings.categories())
-            .setSeed(seed)
-            .setMaxIter(20)
-            .setFeaturesCol(FEATURES)
-            .setPredictionCol(CATEGORY);
-    return new PipelineStage[] {
-      tokenizer, remover, stemmer, vectorizer, priceBands, priceBandVector, assembler, kmeans
-    };
+    return List.of(tokenizer, remover, stemmer, vectorizer);
   }
 
   private double[] priceSplits() {
@@ -141,27 +177,5 @@ public final class ProductCategoryModel {
       }
     }
     throw new IllegalArgumentException("not a product category pipeline: no CountVectorizerModel");
-  }
-
-  /**
-   * The most used known stems of each category: {@code category}, {@code top_words} (array, most
-   * used first). A small table, one row per category.
-   */
-  public static Dataset<Row> topWords(Dataset<Row> categorised, List<String> vocabulary, int top) {
-    Dataset<Row> uses =
-        categorised
-            .select(col(CATEGORY), explode(col(STEMS)).as("word"))
-            .filter(col("word").isin(vocabulary.toArray()))
-            .groupBy(col(CATEGORY), col("word"))
-            .agg(count(lit(1)).as("products"));
-    return uses.withColumn(
-            "_rank",
-            row_number()
-                .over(
-                    Window.partitionBy(col(CATEGORY)).orderBy(col("products").desc(), col("word"))))
-        .filter(col("_rank").leq(top))
-        .groupBy(col(CATEGORY))
-        .agg(collect_list(struct(col("_rank"), col("word"))).as("_ranked"))
-        .selectExpr(CATEGORY, "transform(array_sort(_ranked), x -> x.word) AS top_words");
   }
 }

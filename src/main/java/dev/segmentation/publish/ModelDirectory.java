@@ -7,6 +7,7 @@ import dev.segmentation.ConcurrentJobs;
 import dev.segmentation.ContractViolation;
 import dev.segmentation.anticipation.Anticipator;
 import dev.segmentation.config.JobConfig.Predictor;
+import dev.segmentation.features.ProductMix;
 import dev.segmentation.model.BgNbd;
 import dev.segmentation.model.GammaGamma;
 import dev.segmentation.model.LifetimeValue;
@@ -42,10 +43,10 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * product_categories/        PipelineModel  description and price to a product category
  * segmentation/              PipelineModel  customer features to a segment
- * classifier/                PipelineModel  mean basket and category shares to a segment
+ * classifier/                PipelineModel  mean basket and spend shares to a segment
  * classifier_first_invoice/  PipelineModel  the first invoice alone to a segment
  * followup_regressor/        PipelineModel  first invoice to follow-up (only when chosen)
- * products/                  Parquet        stock_code, category of every training product
+ * products/                  Parquet        stock_code, category, price_band of every training product
  * segment_expectations/      Parquet        per segment: follow-up after the first purchase
  * known_customers/           Parquet        customer_id, segment of every segmented customer
  * model.json                                format version, window, features, choices, metrics,
@@ -66,7 +67,7 @@ public final class ModelDirectory {
   public static final String DESCRIPTION = "model.json";
 
   /** Bumped when the folder's layout or the models' inputs change incompatibly. */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   /** What {@code train} saves. */
   public record Contents(
@@ -82,7 +83,7 @@ public final class ModelDirectory {
   public record Loaded(
       String location,
       String modelVersion,
-      int categories,
+      ProductMix mix,
       Map<String, String> labels,
       Period horizon,
       ProductCategories productCategories,
@@ -187,7 +188,9 @@ public final class ModelDirectory {
     return new Loaded(
         root.toString(),
         description.path("model_version").asText(),
-        description.path("product_categories").asInt(),
+        new ProductMix(
+            description.path("product_categories").asInt(),
+            description.path("price_bands").asInt()),
         labels(description),
         period(description, "anticipation"),
         categories,

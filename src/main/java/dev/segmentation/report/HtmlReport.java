@@ -438,11 +438,13 @@ public final class HtmlReport {
   private void products() {
     section("Product categories");
     html.append(
-        "<table><tr><th>category</th><th class=\"number\">products</th>"
-            + "<th>top words (stems)</th></tr>");
+        "<table><tr><th>category</th><th>name</th><th class=\"number\">products</th>"
+            + "<th>most used words</th></tr>");
     for (ReportData.Category c : data.categories()) {
       html.append("<tr><td>")
           .append(c.id())
+          .append("</td><td>")
+          .append(escape(c.name()))
           .append("</td><td class=\"number\">")
           .append(String.format(Locale.ROOT, "%,d", c.products()))
           .append("</td><td>")
@@ -453,7 +455,7 @@ public final class HtmlReport {
     chart(
         "Price mix by category",
         Charts.stackedBars(
-            "Price mix: products per price band (0 the cheapest), stacked, per category",
+            "Price mix: products per price band, cheapest at the bottom, per category",
             "products",
             priceBands()));
   }
@@ -468,9 +470,9 @@ public final class HtmlReport {
       bands.forEach(
           band ->
               byBand.put(
-                  "price band " + band,
+                  data.metrics().products().priceBandName(band),
                   c.productsByPriceBand().getOrDefault(band, 0L).doubleValue()));
-      byCategory.put("category " + c.id(), byBand);
+      byCategory.put(c.name(), byBand);
     }
     return byCategory;
   }

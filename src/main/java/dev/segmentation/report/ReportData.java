@@ -34,7 +34,11 @@ public record ReportData(
       double customerShare,
       double revenueShare) {}
 
-  /** One product category: its products per price band (index to count) and top words. */
+  /** One product category: its name, products per price band (index to count) and top words. */
   public record Category(
-      int id, long products, List<String> topWords, Map<Integer, Long> productsByPriceBand) {}
+      int id,
+      String name,
+      long products,
+      List<String> topWords,
+      Map<Integer, Long> productsByPriceBand) {}
 }

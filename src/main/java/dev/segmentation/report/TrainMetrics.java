@@ -111,7 +111,25 @@ public record TrainMetrics(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Products(
       @JsonProperty("category_sizes") Map<Integer, Long> categorySizes,
-      @JsonProperty("category_top_words") Map<Integer, List<String>> categoryTopWords) {}
+      @JsonProperty("category_names") Map<Integer, String> categoryNames,
+      @JsonProperty("category_top_words") Map<Integer, List<String>> categoryTopWords,
+      @JsonProperty("price_band_names") List<String> priceBandNames) {
+
+    public Products {
+      categoryNames = categoryNames == null ? Map.of() : categoryNames;
+      priceBandNames = priceBandNames == null ? List.of() : priceBandNames;
+    }
+
+    /** A category's name, or its number in a run from before categories had names. */
+    public String categoryName(int category) {
+      return categoryNames.getOrDefault(category, "category " + category);
+    }
+
+    /** A price band's name, or its number in a run from before bands had names. */
+    public String priceBandName(int band) {
+      return band < priceBandNames.size() ? priceBandNames.get(band) : "price band " + band;
+    }
+  }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Lines(

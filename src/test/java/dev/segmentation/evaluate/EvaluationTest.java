@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
 import dev.segmentation.features.FeatureColumns;
+import dev.segmentation.features.ProductMix;
 import java.time.Period;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ class EvaluationTest extends SparkTestBase {
 
   @Test
   void profilesCountShareAndLabelEachSegment() {
-    List<String> features = FeatureColumns.all(2);
+    List<String> features = FeatureColumns.all(new ProductMix(2, 1));
     StructType schema = new StructType().add("segment", DataTypes.IntegerType);
     for (String feature : features) {
       schema = schema.add(feature, DataTypes.DoubleType);
@@ -97,8 +98,9 @@ class EvaluationTest extends SparkTestBase {
 
     List<Row> profiles =
         new SegmentProfiler(
-                2,
-                Map.of(0, List.of("heart", "light", "candl", "box"), 1, List.of("card")),
+                new ProductMix(2, 1),
+                Map.of(0, "heart & light", 1, "card"),
+                List.of("any price"),
                 Period.ofMonths(12))
             .apply(segmented)
             .orderBy("segment")
@@ -109,10 +111,8 @@ class EvaluationTest extends SparkTestBase {
     assertEquals(0.9901, profiles.get(0).<Double>getAs("revenue_share"));
     assertEquals(10.0, profiles.get(0).<Double>getAs("mean_invoice_count"));
     assertEquals(
-        "very frequent high-value buyers, mostly category 0 (heart, light, candl)",
-        profiles.get(0).getAs("label"));
-    assertEquals(
-        "one-time low-value buyers, mostly category 1 (card)", profiles.get(1).getAs("label"));
+        "very frequent high-value buyers, mostly heart & light", profiles.get(0).getAs("label"));
+    assertEquals("one-time low-value buyers, mostly card", profiles.get(1).getAs("label"));
     // The expected future: percentile_approx gives the smallest value with at least that share
     // of the segment at or below it.
     Row first = profiles.get(0);
@@ -140,7 +140,7 @@ class EvaluationTest extends SparkTestBase {
                 " Over the next 12 months: 3.0 purchase "
                     + "days and 200.00 spend expected per customer (median 100.00), 50% in the high value band; "
                     + "P(alive) 0.95 on average. Keep them close without discounts: early access, "
-                    + "service and loyalty perks. Lead with category 0 (heart, light, candl)."),
+                    + "service and loyalty perks. Lead with heart & light."),
         first.<String>getAs("description"));
     // A one-time segment is asked for a second order.
     Assertions.assertTrue(
@@ -149,7 +149,7 @@ class EvaluationTest extends SparkTestBase {
             .<String>getAs("description")
             .endsWith(
                 "Turn the first order into a habit: a second-purchase offer soon after it. "
-                    + "Lead with category 1 (card)."),
+                    + "Lead with card."),
         profiles.get(1).<String>getAs("description"));
   }
 
@@ -164,7 +164,8 @@ class EvaluationTest extends SparkTestBase {
       double expectedPurchases,
       double expectedSpend,
       String valueBand) {
-    // invoice_count, basket_min, basket_max, basket_mean, basket_sum, shares, days first/last,
+    // invoice_count, basket_min, basket_max, basket_mean, basket_sum, category shares, price band
+    // share, days first/last,
     // recency, frequency, monetary, then the expected future
     return new Object[] {
       segment,
@@ -175,6 +176,7 @@ class EvaluationTest extends SparkTestBase {
       monetary,
       share0,
       share1,
+      100.0,
       100.0,
       10.0,
       10.0,

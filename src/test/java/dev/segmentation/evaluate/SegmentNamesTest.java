@@ -2,17 +2,19 @@ package dev.segmentation.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.segmentation.features.ProductMix;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SegmentNamesTest {
 
   private static final List<SegmentNames.Trait> TRAITS =
-      SegmentNames.traits(2, Map.of(0, List.of("heart", "light", "candl", "box")));
+      SegmentNames.traits(new ProductMix(2, 1), Map.of(0, "heart & light"), List.of("any price"));
 
   @Test
-  void theTraitsAreRecencyFrequencyValueTenureSpendAndEachCategory() {
+  void theTraitsAreRecencyFrequencyValueTenureSpendEachCategoryAndEachPriceBand() {
     assertEquals(
         List.of(
             "more recent",
@@ -20,8 +22,9 @@ class SegmentNamesTest {
             "smaller baskets",
             "newer",
             "less spend in all",
-            "less category 0 (heart, light, candl)",
-            "less category 1"),
+            "less heart & light",
+            "less category 1",
+            "fewer any price items"),
         TRAITS.stream().map(SegmentNames.Trait::less).toList());
   }
 
@@ -30,7 +33,7 @@ class SegmentNamesTest {
     Map<Integer, String> first = Map.of(0, "occasional buyers", 1, "frequent buyers");
 
     assertEquals(
-        first, SegmentNames.distinct(first, Map.of(0, new double[7], 1, new double[7]), TRAITS));
+        first, SegmentNames.distinct(first, Map.of(0, new double[8], 1, new double[8]), TRAITS));
   }
 
   @Test
@@ -40,9 +43,9 @@ class SegmentNamesTest {
         Map.of(0, "occasional buyers", 3, "one-time buyers", 5, "occasional buyers");
     Map<Integer, double[]> z =
         Map.of(
-            0, new double[] {-0.6, 0.1, 0, 0, 0, 0, 0},
-            3, new double[] {1, -1, 0, 0, 0, 0, 0},
-            5, new double[] {0.8, 0.2, 0, 0, 0, 0, 0});
+            0, new double[] {-0.6, 0.1, 0, 0, 0, 0, 0, 0},
+            3, new double[] {1, -1, 0, 0, 0, 0, 0, 0},
+            5, new double[] {0.8, 0.2, 0, 0, 0, 0, 0, 0});
 
     assertEquals(
         Map.of(
@@ -59,9 +62,9 @@ class SegmentNamesTest {
     Map<Integer, String> first = Map.of(0, "buyers", 1, "buyers", 2, "buyers");
     Map<Integer, double[]> z =
         Map.of(
-            0, new double[] {2, 0, 0, 0, 0, 0, 0},
-            1, new double[] {0, 0.5, 0, 0, 0, 0, 0},
-            2, new double[] {0, -0.5, 0, 0, 0, 0, 0});
+            0, new double[] {2, 0, 0, 0, 0, 0, 0, 0},
+            1, new double[] {0, 0.5, 0, 0, 0, 0, 0, 0},
+            2, new double[] {0, -0.5, 0, 0, 0, 0, 0, 0});
 
     Map<Integer, String> names = SegmentNames.distinct(first, z, TRAITS);
 
@@ -77,7 +80,26 @@ class SegmentNamesTest {
 
     assertEquals(
         "buyers, more recent, buy less often, smaller baskets, newer, less spend in all, "
-            + "less category 0 (heart, light, candl), less category 1 (4)",
-        SegmentNames.distinct(first, Map.of(4, new double[7], 7, new double[7]), TRAITS).get(4));
+            + "less heart & light, less category 1, fewer any price items (4)",
+        SegmentNames.distinct(first, Map.of(4, new double[8], 7, new double[8]), TRAITS).get(4));
+  }
+
+  @Test
+  void aCategoryTheFirstNameSpeaksOfDoesNotTellNamesakesApart() {
+    // Both favour category 0, 1 far more so; without it they differ only in frequency.
+    Map<Integer, String> first =
+        Map.of(0, "buyers, mostly heart & light", 1, "buyers, mostly heart & light");
+    Map<Integer, double[]> z =
+        Map.of(
+            0, new double[] {0, 0.2, 0, 0, 0, 1, 0, 0},
+            1, new double[] {0, -0.2, 0, 0, 0, 3, 0, 0});
+    Map<Integer, Set<String>> said =
+        Map.of(0, Set.of("category_0_share"), 1, Set.of("category_0_share"));
+
+    assertEquals(
+        Map.of(
+            0, "buyers, mostly heart & light, buy more often",
+            1, "buyers, mostly heart & light, buy less often"),
+        SegmentNames.distinct(first, said, z, TRAITS));
   }
 }

@@ -4,7 +4,9 @@ import java.sql.Timestamp;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Hand-made kept lines with a product category: the input of {@link BasketTable}. */
+/**
+ * Hand-made kept lines with a product category and price band: the input of {@link BasketTable}.
+ */
 final class CategorisedLines {
 
   static final StructType SCHEMA =
@@ -17,7 +19,8 @@ final class CategorisedLines {
           .add("invoice_ts", DataTypes.TimestampType)
           .add("customer_id", DataTypes.StringType)
           .add("country", DataTypes.StringType)
-          .add("category", DataTypes.IntegerType);
+          .add("category", DataTypes.IntegerType)
+          .add("price_band", DataTypes.IntegerType);
 
   private CategorisedLines() {}
 
@@ -30,7 +33,8 @@ final class CategorisedLines {
       double amount,
       String time,
       String customer,
-      int category) {
+      int category,
+      int priceBand) {
     return new Object[] {
       invoice,
       stock,
@@ -40,7 +44,8 @@ final class CategorisedLines {
       Timestamp.valueOf(time),
       customer,
       "United Kingdom",
-      category
+      category,
+      priceBand
     };
   }
 }

@@ -15,21 +15,22 @@ import org.junit.jupiter.api.Test;
 class CustomerFeaturesTest extends SparkTestBase {
 
   private static final StructType LINES = CategorisedLines.SCHEMA;
+  private static final ProductMix MIX = new ProductMix(2, 2);
 
   /** Customer A: two baskets (30 = 20 in category 0 + 10 in 1; then 10 in 1); B: one of 5. */
   private Dataset<Row> lines() {
     return rows(
         LINES,
-        CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
-        CategorisedLines.line("100", "Y", 2, 1, 10.0, "2011-01-10 10:00:00", "A", 1),
-        CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-01-20 09:00:00", "A", 1),
-        CategorisedLines.line("102", "X", 5, 0, 5.0, "2011-01-25 12:00:00", "B", 0));
+        CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0, 1),
+        CategorisedLines.line("100", "Y", 2, 1, 10.0, "2011-01-10 10:00:00", "A", 1, 0),
+        CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-01-20 09:00:00", "A", 1, 0),
+        CategorisedLines.line("102", "X", 5, 0, 5.0, "2011-01-25 12:00:00", "B", 0, 1));
   }
 
   @Test
-  void basketsAddUpAmountsPerCategoryLinesAndUnits() {
+  void basketsAddUpAmountsPerCategoryPriceBandLinesAndUnits() {
     List<String> baskets =
-        new BasketTable(2)
+        new BasketTable(MIX)
             .apply(lines()).orderBy("invoice_no").collectAsList().stream()
                 .map(
                     r ->
@@ -46,24 +47,31 @@ class CustomerFeaturesTest extends SparkTestBase {
                             + r.getAs("category_0_amount")
                             + " c1="
                             + r.getAs("category_1_amount")
+                            + " p0="
+                            + r.getAs("price_band_0_amount")
+                            + " p1="
+                            + r.getAs("price_band_1_amount")
                             + " ts="
                             + r.getAs("invoice_ts"))
                 .collect(Collectors.toList());
 
     assertEquals(
         List.of(
-            "A 100 amount=30.0 lines=2 units=11 c0=20.0 c1=10.0 ts=2011-01-10 10:00:00.0",
-            "A 101 amount=10.0 lines=1 units=1 c0=0.0 c1=10.0 ts=2011-01-20 09:00:00.0",
-            "B 102 amount=5.0 lines=1 units=5 c0=5.0 c1=0.0 ts=2011-01-25 12:00:00.0"),
+            "A 100 amount=30.0 lines=2 units=11 c0=20.0 c1=10.0 p0=10.0 p1=20.0"
+                + " ts=2011-01-10 10:00:00.0",
+            "A 101 amount=10.0 lines=1 units=1 c0=0.0 c1=10.0 p0=10.0 p1=0.0"
+                + " ts=2011-01-20 09:00:00.0",
+            "B 102 amount=5.0 lines=1 units=5 c0=5.0 c1=0.0 p0=0.0 p1=5.0"
+                + " ts=2011-01-25 12:00:00.0"),
         baskets);
   }
 
   @Test
   void customersGetCountsBasketStatisticsSharesAndDays() {
-    Dataset<Row> baskets = new BasketTable(2).apply(lines());
+    Dataset<Row> baskets = new BasketTable(MIX).apply(lines());
 
     List<Row> customers =
-        new CustomerFeatures(2, LocalDate.parse("2011-02-01"))
+        new CustomerFeatures(MIX, LocalDate.parse("2011-02-01"))
             .apply(baskets)
             .orderBy("customer_id")
             .collectAsList();
@@ -78,6 +86,8 @@ class CustomerFeaturesTest extends SparkTestBase {
     assertEquals(40.0, a.<Double>getAs("basket_sum"));
     assertEquals(50.0, a.<Double>getAs("category_0_share"));
     assertEquals(50.0, a.<Double>getAs("category_1_share"));
+    assertEquals(50.0, a.<Double>getAs("price_band_0_share"));
+    assertEquals(50.0, a.<Double>getAs("price_band_1_share"));
     assertEquals(22.0, a.<Double>getAs("days_since_first"));
     assertEquals(12.0, a.<Double>getAs("days_since_last"));
     assertEquals(12.0, a.<Double>getAs("recency_days"));
@@ -86,15 +96,16 @@ class CustomerFeaturesTest extends SparkTestBase {
     Row b = customers.get(1);
     assertEquals(100.0, b.<Double>getAs("category_0_share"));
     assertEquals(0.0, b.<Double>getAs("category_1_share"));
+    assertEquals(100.0, b.<Double>getAs("price_band_1_share"));
     assertEquals(7.0, b.<Double>getAs("days_since_first"));
   }
 
   @Test
   void theFirstInvoiceVariantSeesOnlyTheFirstBasket() {
-    Dataset<Row> first = CustomerFeatures.firstBaskets(new BasketTable(2).apply(lines()));
+    Dataset<Row> first = CustomerFeatures.firstBaskets(new BasketTable(MIX).apply(lines()));
 
     Row a =
-        new CustomerFeatures(2, LocalDate.parse("2011-02-01"))
+        new CustomerFeatures(MIX, LocalDate.parse("2011-02-01"))
             .apply(first)
             .filter("customer_id = 'A'")
             .first();
@@ -107,25 +118,30 @@ class CustomerFeaturesTest extends SparkTestBase {
   @Test
   void onlyPositiveBasketsCount() {
     Dataset<Row> baskets =
-        new BasketTable(2)
+        new BasketTable(MIX)
             .apply(
                 rows(
                     LINES,
-                    CategorisedLines.line("100", "X", 10, 10, 0.0, "2011-01-10 10:00:00", "A", 0),
-                    CategorisedLines.line("101", "X", 1, 0, 3.0, "2011-01-11 10:00:00", "A", 0)));
+                    CategorisedLines.line(
+                        "100", "X", 10, 10, 0.0, "2011-01-10 10:00:00", "A", 0, 1),
+                    CategorisedLines.line(
+                        "101", "X", 1, 0, 3.0, "2011-01-11 10:00:00", "A", 0, 1)));
 
     assertEquals(1, baskets.filter(BasketTable.positive()).count());
   }
 
   @Test
-  void featureNamesExpandTheCategoryWildcardAndRejectUnknownNames() {
+  void featureNamesExpandTheWildcardsAndRejectUnknownNames() {
     assertEquals(
         List.of("basket_mean", "category_0_share", "category_1_share"),
-        FeatureColumns.expand(List.of("basket_mean", "category_*_share"), 2));
+        FeatureColumns.expand(List.of("basket_mean", "category_*_share"), MIX));
+    assertEquals(
+        List.of("price_band_0_share", "price_band_1_share", "invoice_count"),
+        FeatureColumns.expand(List.of("price_band_*_share", "invoice_count"), MIX));
     IllegalArgumentException error =
         Assertions.assertThrows(
             IllegalArgumentException.class,
-            () -> FeatureColumns.expand(List.of("basket_median"), 2));
+            () -> FeatureColumns.expand(List.of("basket_median"), MIX));
     Assertions.assertTrue(error.getMessage().startsWith("names unknown feature 'basket_median'"));
   }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class FirstPurchaseTest extends SparkTestBase {
 
   private static final StructType LINES = CategorisedLines.SCHEMA;
+  private static final ProductMix MIX = new ProductMix(2, 2);
 
   private static final Period THREE_MONTHS = Period.ofMonths(3);
 
@@ -32,25 +33,25 @@ class FirstPurchaseTest extends SparkTestBase {
    * two baskets at the same minute; the lower invoice number is the first.
    */
   private Dataset<Row> baskets() {
-    return new BasketTable(2)
+    return new BasketTable(MIX)
         .apply(
             rows(
                 LINES,
-                CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0),
-                CategorisedLines.line("100", "Y", 2, 1, 5.0, "2011-01-10 10:00:00", "A", 1),
-                CategorisedLines.line("100", "Z", 2, 0, 5.0, "2011-01-10 10:00:00", "A", 1),
-                CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-02-20 09:00:00", "A", 1),
-                CategorisedLines.line("102", "Y", 4, 0, 40.0, "2011-04-10 10:00:00", "A", 1),
-                CategorisedLines.line("103", "Y", 9, 0, 99.0, "2011-04-10 10:01:00", "A", 1),
-                CategorisedLines.line("200", "X", 5, 0, 5.0, "2011-05-15 12:00:00", "B", 0),
-                CategorisedLines.line("301", "X", 1, 0, 7.0, "2011-03-01 08:00:00", "C", 0),
-                CategorisedLines.line("300", "Y", 1, 0, 3.0, "2011-03-01 08:00:00", "C", 1)));
+                CategorisedLines.line("100", "X", 10, 0, 20.0, "2011-01-10 10:00:00", "A", 0, 1),
+                CategorisedLines.line("100", "Y", 2, 1, 5.0, "2011-01-10 10:00:00", "A", 1, 0),
+                CategorisedLines.line("100", "Z", 2, 0, 5.0, "2011-01-10 10:00:00", "A", 1, 0),
+                CategorisedLines.line("101", "Y", 1, 0, 10.0, "2011-02-20 09:00:00", "A", 1, 0),
+                CategorisedLines.line("102", "Y", 4, 0, 40.0, "2011-04-10 10:00:00", "A", 1, 0),
+                CategorisedLines.line("103", "Y", 9, 0, 99.0, "2011-04-10 10:01:00", "A", 1, 0),
+                CategorisedLines.line("200", "X", 5, 0, 5.0, "2011-05-15 12:00:00", "B", 0, 1),
+                CategorisedLines.line("301", "X", 1, 0, 7.0, "2011-03-01 08:00:00", "C", 0, 1),
+                CategorisedLines.line("300", "Y", 1, 0, 3.0, "2011-03-01 08:00:00", "C", 1, 0)));
   }
 
   private Dataset<Row> firstPurchases() {
     Dataset<Row> baskets = baskets();
     return new FollowUp(THREE_MONTHS, DATA_END)
-        .apply(baskets, new FirstPurchases(2, DATA_END).apply(baskets))
+        .apply(baskets, new FirstPurchases(MIX, DATA_END).apply(baskets))
         .orderBy("customer_id");
   }
 

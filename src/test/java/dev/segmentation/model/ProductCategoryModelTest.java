@@ -19,14 +19,30 @@ import org.junit.jupiter.api.Test;
 
 class ProductCategoryModelTest extends SparkTestBase {
 
-  private Dataset<Row> products() {
-    StructType schema =
-        new StructType()
-            .add("stock_code", DataTypes.StringType)
-            .add("description", DataTypes.StringType)
-            .add("mean_unit_price", DataTypes.DoubleType);
+  private static final StructType PRODUCTS =
+      new StructType()
+          .add("stock_code", DataTypes.StringType)
+          .add("description", DataTypes.StringType)
+          .add("mean_unit_price", DataTypes.DoubleType);
+
+  /** Cards and candles, each kind at both ends of the price range. */
+  private Dataset<Row> mixedPrices() {
     return rows(
-        schema,
+        PRODUCTS,
+        new Object[] {"C1", "CHRISTMAS CARD ROBIN", 0.5},
+        new Object[] {"C2", "BIRTHDAY CARDS", 6.0},
+        new Object[] {"C3", "PINK CARD WITH HEARTS", 0.4},
+        new Object[] {"C4", "CARD, CHRISTMAS TREE", 7.5},
+        new Object[] {"L1", "CANDLE HOLDER", 0.5},
+        new Object[] {"L2", "WHITE CANDLES", 6.0},
+        new Object[] {"L3", "CANDLE IN A JAR", 0.8},
+        new Object[] {"L4", "BLUE CANDLE HOLDER", 8.2});
+  }
+
+  /** Cards cheap and candles dear: price and words agree. */
+  private Dataset<Row> pricesByKind() {
+    return rows(
+        PRODUCTS,
         new Object[] {"C1", "CHRISTMAS CARD ROBIN", 0.5},
         new Object[] {"C2", "BIRTHDAY CARDS", 0.6},
         new Object[] {"C3", "PINK CARD WITH HEARTS", 0.4},
@@ -37,23 +53,25 @@ class ProductCategoryModelTest extends SparkTestBase {
         new Object[] {"L4", "BLUE CANDLE HOLDER", 4.2});
   }
 
-  @Test
-  void productsGroupByStemmedWordsAndPriceBand() {
-    JobConfig.Products settings =
-        TestConfigs.withOverrides(
-                Map.of(
-                    "segmentation.products.categories", "2",
-                    "segmentation.products.min-products-per-word", "2"))
-            .products();
+  private static JobConfig.Products settings(String grouping) {
+    return TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.products.grouping", grouping,
+                "segmentation.products.categories", "2",
+                "segmentation.products.min-products-per-word", "2"))
+        .products();
+  }
 
-    PipelineModel model = new ProductCategoryModel(settings, defaults().train()).fit(products());
-    Dataset<Row> categorised = model.transform(products());
-
-    Map<String, Integer> category = new HashMap<>();
+  private static Map<String, Integer> column(Dataset<Row> categorised, String name) {
+    Map<String, Integer> values = new HashMap<>();
     categorised
-        .select("stock_code", "category")
+        .selectExpr("stock_code", "CAST(" + name + " AS INT)")
         .collectAsList()
-        .forEach(r -> category.put(r.getString(0), r.getInt(1)));
+        .forEach(r -> values.put(r.getString(0), r.getInt(1)));
+    return values;
+  }
+
+  private static void assertCardsApartFromCandles(Map<String, Integer> category) {
     for (String card : List.of("C2", "C3", "C4")) {
       assertEquals(category.get("C1"), category.get(card), card);
     }
@@ -61,17 +79,32 @@ class ProductCategoryModelTest extends SparkTestBase {
       assertEquals(category.get("L1"), category.get(candle), candle);
     }
     assertNotEquals(category.get("C1"), category.get("L1"));
+  }
+
+  @Test
+  void themesGroupProductsByTheirWordsWhateverTheyCost() {
+    PipelineModel model =
+        new ProductCategoryModel(settings("themes"), defaults().train()).fit(mixedPrices());
+    Dataset<Row> categorised = model.transform(mixedPrices());
+
+    assertCardsApartFromCandles(column(categorised, "category"));
+    // Bands of [1, 2, 3, 5, 10]: under 1 is band 0, 5 to 10 is band 4.
+    Map<String, Integer> band = column(categorised, "price_band");
+    assertEquals(0, band.get("C1"));
+    assertEquals(4, band.get("C2"));
+    assertEquals(4, band.get("L4"));
     // Colour words are ignored; "cards"/"card" and "candles"/"candle" are one stem each.
     assertEquals(
         Set.of("card", "candl", "christma", "holder"),
         Set.copyOf(ProductCategoryModel.vocabulary(model)));
-    assertEquals(4, ProductCategoryModel.vocabulary(model).size());
+  }
 
-    Map<Integer, List<String>> top = new HashMap<>();
-    ProductCategoryModel.topWords(categorised, ProductCategoryModel.vocabulary(model), 2)
-        .collectAsList()
-        .forEach(r -> top.put(r.getInt(0), r.getList(1)));
-    assertEquals(List.of("card", "christma"), top.get(category.get("C1")));
-    assertEquals(List.of("candl", "holder"), top.get(category.get("L1")));
+  @Test
+  void theNotebookGroupsByWordsAndPriceBand() {
+    PipelineModel model =
+        new ProductCategoryModel(settings("notebook"), defaults().train()).fit(pricesByKind());
+
+    assertCardsApartFromCandles(column(model.transform(pricesByKind()), "category"));
+    assertEquals(4, ProductCategoryModel.vocabulary(model).size());
   }
 }
