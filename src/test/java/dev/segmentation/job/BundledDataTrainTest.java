@@ -1,16 +1,23 @@
 package dev.segmentation.job;
 
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segmentation.SparkTestBase;
+import dev.segmentation.config.JobConfig;
+import dev.segmentation.config.TestConfigs;
+import dev.segmentation.model.ProductCategoryModel;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -73,6 +80,82 @@ class BundledDataTrainTest extends SparkTestBase {
             .collectAsList();
     assertEquals(names.size(), names.stream().distinct().count(), String.join("\n", names));
     return names.size();
+  }
+
+  @Test
+  void productThemesAreKindsOfProductsWhereTheNotebooksCategoriesArePriceBands() {
+    Dataset<Row> themes =
+        spark()
+            .read()
+            .parquet(BundledModel.run(spark()).resolve(TrainJob.PRODUCT_CATEGORIES).toString())
+            .cache();
+    double overall = largestBandShare(themes.groupBy("price_band").count());
+    Assertions.assertTrue(overall < 0.6, "overall " + overall);
+    Map<Integer, Double> byTheme = largestBandShareByCategory(themes);
+    assertEquals(8, byTheme.size());
+    byTheme.forEach(
+        (theme, share) -> Assertions.assertTrue(share <= 0.6, "theme " + theme + ": " + share));
+
+    List<Row> described =
+        themes
+            .select("category", "category_name", "category_top_words")
+            .distinct()
+            .orderBy("category")
+            .collectAsList();
+    List<String> names = described.stream().map(r -> r.getString(1)).toList();
+    assertEquals(8, names.stream().distinct().count(), names.toString());
+    for (String name : names) {
+      Assertions.assertTrue(name.matches("[a-z]+( & [a-z]+)+"), name);
+    }
+    for (int i = 0; i < described.size(); i++) {
+      for (int j = i + 1; j < described.size(); j++) {
+        List<String> a = described.get(i).getList(2);
+        List<String> b = described.get(j).getList(2);
+        assertEquals(8, a.size());
+        Set<String> union = new HashSet<>(a);
+        union.addAll(b);
+        double jaccard = (a.size() + b.size() - union.size()) / (double) union.size();
+        Assertions.assertTrue(jaccard <= 0.25, names.get(i) + " / " + names.get(j) + ": " + a + b);
+      }
+    }
+
+    // The notebook's words + price band on the same products: each price band in one category.
+    JobConfig notebook =
+        TestConfigs.withOverrides(
+            Map.of(
+                "segmentation.products.grouping", "notebook",
+                "segmentation.products.categories", "5"));
+    Dataset<Row> products = themes.select("stock_code", "description", "mean_unit_price");
+    Dataset<Row> categorised =
+        new ProductCategoryModel(notebook.products(), notebook.train())
+            .fit(products)
+            .transform(products)
+            .selectExpr("category", "CAST(price_band AS INT) AS price_band");
+    largestBandShareByCategory(categorised)
+        .forEach(
+            (category, share) ->
+                Assertions.assertTrue(
+                    share >= 0.9, "notebook category " + category + ": " + share));
+    themes.unpersist();
+  }
+
+  private static Map<Integer, Double> largestBandShareByCategory(Dataset<Row> products) {
+    Map<Integer, Double> shares = new TreeMap<>();
+    for (Row row :
+        products
+            .groupBy("category", "price_band")
+            .count()
+            .groupBy("category")
+            .agg(max("count").divide(sum("count")))
+            .collectAsList()) {
+      shares.put(row.getInt(0), row.getDouble(1));
+    }
+    return shares;
+  }
+
+  private static double largestBandShare(Dataset<Row> countsByBand) {
+    Row row = countsByBand.selectExpr("max(count) / sum(count)").first();
+    return row.getDouble(0);
   }
 
   @Test
@@ -300,7 +383,10 @@ class BundledDataTrainTest extends SparkTestBase {
     JsonNode model =
         new ObjectMapper().readTree(new File(dir.resolve("first/models/model.json").toString()));
     assertEquals("2011-10-01", model.at("/training_window/cutoff").asText());
-    assertEquals(9, model.at("/features/segmentation").size());
+    // Four basket figures and the shares of the eight themes.
+    assertEquals(12, model.at("/features/segmentation").size());
+    assertEquals("themes", model.get("product_grouping").asText());
+    assertEquals(6, model.get("price_bands").asInt());
     assertEquals(metrics.at("/segmentation/k").asInt(), model.at("/segments/k").asInt());
     Assertions.assertTrue(model.get("model_version").asText().endsWith("+first"));
     assertEquals(0, spark().read().parquet(dir.resolve("first/quarantine").toString()).count());
