@@ -1,6 +1,7 @@
 package dev.segmentation.job;
 
 import static dev.segmentation.ingest.InvoiceColumns.INVOICE_TS;
+import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -142,13 +144,19 @@ record TrainingData(
     List<String> vocabulary = ProductCategoryModel.vocabulary(model);
     metrics.put("products.train", checkpoints.rows(categorised));
     metrics.put("products.vocabulary", vocabulary.size());
+    // How well the categories part the products' words: cosine, as fits bags of words, over the
+    // products with a known word (a bag without one has no direction).
+    Column hasKnownWord =
+        array_max(functions.vector_to_array(col(ProductCategoryModel.WORD_VECTOR), "float64"))
+            .gt(0);
     metrics.put(
         "products.silhouette",
         RunMetrics.rounded(
             new ClusteringEvaluator()
                 .setFeaturesCol(ProductCategoryModel.WORD_VECTOR)
                 .setPredictionCol(ProductCategoryModel.CATEGORY)
-                .evaluate(categorised)));
+                .setDistanceMeasure("cosine")
+                .evaluate(categorised.filter(hasKnownWord))));
     CategoryWords.Described words =
         new CategoryWords(config.products()).describe(categorised, vocabulary);
     Map<String, Long> sizes = new TreeMap<>();

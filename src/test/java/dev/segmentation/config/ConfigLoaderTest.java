@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig.InputFormat;
+import dev.segmentation.features.ProductMix;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,7 +168,12 @@ class ConfigLoaderTest {
     JobConfig config = TestConfigs.defaults();
 
     assertEquals(LocalDate.parse("2011-10-01"), config.train().cutoff());
-    assertEquals(5, config.products().categories());
+    assertEquals(JobConfig.Grouping.THEMES, config.products().grouping());
+    assertEquals(8, config.products().categories());
+    assertEquals(new ProductMix(8, 6), config.products().mix());
+    assertEquals(
+        List.of("under £1", "£1–2", "£2–3", "£3–5", "£5–10", "£10 and over"),
+        config.products().priceBandNames());
     assertEquals(
         List.of(
             "invoice_count",
@@ -178,7 +184,10 @@ class ConfigLoaderTest {
             "category_1_share",
             "category_2_share",
             "category_3_share",
-            "category_4_share"),
+            "category_4_share",
+            "category_5_share",
+            "category_6_share",
+            "category_7_share"),
         config.segments().features());
     assertEquals(
         List.of(
@@ -187,8 +196,24 @@ class ConfigLoaderTest {
             "category_1_share",
             "category_2_share",
             "category_3_share",
-            "category_4_share"),
+            "category_4_share",
+            "category_5_share",
+            "category_6_share",
+            "category_7_share"),
         config.classifier().features());
+    assertEquals(
+        JobConfig.Grouping.NOTEBOOK,
+        TestConfigs.withOverrides(Map.of("segmentation.products.grouping", "notebook"))
+            .products()
+            .grouping());
+    assertEquals(
+        "invalid configuration: segmentation.products.grouping must be one of themes, notebook, "
+            + "got 'topics'",
+        violation("segmentation.products.grouping", "topics"));
+    assertEquals(
+        "invalid configuration: segmentation.products.price-band-bounds must name at least one "
+            + "bound",
+        violation("segmentation.products.price-band-bounds", ""));
     assertTrue(config.segments().searchesK());
     assertEquals(
         JobConfig.Algorithm.BISECTING_KMEANS,

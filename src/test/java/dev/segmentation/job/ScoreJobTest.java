@@ -9,6 +9,7 @@ import dev.segmentation.TestFiles;
 import dev.segmentation.cli.SegmentCli;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
+import dev.segmentation.features.ProductMix;
 import dev.segmentation.model.BgNbd;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,6 +34,9 @@ class ScoreJobTest extends SparkTestBase {
 
   /** The bundled data's last quarter: customers first seen after the training cutoff are new. */
   private static final String LAST_QUARTER = "src/data/online-retail/2011-1[0-2]-*.csv.gz";
+
+  /** The default configuration's eight themes and six price bands. */
+  private static final ProductMix MIX = new ProductMix(8, 6);
 
   @TempDir Path dir;
 
@@ -107,6 +111,15 @@ class ScoreJobTest extends SparkTestBase {
             "category_2_share",
             "category_3_share",
             "category_4_share",
+            "category_5_share",
+            "category_6_share",
+            "category_7_share",
+            "price_band_0_share",
+            "price_band_1_share",
+            "price_band_2_share",
+            "price_band_3_share",
+            "price_band_4_share",
+            "price_band_5_share",
             "run_id",
             "model_version"),
         List.of(predictions.columns()));
@@ -183,14 +196,9 @@ class ScoreJobTest extends SparkTestBase {
           exact);
     }
     // Sums of the same amounts, added in whatever order the shuffle delivers them.
-    for (String close :
-        List.of(
-            "basket_mean",
-            "category_0_share",
-            "category_1_share",
-            "category_2_share",
-            "category_3_share",
-            "category_4_share")) {
+    List<String> sums = new ArrayList<>(List.of("basket_mean"));
+    sums.addAll(MIX.shares());
+    for (String close : sums) {
       assertEquals(
           0,
           both.filter(
@@ -217,9 +225,10 @@ class ScoreJobTest extends SparkTestBase {
     assertEquals(3, metrics.getLong("products.batch"));
     assertEquals(2, metrics.getLong("products.unseen"));
     assertEquals(2, metrics.getLong("lines.unseen_products"));
-    // Every line has a category, so the category shares of each first basket add up to 100%.
+    // Every line has a category and a price band, so the shares of each first basket add up to
+    // 100% twice.
     assertEquals(
-        List.of("99001 900001 100", "99002 900002 100"),
+        List.of("99001 900001 100 100", "99002 900002 100 100"),
         predictions().orderBy("customer_id").collectAsList().stream()
             .map(
                 r ->
@@ -227,13 +236,14 @@ class ScoreJobTest extends SparkTestBase {
                         + " "
                         + r.getAs("first_invoice_no")
                         + " "
-                        + Math.round(
-                            r.<Double>getAs("category_0_share")
-                                + r.<Double>getAs("category_1_share")
-                                + r.<Double>getAs("category_2_share")
-                                + r.<Double>getAs("category_3_share")
-                                + r.<Double>getAs("category_4_share")))
+                        + Math.round(sum(r, MIX.categoryShares()))
+                        + " "
+                        + Math.round(sum(r, MIX.priceBandShares())))
             .toList());
+  }
+
+  private static double sum(Row row, List<String> columns) {
+    return columns.stream().mapToDouble(c -> row.<Double>getAs(c)).sum();
   }
 
   @Test
@@ -276,7 +286,7 @@ class ScoreJobTest extends SparkTestBase {
             .startsWith(
                 "error: model directory "
                     + copy
-                    + " has format version 1; this build reads version 3"),
+                    + " has format version 1; this build reads version 4"),
         err.toString());
   }
 
