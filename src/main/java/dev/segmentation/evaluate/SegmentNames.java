@@ -41,7 +41,8 @@ final class SegmentNames {
       traits.add(new Trait(FeatureColumns.categoryShare(i), "more " + name, "less " + name));
     }
     for (int band = 0; band < mix.priceBands(); band++) {
-      String items = priceBandNames.get(band) + " items";
+      String name = priceBandNames.get(band);
+      String items = name.startsWith("under ") ? "items " + name : "items at " + name;
       traits.add(new Trait(FeatureColumns.priceBandShare(band), "more " + items, "fewer " + items));
     }
     return traits;

@@ -24,7 +24,7 @@ class SegmentNamesTest {
             "less spend in all",
             "less heart & light",
             "less category 1",
-            "fewer any price items"),
+            "fewer items at any price"),
         TRAITS.stream().map(SegmentNames.Trait::less).toList());
   }
 
@@ -80,7 +80,7 @@ class SegmentNamesTest {
 
     assertEquals(
         "buyers, more recent, buy less often, smaller baskets, newer, less spend in all, "
-            + "less heart & light, less category 1, fewer any price items (4)",
+            + "less heart & light, less category 1, fewer items at any price (4)",
         SegmentNames.distinct(first, Map.of(4, new double[8], 7, new double[8]), TRAITS).get(4));
   }
 
