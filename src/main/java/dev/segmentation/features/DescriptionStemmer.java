@@ -5,19 +5,15 @@ import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.tartarus.snowball.ext.EnglishStemmer;
 import scala.collection.Seq;
 
@@ -26,43 +22,19 @@ import scala.collection.Seq;
  * "heart", "decoration" and "decorative" count as one word. MLlib has no stemmer; the stemming
  * itself is Lucene's Snowball implementation. Saved and loaded with the pipeline like any stage.
  */
-public final class DescriptionStemmer extends Transformer implements DefaultParamsWritable {
+public final class DescriptionStemmer extends OneColumnStage<DescriptionStemmer> {
 
   private static final ThreadLocal<EnglishStemmer> STEMMER =
       ThreadLocal.withInitial(EnglishStemmer::new);
-
-  private final String uid;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
 
   public DescriptionStemmer() {
     this(Identifiable$.MODULE$.randomUID("descriptionStemmer"));
   }
 
   public DescriptionStemmer(String uid) {
-    this.uid = uid;
-    this.inputCol = new Param<>(this, "inputCol", "array<string> column of words");
-    this.outputCol = new Param<>(this, "outputCol", "array<string> column of stems");
-    setDefault(inputCol, "words");
-    setDefault(outputCol, "stems");
-  }
-
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public DescriptionStemmer setInputCol(String column) {
-    set(inputCol, column);
-    return this;
-  }
-
-  public DescriptionStemmer setOutputCol(String column) {
-    set(outputCol, column);
-    return this;
+    super(uid, "array<string> column of words", "array<string> column of stems");
+    setDefault(inputCol(), "words");
+    setDefault(outputCol(), "stems");
   }
 
   /** The stem of one lower-case word. */
@@ -77,10 +49,8 @@ public final class DescriptionStemmer extends Transformer implements DefaultPara
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
     UserDefinedFunction stems =
-        udf(
-            (UDF1<Seq<String>, List<String>>) DescriptionStemmer::stems,
-            DataTypes.createArrayType(DataTypes.StringType));
-    return dataset.withColumn($(outputCol), stems.apply(col($(inputCol))));
+        udf((UDF1<Seq<String>, List<String>>) DescriptionStemmer::stems, outputType());
+    return dataset.withColumn($(outputCol()), stems.apply(col($(inputCol()))));
   }
 
   private static List<String> stems(Seq<String> words) {
@@ -93,21 +63,8 @@ public final class DescriptionStemmer extends Transformer implements DefaultPara
   }
 
   @Override
-  public StructType transformSchema(StructType schema) {
-    if (!schema.getFieldIndex($(inputCol)).isDefined()) {
-      throw new IllegalArgumentException("input column " + $(inputCol) + " does not exist");
-    }
-    return schema.add($(outputCol), DataTypes.createArrayType(DataTypes.StringType), true);
-  }
-
-  @Override
-  public DescriptionStemmer copy(ParamMap extra) {
-    return defaultCopy(extra);
-  }
-
-  @Override
-  public String uid() {
-    return uid;
+  protected DataType outputType() {
+    return DataTypes.createArrayType(DataTypes.StringType);
   }
 
   public static MLReader<DescriptionStemmer> read() {

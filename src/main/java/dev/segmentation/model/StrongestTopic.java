@@ -4,19 +4,16 @@ import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
 
-import org.apache.spark.ml.Transformer;
+import dev.segmentation.features.OneColumnStage;
 import org.apache.spark.ml.functions;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * An MLlib stage that turns an LDA topic distribution into one topic: the index of its largest
@@ -24,66 +21,29 @@ import org.apache.spark.sql.types.StructType;
  * zeros, gets topic 0). MLlib's LDA gives only the distribution; this makes it a category like a
  * clustering's prediction. Saved and loaded with the pipeline like any stage.
  */
-public final class StrongestTopic extends Transformer implements DefaultParamsWritable {
-
-  private final String uid;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
+public final class StrongestTopic extends OneColumnStage<StrongestTopic> {
 
   public StrongestTopic() {
     this(Identifiable$.MODULE$.randomUID("strongestTopic"));
   }
 
   public StrongestTopic(String uid) {
-    this.uid = uid;
-    this.inputCol = new Param<>(this, "inputCol", "vector column of topic weights");
-    this.outputCol = new Param<>(this, "outputCol", "int column: the topic of largest weight");
-    setDefault(inputCol, "topicDistribution");
-    setDefault(outputCol, "topic");
-  }
-
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public StrongestTopic setInputCol(String column) {
-    set(inputCol, column);
-    return this;
-  }
-
-  public StrongestTopic setOutputCol(String column) {
-    set(outputCol, column);
-    return this;
+    super(uid, "vector column of topic weights", "int column: the topic of largest weight");
+    setDefault(inputCol(), "topicDistribution");
+    setDefault(outputCol(), "topic");
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Column weights = functions.vector_to_array(col($(inputCol)), "float64");
-    Column strongest = array_position(weights, array_max(weights)).minus(1).cast("int");
-    return dataset.withColumn($(outputCol), strongest);
+    Column weights = functions.vector_to_array(col($(inputCol())), "float64");
+    Column strongest = array_position(weights, array_max(weights)).minus(1).cast(outputType());
+    return dataset.withColumn($(outputCol()), strongest);
   }
 
   @Override
-  public StructType transformSchema(StructType schema) {
-    if (!schema.getFieldIndex($(inputCol)).isDefined()) {
-      throw new IllegalArgumentException("input column " + $(inputCol) + " does not exist");
-    }
-    return schema.add($(outputCol), DataTypes.IntegerType, true);
-  }
-
-  @Override
-  public StrongestTopic copy(ParamMap extra) {
-    return defaultCopy(extra);
-  }
-
-  @Override
-  public String uid() {
-    return uid;
+  protected DataType outputType() {
+    return DataTypes.IntegerType;
   }
 
   public static MLReader<StrongestTopic> read() {

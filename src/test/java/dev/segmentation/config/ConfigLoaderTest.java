@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,33 +176,15 @@ class ConfigLoaderTest {
     assertEquals(
         List.of("under £1", "£1–2", "£2–3", "£3–5", "£5–10", "£10 and over"),
         config.products().priceBandNames());
-    assertEquals(
-        List.of(
-            "invoice_count",
-            "basket_min",
-            "basket_max",
-            "basket_mean",
-            "category_0_share",
-            "category_1_share",
-            "category_2_share",
-            "category_3_share",
-            "category_4_share",
-            "category_5_share",
-            "category_6_share",
-            "category_7_share"),
-        config.segments().features());
-    assertEquals(
-        List.of(
-            "basket_mean",
-            "category_0_share",
-            "category_1_share",
-            "category_2_share",
-            "category_3_share",
-            "category_4_share",
-            "category_5_share",
-            "category_6_share",
-            "category_7_share"),
-        config.classifier().features());
+    List<String> themeShares =
+        IntStream.range(0, 8).mapToObj(theme -> "category_" + theme + "_share").toList();
+    List<String> segmentFeatures =
+        new ArrayList<>(List.of("invoice_count", "basket_min", "basket_max", "basket_mean"));
+    segmentFeatures.addAll(themeShares);
+    assertEquals(segmentFeatures, config.segments().features());
+    List<String> classifierFeatures = new ArrayList<>(List.of("basket_mean"));
+    classifierFeatures.addAll(themeShares);
+    assertEquals(classifierFeatures, config.classifier().features());
     assertEquals(
         JobConfig.Grouping.NOTEBOOK,
         TestConfigs.withOverrides(Map.of("segmentation.products.grouping", "notebook"))

@@ -91,7 +91,7 @@ class BundledDataTrainTest extends SparkTestBase {
             .cache();
     double overall = largestBandShare(themes.groupBy("price_band").count());
     Assertions.assertTrue(overall < 0.6, "overall " + overall);
-    Map<Integer, Double> byTheme = largestBandShareByCategory(themes);
+    Map<Integer, Double> byTheme = largestShare(themes, "category", "price_band");
     assertEquals(8, byTheme.size());
     byTheme.forEach(
         (theme, share) -> Assertions.assertTrue(share <= 0.6, "theme " + theme + ": " + share));
@@ -131,25 +131,21 @@ class BundledDataTrainTest extends SparkTestBase {
             .fit(products)
             .transform(products)
             .selectExpr("category", "CAST(price_band AS INT) AS price_band");
-    for (Row band :
-        categorised
-            .groupBy("price_band", "category")
-            .count()
-            .groupBy("price_band")
-            .agg(max("count").divide(sum("count")))
-            .collectAsList()) {
-      Assertions.assertTrue(band.getDouble(1) >= 0.9, "notebook, price band " + band);
-    }
+    largestShare(categorised, "price_band", "category")
+        .forEach(
+            (band, share) ->
+                Assertions.assertTrue(share >= 0.9, "notebook, price band " + band + ": " + share));
     themes.unpersist();
   }
 
-  private static Map<Integer, Double> largestBandShareByCategory(Dataset<Row> products) {
+  /** For each value of {@code by}, the largest share its products have of one {@code of}. */
+  private static Map<Integer, Double> largestShare(Dataset<Row> products, String by, String of) {
     Map<Integer, Double> shares = new TreeMap<>();
     for (Row row :
         products
-            .groupBy("category", "price_band")
+            .groupBy(by, of)
             .count()
-            .groupBy("category")
+            .groupBy(by)
             .agg(max("count").divide(sum("count")))
             .collectAsList()) {
       shares.put(row.getInt(0), row.getDouble(1));
