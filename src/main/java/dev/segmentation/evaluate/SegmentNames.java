@@ -48,11 +48,6 @@ final class SegmentNames {
     return traits;
   }
 
-  static Map<Integer, String> distinct(
-      Map<Integer, String> first, Map<Integer, double[]> zScores, List<Trait> traits) {
-    return distinct(first, Map.of(), zScores, traits);
-  }
-
   /**
    * @param first each segment's first name, by segment id
    * @param said by segment id, the features its first name already speaks of ("mostly candle &

@@ -19,8 +19,6 @@ import dev.segmentation.model.ProductCategories;
 import dev.segmentation.model.ProductCategoryModel;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.functions;
@@ -159,14 +157,8 @@ record TrainingData(
                 .evaluate(categorised.filter(hasKnownWord))));
     CategoryWords.Described words =
         new CategoryWords(config.products()).describe(categorised, vocabulary);
-    Map<String, Long> sizes = new TreeMap<>();
-    categorised
-        .groupBy(ProductCategoryModel.CATEGORY)
-        .count()
-        .collectAsList()
-        .forEach(row -> sizes.put(String.valueOf(row.getInt(0)), row.getLong(1)));
     metrics.put("products.grouping", config.products().grouping().name().toLowerCase(Locale.ROOT));
-    metrics.put("products.category_sizes", sizes);
+    metrics.put("products.category_sizes", words.sizes());
     metrics.put("products.category_names", words.names());
     metrics.put("products.category_top_words", words.topWords());
     metrics.put("products.price_band_names", config.products().priceBandNames());

@@ -54,9 +54,13 @@ public final class CategoryWords {
 
   /**
    * @param table {@code category}, {@link #NAME}, {@link #TOP_WORDS} (array, most used first)
+   * @param sizes products by category
    */
   public record Described(
-      Dataset<Row> table, Map<Integer, String> names, Map<Integer, List<String>> topWords) {}
+      Dataset<Row> table,
+      Map<Integer, String> names,
+      Map<Integer, List<String>> topWords,
+      Map<Integer, Long> sizes) {}
 
   private final Grouping grouping;
   private final int top;
@@ -112,7 +116,7 @@ public final class CategoryWords {
         grouping == Grouping.THEMES
             ? themeNames(productsByStem, sizes, spelling)
             : notebookNames(topWords);
-    return new Described(table(names, topWords), names, topWords);
+    return new Described(table(names, topWords), names, topWords, sizes);
   }
 
   /** The word each stem most often comes from; on a tie, the first in alphabetical order. */

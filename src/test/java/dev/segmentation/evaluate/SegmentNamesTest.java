@@ -33,7 +33,8 @@ class SegmentNamesTest {
     Map<Integer, String> first = Map.of(0, "occasional buyers", 1, "frequent buyers");
 
     assertEquals(
-        first, SegmentNames.distinct(first, Map.of(0, new double[8], 1, new double[8]), TRAITS));
+        first,
+        SegmentNames.distinct(first, Map.of(), Map.of(0, new double[8], 1, new double[8]), TRAITS));
   }
 
   @Test
@@ -52,7 +53,7 @@ class SegmentNamesTest {
             0, "occasional buyers, more recent",
             3, "one-time buyers",
             5, "occasional buyers, less recent"),
-        SegmentNames.distinct(first, z, TRAITS));
+        SegmentNames.distinct(first, Map.of(), z, TRAITS));
   }
 
   @Test
@@ -66,7 +67,7 @@ class SegmentNamesTest {
             1, new double[] {0, 0.5, 0, 0, 0, 0, 0, 0},
             2, new double[] {0, -0.5, 0, 0, 0, 0, 0, 0});
 
-    Map<Integer, String> names = SegmentNames.distinct(first, z, TRAITS);
+    Map<Integer, String> names = SegmentNames.distinct(first, Map.of(), z, TRAITS);
 
     assertEquals(3, names.values().stream().distinct().count(), names.toString());
     assertEquals("buyers, less recent", names.get(0));
@@ -81,7 +82,8 @@ class SegmentNamesTest {
     assertEquals(
         "buyers, more recent, buy less often, smaller baskets, newer, less spend in all, "
             + "less heart & light, less category 1, fewer items at any price (4)",
-        SegmentNames.distinct(first, Map.of(4, new double[8], 7, new double[8]), TRAITS).get(4));
+        SegmentNames.distinct(first, Map.of(), Map.of(4, new double[8], 7, new double[8]), TRAITS)
+            .get(4));
   }
 
   @Test
