@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
@@ -35,11 +36,11 @@ import org.apache.spark.sql.types.DataTypes;
  * price). That purchase gets {@code quantity_cancelled} (the sum over all cancellations matched to
  * it, at most its quantity); every cancellation line is set aside as matched or unmatched.
  *
- * <p>Only what can match is paired: purchases are narrowed to the (customer, stock code) keys that
- * have a cancellation before the join, so a wholesale account that bought one product thousands of
- * times is not a cross product with every other line. The matches (a few percent of the lines) then
- * travel to every task that reads the lines, which tags them where they are: the whole line table
- * is never shuffled to tag what was matched. No line reaches the driver.
+ * <p>Only what can match is paired: the lines are narrowed to the (customer, stock code) keys that
+ * have a cancellation ({@link #candidates}) before the join, so the join and its ranking see a few
+ * percent of the lines. The matches then travel to every task that reads the lines, which tags them
+ * where they are: the whole line table is never shuffled to tag what was matched. No line reaches
+ * the driver.
  */
 public final class CancellationMatcher {
 
@@ -49,6 +50,7 @@ public final class CancellationMatcher {
   private static final String TAG_CUSTOMER = "_tag_customer";
   private static final String TAG_STOCK = "_tag_stock";
   private static final String TAG_KEY = "_tag_key";
+  private static final String HAS_CANCELLATION = "_has_cancellation";
 
   private final boolean matchingEnabled;
 
@@ -60,7 +62,36 @@ public final class CancellationMatcher {
     return col(INVOICE_NO).startsWith("C").or(col(QUANTITY).lt(0));
   }
 
+  /**
+   * The lines that can take part in a pairing: open lines of a (customer, stock code) that has an
+   * open cancellation, a few percent of all lines. Taken before the duplicate and non-product rules
+   * (both decide by columns that a whole group of copies shares), so those rules can run on these
+   * few lines for the pairing and on every line for the tagging, in one pass over each.
+   */
+  public static Dataset<Row> candidates(Dataset<Row> lines) {
+    // A window, not a join with the cancelled products: one read of the lines, and none at all of
+    // a shuffle when they are already laid out by customer and stock code.
+    Column productHasOne =
+        max(isCancellation().cast(DataTypes.IntegerType))
+            .over(Window.partitionBy(col(CUSTOMER_ID), col(STOCK_CODE)));
+    return lines
+        .filter(SetAsideReason.open())
+        .withColumn(HAS_CANCELLATION, productHasOne)
+        .filter(col(HAS_CANCELLATION).equalTo(1))
+        .drop(HAS_CANCELLATION);
+  }
+
+  /** Pairs and tags in one plan, the candidates taken from the lines themselves. */
   public Dataset<Row> apply(Dataset<Row> lines) {
+    return apply(lines, candidates(lines));
+  }
+
+  /**
+   * @param lines every line, tagged and returned
+   * @param candidates the lines to pair: at least every open line of {@link #candidates}, after the
+   *     same rules as {@code lines}
+   */
+  public Dataset<Row> apply(Dataset<Row> lines, Dataset<Row> candidates) {
     if (!matchingEnabled) {
       return SetAsideReason.CANCELLATION
           .tag(lines, isCancellation())
@@ -69,7 +100,8 @@ public final class CancellationMatcher {
     // Open lines are unique in their eight columns (DuplicateLineRule ran before), so a hash of
     // them, joined together with customer and stock code, names one line.
     Dataset<Row> keyed = lines.withColumn(LINE_KEY, xxhash64(identity()));
-    Dataset<Row> matches = latestCoveringPurchase(keyed);
+    Dataset<Row> matches =
+        latestCoveringPurchase(candidates.withColumn(LINE_KEY, xxhash64(identity())));
 
     // One table of what to tag, purchases and cancellations together: every line is looked up
     // once in it, not once per kind.
@@ -127,17 +159,6 @@ public final class CancellationMatcher {
                 col(QUANTITY).as("p_quantity"),
                 col(UNIT_PRICE).as("p_price"),
                 col(INVOICE_TS).as("p_ts"));
-    Dataset<Row> cancelledProducts =
-        cancellations
-            .select(col("c_customer").as(CUSTOMER_ID), col("c_stock").as(STOCK_CODE))
-            .distinct();
-    purchases =
-        purchases.join(
-            broadcast(cancelledProducts),
-            col("p_customer")
-                .equalTo(cancelledProducts.col(CUSTOMER_ID))
-                .and(col("p_stock").equalTo(cancelledProducts.col(STOCK_CODE))),
-            "left_semi");
     Column covers =
         col("c_customer")
             .equalTo(col("p_customer"))

@@ -3,7 +3,9 @@ package dev.segmentation.clean;
 import static dev.segmentation.clean.CleanColumns.AMOUNT;
 import static dev.segmentation.clean.CleanColumns.QUANTITY_CANCELLED;
 import static dev.segmentation.clean.CleanColumns.SET_ASIDE_REASON;
+import static dev.segmentation.ingest.InvoiceColumns.CUSTOMER_ID;
 import static dev.segmentation.ingest.InvoiceColumns.QUANTITY;
+import static dev.segmentation.ingest.InvoiceColumns.STOCK_CODE;
 import static dev.segmentation.ingest.InvoiceColumns.UNIT_PRICE;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -11,7 +13,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.segmentation.config.JobConfig;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -30,22 +32,24 @@ public final class LineCleaner {
   private final DuplicateLineRule duplicates = new DuplicateLineRule();
   private final NonProductRule nonProducts;
   private final CancellationMatcher cancellations;
-  private final UnaryOperator<Dataset<Row>> beforeMatching;
+  private final Layout layout;
 
   public LineCleaner(JobConfig.Cleaning rules) {
-    this(rules, UnaryOperator.identity());
+    this(rules, Layout.PLANNED);
   }
 
   /**
-   * @param beforeMatching applied to the lines just before cancellations are matched. The matcher
-   *     reads its input three times (cancellations, purchases, the lines it tags); a job passes a
-   *     step that materialises them, so the duplicate window runs once, not three times.
+   * @param layout how the two tables that are read more than once are made: the lines shuffled by
+   *     customer and stock code (read for the lines to pair and for the lines to tag) and the lines
+   *     to pair (read for the cancellations and for the purchases). A job passes a layout that
+   *     writes the shuffle once and keeps the few lines to pair; planned as they are, each read
+   *     would shuffle and read the input again.
    */
-  public LineCleaner(JobConfig.Cleaning rules, UnaryOperator<Dataset<Row>> beforeMatching) {
+  public LineCleaner(JobConfig.Cleaning rules, Layout layout) {
     Objects.requireNonNull(rules, "rules");
     this.nonProducts = new NonProductRule(rules.nonProductCodes());
     this.cancellations = new CancellationMatcher(rules.matchCancellations());
-    this.beforeMatching = Objects.requireNonNull(beforeMatching, "beforeMatching");
+    this.layout = Objects.requireNonNull(layout, "layout");
   }
 
   public Dataset<Row> apply(Dataset<Row> lines) {
@@ -53,11 +57,43 @@ public final class LineCleaner {
         Arrays.asList(lines.columns()).contains(SET_ASIDE_REASON)
             ? lines
             : lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
-    tagged = missingCustomer.apply(tagged);
-    tagged = duplicates.apply(tagged);
-    tagged = nonProducts.apply(tagged);
-    tagged = cancellations.apply(beforeMatching.apply(tagged));
-    return tagged.withColumn(
+    // One shuffle of the lines: every later rule is about one customer and stock code at a time,
+    // so the duplicate window, the pairing and the tagging all read these partitions as they are,
+    // and no line-level table is kept between the rules. With the customer alone, the lines
+    // without one would all meet in one partition.
+    Dataset<Row> byProduct =
+        layout.shuffled(missingCustomer.apply(tagged), col(CUSTOMER_ID), col(STOCK_CODE));
+    Dataset<Row> candidates =
+        layout.kept(rulesBeforeMatching(CancellationMatcher.candidates(byProduct)));
+    Dataset<Row> matched = cancellations.apply(rulesBeforeMatching(byProduct), candidates);
+    return matched.withColumn(
         AMOUNT, col(UNIT_PRICE).multiply(col(QUANTITY).minus(col(QUANTITY_CANCELLED))));
+  }
+
+  /** How the tables read more than once are made. */
+  public interface Layout {
+    /** Plain Spark: each read is planned from the input. */
+    Layout PLANNED =
+        new Layout() {
+          @Override
+          public Dataset<Row> shuffled(Dataset<Row> table, Column... by) {
+            return table.repartition(by);
+          }
+
+          @Override
+          public Dataset<Row> kept(Dataset<Row> table) {
+            return table;
+          }
+        };
+
+    /** The table repartitioned by the columns. */
+    Dataset<Row> shuffled(Dataset<Row> table, Column... by);
+
+    /** The table, to be read more than once. */
+    Dataset<Row> kept(Dataset<Row> table);
+  }
+
+  private Dataset<Row> rulesBeforeMatching(Dataset<Row> lines) {
+    return nonProducts.apply(duplicates.apply(lines));
   }
 }

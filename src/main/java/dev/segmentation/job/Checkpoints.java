@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Dataset$;
 import org.apache.spark.sql.Row;
@@ -20,10 +21,16 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.execution.LogicalRDD$;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.ShuffleQueryStageExec;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.collection.JavaConverters;
+import scala.math.BigInt;
 
 /**
  * Materialises the intermediate tables that several steps reuse, the way {@code
@@ -118,6 +125,51 @@ final class Checkpoints implements AutoCloseable {
       throw notMaterialised(materialised);
     }
     return rows;
+  }
+
+  /**
+   * The table repartitioned by the columns, with its shuffle written now: every plan that reads the
+   * result reads the same shuffle files, where a plan that read {@code table.repartition(by)} three
+   * times would shuffle (and read the input) three times, because the optimiser pushes each read's
+   * filters and column pruning below the exchange. Nothing is kept in memory. A lost executor's
+   * shuffle files are recomputed from the input by Spark's scheduler, as for any shuffle.
+   */
+  Dataset<Row> shuffled(Dataset<Row> table, Column... by) {
+    Dataset<Row> repartitioned = table.repartition(by);
+    // With adaptive execution, the RDD of a plan is made by running its shuffle stages.
+    RDD<InternalRow> rows = repartitioned.queryExecution().toRdd();
+    SparkPlan finalPlan = finalPlan(repartitioned.queryExecution().executedPlan());
+    rowCounts.put(rows.id(), recordsWritten(finalPlan));
+    // The layout stated, so that plans reading the table by these columns add no shuffle of their
+    // own (LogicalRDD.fromDataset would take it from the adaptive plan, which states none).
+    LogicalRDD relation =
+        new LogicalRDD(
+            repartitioned.logicalPlan().output(),
+            rows,
+            finalPlan.outputPartitioning(),
+            finalPlan.outputOrdering(),
+            false,
+            spark,
+            Option.empty(),
+            Option.empty());
+    return Dataset$.MODULE$.ofRows(spark, relation);
+  }
+
+  private static SparkPlan finalPlan(SparkPlan plan) {
+    return plan instanceof AdaptiveSparkPlanExec adaptive ? adaptive.executedPlan() : plan;
+  }
+
+  /** Rows written by the shuffles a finished adaptive plan ran (0 if it has not run). */
+  private static long recordsWritten(SparkPlan finalPlan) {
+    long written = 0;
+    if (finalPlan instanceof ShuffleQueryStageExec stage) {
+      written +=
+          stage.shuffle().runtimeStatistics().rowCount().map(BigInt::longValue).getOrElse(() -> 0L);
+    }
+    for (SparkPlan child : JavaConverters.seqAsJavaList(finalPlan.children())) {
+      written += recordsWritten(child);
+    }
+    return written;
   }
 
   /**

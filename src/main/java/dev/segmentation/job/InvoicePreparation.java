@@ -41,28 +41,34 @@ public final class InvoicePreparation {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
     InvoiceSource source = new InvoiceSource(spark, config.input());
-    // The malformed lines ride along, already set aside, so the input is read and parsed once and
-    // no parsed copy of every line is kept: the first table kept is the one the cancellation
-    // matcher reads three times (see LineCleaner).
+    // The malformed lines ride along, already set aside, so the input is read and parsed once.
+    // Reading ends with the lines shuffled by customer and stock code, cleaning reads that shuffle
+    // (see LineCleaner); the one line-level table kept is the cleaned lines.
     RunMetrics.Step readStep = metrics.start("read");
     Dataset<Row> lines =
         parser.apply(source.read()).withColumn(SET_ASIDE_REASON, col(MALFORMED_REASON));
     List<RunMetrics.Step> cleanStep = new ArrayList<>(1);
-    List<Dataset<Row>> beforeMatching = new ArrayList<>();
+    List<Dataset<Row>> toRelease = new ArrayList<>();
+    LineCleaner.Layout layout =
+        new LineCleaner.Layout() {
+          @Override
+          public Dataset<Row> shuffled(Dataset<Row> table, Column... by) {
+            Dataset<Row> shuffled = checkpoints.shuffled(table, by);
+            readStep.done(RunMetrics.count(checkpoints.rows(shuffled), "lines"));
+            cleanStep.add(metrics.start("clean"));
+            return shuffled;
+          }
+
+          @Override
+          public Dataset<Row> kept(Dataset<Row> table) {
+            Dataset<Row> kept = checkpoints.materialise(table);
+            toRelease.add(kept);
+            return kept;
+          }
+        };
     Dataset<Row> cleaned =
-        checkpoints.materialise(
-            new LineCleaner(
-                    config.cleaning(),
-                    unmatched -> {
-                      Dataset<Row> table = checkpoints.materialise(unmatched);
-                      beforeMatching.add(table);
-                      readStep.done(RunMetrics.count(checkpoints.rows(table), "lines"));
-                      cleanStep.add(metrics.start("clean"));
-                      return table;
-                    })
-                .apply(lines));
-    // One line-level copy at a time on the executors: at 100 million lines each is gigabytes.
-    beforeMatching.forEach(checkpoints::release);
+        checkpoints.materialise(new LineCleaner(config.cleaning(), layout).apply(lines));
+    toRelease.forEach(checkpoints::release);
     metrics.put("lines.corrupt_files", source.skippedFiles().size());
     metrics.put("input.corrupt_files", source.skippedFiles());
 
@@ -83,7 +89,6 @@ public final class InvoicePreparation {
     }
     LineCounts counts = LineCounts.of(read, setAside.getOrDefault(PASSED, 0L), malformed, setAside);
     counts.writeTo(metrics);
-    cleanStep.forEach(step -> step.done(counts.handled()));
 
     Column isMalformed = col(MALFORMED_REASON).isNotNull();
     // Materialised on its own (a small table): the cleaned lines are freed before the run ends.
@@ -92,6 +97,7 @@ public final class InvoicePreparation {
             cleaned
                 .filter(isMalformed)
                 .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
+    cleanStep.forEach(step -> step.done(counts.handled()));
     // Malformed lines are never open: they arrive at cleaning already set aside.
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),

@@ -1,5 +1,6 @@
 package dev.segmentation.job;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,9 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +107,36 @@ class CheckpointsTest extends SparkTestBase {
       Dataset<Row> released = checkpoints.materialise(multiplesOfThree());
       checkpoints.release(released);
       assertThrows(IllegalArgumentException.class, () -> checkpoints.rows(released));
+    }
+  }
+
+  @Test
+  void aShuffledTableIsShuffledOnceAndReadAsLaidOut() {
+    try (Checkpoints checkpoints = open("local", "")) {
+      LongAccumulator computed = spark().sparkContext().longAccumulator("computed");
+      Dataset<Row> counted =
+          spark()
+              .range(1_000)
+              .map(
+                  (MapFunction<Long, Long>)
+                      n -> {
+                        computed.add(1);
+                        return n % 7;
+                      },
+                  Encoders.LONG())
+              .toDF("n");
+
+      Dataset<Row> shuffled = checkpoints.shuffled(counted, col("n"));
+
+      assertEquals(1_000, checkpoints.rows(shuffled), "rows counted as they are shuffled");
+      assertEquals(1_000, computed.value(), "the shuffle is written as the table is made");
+      Dataset<Row> perValue = shuffled.groupBy(col("n")).count();
+      assertEquals(7, perValue.collectAsList().size());
+      assertEquals(1_000, shuffled.count());
+      assertEquals(1_000, computed.value(), "later reads read the shuffle, not the input");
+      String plan = perValue.queryExecution().executedPlan().toString();
+      assertFalse(
+          plan.contains("Exchange"), "grouped by its own column without a shuffle:\n" + plan);
     }
   }
 
