@@ -44,6 +44,9 @@ public final class InvoiceParser {
   /** Customer ids arrive as "17850" or as the float rendering "17850.0". */
   private static final String CUSTOMER = "^([0-9]{1,18})([.]0*)?$";
 
+  private static final String ISO_PATTERN = "yyyy-MM-dd HH:mm:ss";
+  private static final String ISO_SHAPE = "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$";
+
   private final List<String> timestampPatterns;
 
   private InvoiceParser(Builder builder) {
@@ -123,12 +126,23 @@ public final class InvoiceParser {
   private Column timestamp(String column) {
     Column value = text(column);
     Column[] attempts =
-        timestampPatterns.stream().map(p -> try_to_timestamp(value, lit(p))).toArray(Column[]::new);
+        timestampPatterns.stream().map(p -> timestamp(value, p)).toArray(Column[]::new);
     return attempts.length == 1 ? attempts[0] : coalesce(attempts);
   }
 
+  /**
+   * The ISO pattern by Spark's own cast, which needs no formatter per line (a tenth of the read's
+   * time at scale): on text of exactly that shape, digits included, the cast accepts the same dates
+   * and times as the pattern does.
+   */
+  private static Column timestamp(Column value, String pattern) {
+    return ISO_PATTERN.equals(pattern)
+        ? when(value.rlike(ISO_SHAPE), value.cast(DataTypes.TimestampType))
+        : try_to_timestamp(value, lit(pattern));
+  }
+
   public static final class Builder {
-    private List<String> timestampPatterns = List.of("yyyy-MM-dd HH:mm:ss");
+    private List<String> timestampPatterns = List.of(ISO_PATTERN);
 
     private Builder() {}
 

@@ -1,5 +1,8 @@
 package dev.segmentation.ingest;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
@@ -8,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -63,6 +67,48 @@ class InvoiceParserTest extends SparkTestBase {
     assertEquals(
         Timestamp.valueOf("2011-12-13 16:05:00"),
         usTwoDigits.<Object>getAs(InvoiceColumns.INVOICE_TS));
+  }
+
+  @Test
+  void theIsoFormIsTypedAsItsPatternTypesIt() {
+    InvoiceParser isoOnly =
+        InvoiceParser.builder().timestampPatterns(List.of("yyyy-MM-dd HH:mm:ss")).build();
+    List<String> dates =
+        List.of(
+            "2010-12-01 08:26:00",
+            "2012-02-29 23:59:59",
+            "2010-02-30 10:00:00",
+            "2010-13-01 10:00:00",
+            "2010-12-01 24:00:00",
+            "2010-12-01 08:60:00",
+            "2010-12-01 08:26:60",
+            "2010-12-01T08:26:00",
+            "2010-12-01 08:26:00Z",
+            "2010-12-01 08:26:00.5",
+            "2010-12-01 8:26:00",
+            "2010-12-1 08:26:00",
+            "+2010-12-01 08:26:00",
+            "12010-12-01 08:26:00",
+            "2010-12-01",
+            "2010-12-01 08:26");
+    List<Object[]> lines = new ArrayList<>();
+    dates.forEach(date -> lines.add(raw(true, "1", "A", "x", "1", date, "1", "1", "UK")));
+
+    List<Row> parsed = isoOnly.apply(rows(RAW, lines.toArray(Object[][]::new))).collectAsList();
+    List<Row> byPattern =
+        spark()
+            .createDataset(dates, Encoders.STRING())
+            .select(try_to_timestamp(col("value"), lit("yyyy-MM-dd HH:mm:ss")))
+            .collectAsList();
+
+    for (int i = 0; i < dates.size(); i++) {
+      assertEquals(
+          byPattern.get(i).get(0),
+          parsed.get(i).<Object>getAs(InvoiceColumns.INVOICE_TS),
+          dates.get(i));
+    }
+    assertEquals(
+        2, parsed.stream().filter(row -> row.getAs(InvoiceColumns.INVOICE_TS) != null).count());
   }
 
   @Test
