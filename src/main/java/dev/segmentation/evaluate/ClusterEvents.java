@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
@@ -14,8 +15,10 @@ import org.apache.spark.TaskEndReason;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.storage.BlockUpdatedInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,10 @@ public final class ClusterEvents extends SparkListener {
   private final AtomicLong lostBlocks = new AtomicLong();
   private final Map<String, AtomicLong> failedTasks = new TreeMap<>();
   private final AtomicLong resubmittedStages = new AtomicLong();
+
+  /** Shuffles whose every output has been written once. */
+  private final Set<Object> writtenShuffles = ConcurrentHashMap.newKeySet();
+
   private final AtomicLong spilledToDisk = new AtomicLong();
   private final AtomicLong spilledFromMemory = new AtomicLong();
 
@@ -113,13 +120,25 @@ public final class ClusterEvents extends SparkListener {
 
   @Override
   public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
-    int attempt = submitted.stageInfo().attemptNumber();
-    if (attempt > 0) {
+    StageInfo stage = submitted.stageInfo();
+    // A shuffle written once may be read by later jobs, each planning a stage of its own for it:
+    // that stage runs (attempt 0) only when some of the shuffle's output is missing.
+    boolean rewritesShuffle =
+        stage.shuffleDepId().isDefined() && writtenShuffles.contains(stage.shuffleDepId().get());
+    if (stage.attemptNumber() > 0 || rewritesShuffle) {
       resubmittedStages.incrementAndGet();
       LOG.warn(
           "stage {} attempt {}: recomputing output that was lost",
-          submitted.stageInfo().stageId(),
-          attempt);
+          stage.stageId(),
+          stage.attemptNumber());
+    }
+  }
+
+  @Override
+  public void onStageCompleted(SparkListenerStageCompleted completed) {
+    StageInfo stage = completed.stageInfo();
+    if (stage.failureReason().isEmpty() && stage.shuffleDepId().isDefined()) {
+      writtenShuffles.add(stage.shuffleDepId().get());
     }
   }
 

@@ -246,7 +246,7 @@ class StandaloneClusterIT extends SparkTestBase {
                   + failedTasks
                   + cluster.get("resubmitted_stages").asLong()
               >= 1,
-          cluster.toString());
+          () -> cluster + "\n" + steps(result.output()));
       Assertions.assertTrue(
           result.output().contains("ClusterEvents: executor "), "no log line on the lost executor");
     }
@@ -393,6 +393,15 @@ class StandaloneClusterIT extends SparkTestBase {
         expected.as("e").join(actual.as("a"), col("e." + key).equalTo(col("a." + key)));
     assertEquals(expected.count(), pairs.count(), "rows paired by " + key);
     assertEquals(0, pairs.filter(differs).count(), "rows whose figures differ by more than 1e-9");
+  }
+
+  /** The step and cluster lines of a run's output, to tell when the executor went. */
+  private static String steps(String output) {
+    return String.join(
+        "\n",
+        List.of(output.split("\n")).stream()
+            .filter(line -> line.contains("RunMetrics") || line.contains("ClusterEvents"))
+            .toList());
   }
 
   private static String tail(String output) {
