@@ -71,9 +71,15 @@ public final class CancellationMatcher {
   public static Dataset<Row> candidates(Dataset<Row> lines) {
     // A window, not a join with the cancelled products: one read of the lines, and none at all of
     // a shuffle when they are already laid out by customer and stock code.
+    // A hash of the key leads it, as in DuplicateLineRule: the window's sort then compares one
+    // long for almost every pair of lines, not a customer id and a stock code.
     Column productHasOne =
         max(isCancellation().cast(DataTypes.IntegerType))
-            .over(Window.partitionBy(col(CUSTOMER_ID), col(STOCK_CODE)));
+            .over(
+                Window.partitionBy(
+                    xxhash64(col(CUSTOMER_ID), col(STOCK_CODE)),
+                    col(CUSTOMER_ID),
+                    col(STOCK_CODE)));
     return lines
         .filter(SetAsideReason.open())
         .withColumn(HAS_CANCELLATION, productHasOne)

@@ -9,7 +9,6 @@ import static dev.segmentation.features.FeatureColumns.LINE_COUNT;
 import static dev.segmentation.features.FeatureColumns.QUANTITY;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
@@ -17,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.segmentation.clean.CleanColumns;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Column;
@@ -44,26 +44,33 @@ public final class BasketTable {
   }
 
   public Dataset<Row> apply(Dataset<Row> categorisedLines) {
-    List<Column> aggregates =
+    List<Column> sums =
         new ArrayList<>(
             List.of(
-                min(col(INVOICE_TS)).as(INVOICE_TS),
-                first(col(COUNTRY), true).as(COUNTRY),
                 FeatureColumns.sumOfMoney(col(CleanColumns.AMOUNT)).as(BASKET_AMOUNT),
                 count(lit(1)).as(LINE_COUNT),
                 sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED)))
                     .cast("long")
                     .as(QUANTITY)));
     for (int i = 0; i < mix.categories(); i++) {
-      aggregates.add(amountWhere(FeatureColumns.CATEGORY, i, FeatureColumns.categoryAmount(i)));
+      sums.add(amountWhere(FeatureColumns.CATEGORY, i, FeatureColumns.categoryAmount(i)));
     }
     for (int band = 0; band < mix.priceBands(); band++) {
-      aggregates.add(
-          amountWhere(FeatureColumns.PRICE_BAND, band, FeatureColumns.priceBandAmount(band)));
+      sums.add(amountWhere(FeatureColumns.PRICE_BAND, band, FeatureColumns.priceBandAmount(band)));
     }
-    return categorisedLines
-        .groupBy(col(CUSTOMER_ID), col(INVOICE_NO))
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    // The country is a key, not an aggregate: an invoice ships to one country, and a string
+    // aggregate (first, min) would make Spark sort every line by basket, where with fixed-width
+    // aggregates alone it hashes them, several times faster at scale. The basket's country is
+    // then also one value whatever order its lines arrive in.
+    Dataset<Row> baskets =
+        categorisedLines
+            .groupBy(col(CUSTOMER_ID), col(INVOICE_NO), col(COUNTRY))
+            .agg(min(col(INVOICE_TS)).as(INVOICE_TS), sums.toArray(Column[]::new));
+    List<String> contractOrder = new ArrayList<>(List.of(CUSTOMER_ID, INVOICE_NO, INVOICE_TS));
+    Arrays.stream(baskets.columns())
+        .filter(name -> !contractOrder.contains(name))
+        .forEach(contractOrder::add);
+    return baskets.select(contractOrder.stream().map(name -> col(name)).toArray(Column[]::new));
   }
 
   private static Column amountWhere(String column, int value, String name) {

@@ -14,7 +14,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The feature contracts, in one place.
  *
- * <p>Basket (one invoice of one customer), from {@link BasketTable}:
+ * <p>Basket (one invoice of one customer; lines of one invoice with different countries, which real
+ * invoices never have, would make a basket per country), from {@link BasketTable}:
  *
  * <pre>
  * customer_id, invoice_no   string
