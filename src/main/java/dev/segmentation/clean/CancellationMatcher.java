@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
@@ -50,7 +49,6 @@ public final class CancellationMatcher {
   private static final String TAG_CUSTOMER = "_tag_customer";
   private static final String TAG_STOCK = "_tag_stock";
   private static final String TAG_KEY = "_tag_key";
-  private static final String HAS_CANCELLATION = "_has_cancellation";
 
   private final boolean matchingEnabled;
 
@@ -69,22 +67,18 @@ public final class CancellationMatcher {
    * few lines for the pairing and on every line for the tagging, in one pass over each.
    */
   public static Dataset<Row> candidates(Dataset<Row> lines) {
-    // A window, not a join with the cancelled products: one read of the lines, and none at all of
-    // a shuffle when they are already laid out by customer and stock code.
-    // A hash of the key leads it, as in DuplicateLineRule: the window's sort then compares one
-    // long for almost every pair of lines, not a customer id and a stock code.
-    Column productHasOne =
-        max(isCancellation().cast(DataTypes.IntegerType))
-            .over(
-                Window.partitionBy(
-                    xxhash64(col(CUSTOMER_ID), col(STOCK_CODE)),
-                    col(CUSTOMER_ID),
-                    col(STOCK_CODE)));
-    return lines
-        .filter(SetAsideReason.open())
-        .withColumn(HAS_CANCELLATION, productHasOne)
-        .filter(col(HAS_CANCELLATION).equalTo(1))
-        .drop(HAS_CANCELLATION);
+    Dataset<Row> open = lines.filter(SetAsideReason.open());
+    // The (customer, stock code) keys with a cancellation go to every task, where each line is
+    // looked up in them: no line is sorted or shuffled to find the few that can pair. There are
+    // at most as many keys as cancellation lines (2% of real lines), like the matches that
+    // apply() broadcasts.
+    Dataset<Row> cancelledProducts =
+        open.filter(isCancellation())
+            .select(col(CUSTOMER_ID).as(TAG_CUSTOMER), col(STOCK_CODE).as(TAG_STOCK))
+            .distinct();
+    Column sameProduct =
+        col(CUSTOMER_ID).equalTo(col(TAG_CUSTOMER)).and(col(STOCK_CODE).equalTo(col(TAG_STOCK)));
+    return open.join(broadcast(cancelledProducts), sameProduct, "left_semi");
   }
 
   /** Pairs and tags in one plan, the candidates taken from the lines themselves. */

@@ -4,17 +4,10 @@ import static dev.segmentation.ingest.InvoiceColumns.RAW_LINE;
 import static dev.segmentation.ingest.InvoiceColumns.SOURCE_FILE;
 import static dev.segmentation.ingest.InvoiceColumns.WELL_FORMED;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.config.JobConfig;
@@ -48,7 +41,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class InvoiceSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(InvoiceSource.class);
-  private static final String CORRUPT = "_corrupt_record";
 
-  /** The line without a leading byte-order mark, for header detection and parsing. */
-  private static final String TEXT = "_text";
-
-  private static final String PLAIN_FIELDS = "_plain_fields";
-  private static final String QUOTED_FIELDS = "_quoted_fields";
   private static final String BYTE_ORDER_MARK = "\uFEFF";
   private static final List<Character> COMMON_DELIMITERS = List.of(',', ';', '\t', '|');
 
@@ -159,71 +145,20 @@ public final class InvoiceSource {
             ? allText
             : spark.read().text(files.stream().map(Path::toString).toArray(String[]::new));
     // Hadoop's line reader drops a byte-order mark at the very start of a file only; files joined
-    // with cat keep theirs inside, in front of a header.
-    Dataset<Row> lines =
-        text.select(
-            col("value").as(RAW_LINE),
-            // A prefix test, not a regular expression: this runs on every line of the input.
-            when(
-                    col("value").startsWith(BYTE_ORDER_MARK),
-                    col("value").substr(lit(2), length(col("value"))))
-                .otherwise(col("value"))
-                .as(TEXT),
-            input_file_name().as(SOURCE_FILE));
+    // with cat keep theirs inside, in front of a header: DelimitedLines drops those.
+    Dataset<Row> lines = text.select(col("value").as(RAW_LINE), input_file_name().as(SOURCE_FILE));
     List<String> header = InvoiceColumns.ALL.stream().map(InvoiceColumns::displayName).toList();
     Supplier<String> hint = () -> "";
-    Dataset<Row> dataLines = lines;
+    String headerLine = null;
     if (input.csv().header()) {
       // Every file repeats the header; any line equal to the first file's header is one.
-      String headerLine = headerLine(files).trim();
+      headerLine = headerLine(files).trim();
       header = splitHeader(headerLine, input.csv().delimiter());
-      hint = () -> delimiterHint(headerLine);
-      dataLines = lines.filter(trim(col(TEXT)).notEqual(headerLine));
+      String found = headerLine;
+      hint = () -> delimiterHint(found);
     }
     Map<String, Integer> positions = positionsOf(header, hint);
-    // This runs on every line of every run. Only lines with a quote or escape character (about
-    // 1% of real invoice lines) need Spark's CSV parser; the rest are split on the delimiter,
-    // which costs less (see src/site/markdown/scale.md). Each is computed in a projection of its
-    // own so that it runs once per line, not once per column read from it.
-    JobConfig.Csv csv = input.csv();
-    Column plain =
-        not(col(TEXT).contains(String.valueOf(csv.quote())))
-            .and(not(col(TEXT).contains(String.valueOf(csv.escape()))));
-    Dataset<Row> split =
-        dataLines.select(
-            col(SOURCE_FILE),
-            col(RAW_LINE),
-            col(TEXT),
-            when(plain, split(col(TEXT), splitPattern(csv.delimiter()), -1)).as(PLAIN_FIELDS),
-            when(
-                    not(plain),
-                    from_csv(col(TEXT), lit(allStrings(header.size()).toDDL()), csvOptions()))
-                .as(QUOTED_FIELDS));
-    Column plainFields = col(PLAIN_FIELDS);
-    Column quotedFields = col(QUOTED_FIELDS);
-    List<Column> columns = new ArrayList<>();
-    columns.add(col(SOURCE_FILE));
-    columns.add(col(RAW_LINE));
-    // A blank line has no fields at all; Spark's parser would return it as all nulls.
-    columns.add(
-        when(plainFields.isNotNull(), size(plainFields).equalTo(header.size()))
-            .otherwise(quotedFields.getField(CORRUPT).isNull())
-            .and(trim(col(TEXT)).notEqual(""))
-            .as(WELL_FORMED));
-    for (String column : InvoiceColumns.ALL) {
-      int position = positions.get(column);
-      // An empty field is absent either way: Spark's parser reads it as null.
-      columns.add(
-          when(plainFields.isNotNull(), plainFields.getItem(position))
-              .otherwise(quotedFields.getField(fieldName(position)))
-              .as(column));
-    }
-    return split.select(columns.toArray(Column[]::new));
-  }
-
-  /** The delimiter as a regular expression that Java's String.split takes its fast path for. */
-  private static String splitPattern(char delimiter) {
-    return ".$|()[{^?*+\\".indexOf(delimiter) >= 0 ? "\\" + delimiter : String.valueOf(delimiter);
+    return new DelimitedLines(input.csv(), header.size(), positions, headerLine).apply(lines);
   }
 
   /** The files left once the damaged compressed ones are set aside, each named in a warning. */
@@ -421,29 +356,6 @@ public final class InvoiceSource {
 
   private Configuration hadoop() {
     return spark.sparkContext().hadoopConfiguration();
-  }
-
-  private static StructType allStrings(int count) {
-    StructType schema = new StructType();
-    for (int i = 0; i < count; i++) {
-      schema = schema.add(fieldName(i), DataTypes.StringType, true);
-    }
-    return schema.add(CORRUPT, DataTypes.StringType, true);
-  }
-
-  /** Spark's own CSV parser marks a line whose field count differs from the schema's. */
-  private Map<String, String> csvOptions() {
-    JobConfig.Csv csv = input.csv();
-    return Map.of(
-        "sep", String.valueOf(csv.delimiter()),
-        "quote", String.valueOf(csv.quote()),
-        "escape", String.valueOf(csv.escape()),
-        "mode", "PERMISSIVE",
-        "columnNameOfCorruptRecord", CORRUPT);
-  }
-
-  private static String fieldName(int position) {
-    return "_c" + position;
   }
 
   private static String quoted(String name) {

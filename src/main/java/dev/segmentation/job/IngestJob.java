@@ -24,12 +24,13 @@ public final class IngestJob {
     try (RunRecord run = RunRecord.begin(spark, config, "ingest")) {
       RunMetrics metrics = run.metrics();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
-      PreparedLines lines = InvoicePreparation.prepare(spark, config, metrics, run.checkpoints());
+      PreparedLines lines = InvoicePreparation.prepare(
+              spark, config, metrics, run.checkpoints(), InvoicePreparation.SetAsideLines.KEPT);
       metrics.time(
           "write",
           () -> {
             output.writeTable(CLEAN_LINES, lines.kept());
-            output.writeTable(SET_ASIDE, lines.setAside(), SET_ASIDE_REASON);
+            output.writeTable(SET_ASIDE, lines.setAside().orElseThrow(), SET_ASIDE_REASON);
             output.writeTable(QUARANTINE, lines.quarantine());
           },
           () -> RunMetrics.count(lines.counts().read(), "lines"));

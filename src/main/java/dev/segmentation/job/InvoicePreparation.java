@@ -6,6 +6,7 @@ import static dev.segmentation.ingest.InvoiceColumns.RAW_LINE;
 import static dev.segmentation.ingest.InvoiceColumns.SOURCE_FILE;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import dev.segmentation.ContractViolation;
 import dev.segmentation.clean.CleanColumns;
@@ -17,9 +18,11 @@ import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.ingest.InvoiceParser;
 import dev.segmentation.ingest.InvoiceSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,8 +39,23 @@ public final class InvoicePreparation {
 
   private InvoicePreparation() {}
 
+  /** What becomes of the well-formed lines that cleaning sets aside. */
+  enum SetAsideLines {
+    /** Kept whole, to be written out. */
+    KEPT,
+    /**
+     * Counted only: their columns other than the reasons are dropped before the cleaned lines are
+     * kept, a quarter of the lines that later steps never read.
+     */
+    COUNTED
+  }
+
   static PreparedLines prepare(
-      SparkSession spark, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
+      SparkSession spark,
+      JobConfig config,
+      RunMetrics metrics,
+      Checkpoints checkpoints,
+      SetAsideLines setAsideLines) {
     InvoiceParser parser =
         InvoiceParser.builder().timestampPatterns(config.input().timestampPatterns()).build();
     InvoiceSource source = new InvoiceSource(spark, config.input());
@@ -66,8 +84,10 @@ public final class InvoicePreparation {
             return kept;
           }
         };
+    Dataset<Row> allLines = new LineCleaner(config.cleaning(), layout).apply(lines);
     Dataset<Row> cleaned =
-        checkpoints.materialise(new LineCleaner(config.cleaning(), layout).apply(lines));
+        checkpoints.materialise(
+            setAsideLines == SetAsideLines.KEPT ? allLines : withoutSetAsideColumns(allLines));
     toRelease.forEach(checkpoints::release);
     metrics.put("lines.corrupt_files", source.skippedFiles().size());
     metrics.put("input.corrupt_files", source.skippedFiles());
@@ -99,14 +119,29 @@ public final class InvoicePreparation {
                 .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
     cleanStep.forEach(step -> step.done(counts.handled()));
     // Malformed lines are never open: they arrive at cleaning already set aside.
-    return new PreparedLines(
-        cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
+    Dataset<Row> setAside =
         cleaned
             .filter(not(isMalformed).and(col(SET_ASIDE_REASON).isNotNull()))
-            .drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON),
+            .drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
+    return new PreparedLines(
+        cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
+        setAsideLines == SetAsideLines.KEPT ? Optional.of(setAside) : Optional.empty(),
         quarantine,
         List.of(cleaned),
         counts);
+  }
+
+  /** Every line, with only the reasons left on the well-formed lines that are set aside. */
+  private static Dataset<Row> withoutSetAsideColumns(Dataset<Row> lines) {
+    Column needed = SetAsideReason.open().or(col(MALFORMED_REASON).isNotNull());
+    return lines.select(
+        Arrays.stream(lines.columns())
+            .map(
+                name ->
+                    name.equals(MALFORMED_REASON) || name.equals(SET_ASIDE_REASON)
+                        ? col(name)
+                        : when(needed, col(name)).as(name))
+            .toArray(Column[]::new));
   }
 
   private static Column[] columns(List<String> names) {

@@ -2,6 +2,7 @@ package dev.segmentation.job;
 
 import dev.segmentation.clean.LineCounts;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -9,7 +10,8 @@ import org.apache.spark.sql.Row;
  * What ingest and cleaning produce, read from materialised tables (see {@link Checkpoints}).
  *
  * @param kept product purchase lines, {@link dev.segmentation.clean.CleanColumns#KEPT}
- * @param setAside well-formed lines that are not kept, with their {@code set_aside_reason}
+ * @param setAside well-formed lines that are not kept, with their {@code set_aside_reason}; empty
+ *     when the job asked for them to be counted only
  * @param quarantine malformed lines: {@code raw_line}, {@code source_file}, {@code reason},
  *     materialised on their own (a small table, kept to the end of the run)
  * @param materialised the line-level tables {@code kept} and {@code setAside} are read from
@@ -17,7 +19,7 @@ import org.apache.spark.sql.Row;
  */
 public record PreparedLines(
     Dataset<Row> kept,
-    Dataset<Row> setAside,
+    Optional<Dataset<Row>> setAside,
     Dataset<Row> quarantine,
     List<Dataset<Row>> materialised,
     LineCounts counts) {
