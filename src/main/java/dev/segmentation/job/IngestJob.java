@@ -24,7 +24,8 @@ public final class IngestJob {
     try (RunRecord run = RunRecord.begin(spark, config, "ingest")) {
       RunMetrics metrics = run.metrics();
       RunOutput output = new RunOutput(spark, config.output().root(), config.runId());
-      PreparedLines lines = InvoicePreparation.prepare(
+      PreparedLines lines =
+          InvoicePreparation.prepare(
               spark, config, metrics, run.checkpoints(), InvoicePreparation.SetAsideLines.KEPT);
       metrics.time(
           "write",

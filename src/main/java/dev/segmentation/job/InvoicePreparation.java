@@ -119,13 +119,13 @@ public final class InvoicePreparation {
                 .select(col(RAW_LINE), col(SOURCE_FILE), col(MALFORMED_REASON).as("reason")));
     cleanStep.forEach(step -> step.done(counts.handled()));
     // Malformed lines are never open: they arrive at cleaning already set aside.
-    Dataset<Row> setAside =
+    Dataset<Row> notKept =
         cleaned
             .filter(not(isMalformed).and(col(SET_ASIDE_REASON).isNotNull()))
             .drop(RAW_LINE, SOURCE_FILE, MALFORMED_REASON);
     return new PreparedLines(
         cleaned.filter(SetAsideReason.open()).select(columns(CleanColumns.KEPT)),
-        setAsideLines == SetAsideLines.KEPT ? Optional.of(setAside) : Optional.empty(),
+        setAsideLines == SetAsideLines.KEPT ? Optional.of(notKept) : Optional.empty(),
         quarantine,
         List.of(cleaned),
         counts);

@@ -86,7 +86,8 @@ public final class ScoreJob {
     metrics.put("model.location", model.location());
     metrics.put("model.version", model.modelVersion());
 
-    PreparedLines lines = InvoicePreparation.prepare(
+    PreparedLines lines =
+        InvoicePreparation.prepare(
             spark, config, metrics, checkpoints, InvoicePreparation.SetAsideLines.COUNTED);
     Batch batch =
         metrics.time(

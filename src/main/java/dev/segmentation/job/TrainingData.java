@@ -52,7 +52,8 @@ record TrainingData(
 
   static TrainingData prepare(
       SparkSession spark, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
-    PreparedLines lines = InvoicePreparation.prepare(
+    PreparedLines lines =
+        InvoicePreparation.prepare(
             spark, config, metrics, checkpoints, InvoicePreparation.SetAsideLines.COUNTED);
     TrainingWindow window = TrainingWindow.of(lines.kept(), config.train().cutoff());
     recordWindow(metrics, window);
