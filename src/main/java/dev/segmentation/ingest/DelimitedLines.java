@@ -35,10 +35,11 @@ import scala.collection.JavaConverters;
  * in front of a line is not part of its first field, and a line is well formed when it is not blank
  * and has the header's number of fields (a missing field is null, an empty one empty or null).
  *
- * <p>This runs on every line of every run, so it reads each line's bytes once and copies only its
- * fields. Only lines with a quote or escape character (about 1% of real invoice lines) go through
- * Spark's own CSV parser (univocity, with the options {@code from_csv} would use), which would cost
- * several times as much on every line; the rest are split on the delimiter.
+ * <p>This runs on every line of every run, so it reads each line's bytes once and copies only the
+ * line and its fields into the row. Only lines with a quote or escape character (about 1% of real
+ * invoice lines) go through Spark's own CSV parser (univocity, with the options {@code from_csv}
+ * would use), which would cost several times as much on every line; the rest are split on the
+ * delimiter.
  */
 final class DelimitedLines implements Serializable {
 
