@@ -39,9 +39,29 @@ class GammaGammaTest {
   }
 
   @Test
+  void theBuyersLogLikelihoodIsTheSumOfEachBuyers() {
+    List<GammaGamma.Buyer> buyers =
+        List.of(
+            new GammaGamma.Buyer(1, 20),
+            new GammaGamma.Buyer(4, 55.5),
+            new GammaGamma.Buyer(1, 3.25),
+            new GammaGamma.Buyer(7, 410),
+            new GammaGamma.Buyer(4, 12));
+    double each = 0;
+    for (GammaGamma.Buyer buyer : buyers) {
+      each += GammaGamma.logLikelihood(CDNOW, buyer.x(), buyer.m());
+    }
+    assertEquals(each, GammaGamma.logLikelihood(CDNOW, buyers), 1e-9 * Math.abs(each));
+  }
+
+  @Test
   void theGradientIsTheLikelihoodsSlope() {
     List<GammaGamma.Buyer> buyers =
-        List.of(new GammaGamma.Buyer(1, 20), new GammaGamma.Buyer(4, 55.5));
+        List.of(
+            new GammaGamma.Buyer(1, 20),
+            new GammaGamma.Buyer(4, 55.5),
+            new GammaGamma.Buyer(4, 9.75),
+            new GammaGamma.Buyer(12, 130));
     double[] gradient = GammaGamma.gradient(CDNOW, buyers);
     double[] logs = CDNOW.logs();
     for (int i = 0; i < 3; i++) {
