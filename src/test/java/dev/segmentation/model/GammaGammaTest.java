@@ -20,6 +20,16 @@ class GammaGammaTest {
 
   private static final GammaGamma.Parameters CDNOW = new GammaGamma.Parameters(6.25, 3.74, 15.44);
 
+  /** Some with the same x: the likelihood sums their Gamma functions once per x. */
+  private static final List<GammaGamma.Buyer> SOME_BUYERS =
+      List.of(
+          new GammaGamma.Buyer(1, 20),
+          new GammaGamma.Buyer(4, 55.5),
+          new GammaGamma.Buyer(1, 3.25),
+          new GammaGamma.Buyer(7, 410),
+          new GammaGamma.Buyer(4, 12),
+          new GammaGamma.Buyer(12, 130));
+
   @Test
   void theLogLikelihoodIsTheDensityOfTheMeanSpend() {
     for (double[] buyer : new double[][] {{1, 35.0}, {3, 12.5}, {10, 80.0}}) {
@@ -40,28 +50,16 @@ class GammaGammaTest {
 
   @Test
   void theBuyersLogLikelihoodIsTheSumOfEachBuyers() {
-    List<GammaGamma.Buyer> buyers =
-        List.of(
-            new GammaGamma.Buyer(1, 20),
-            new GammaGamma.Buyer(4, 55.5),
-            new GammaGamma.Buyer(1, 3.25),
-            new GammaGamma.Buyer(7, 410),
-            new GammaGamma.Buyer(4, 12));
     double each = 0;
-    for (GammaGamma.Buyer buyer : buyers) {
+    for (GammaGamma.Buyer buyer : SOME_BUYERS) {
       each += GammaGamma.logLikelihood(CDNOW, buyer.x(), buyer.m());
     }
-    assertEquals(each, GammaGamma.logLikelihood(CDNOW, buyers), 1e-9 * Math.abs(each));
+    assertEquals(each, GammaGamma.logLikelihood(CDNOW, SOME_BUYERS), 1e-9 * Math.abs(each));
   }
 
   @Test
   void theGradientIsTheLikelihoodsSlope() {
-    List<GammaGamma.Buyer> buyers =
-        List.of(
-            new GammaGamma.Buyer(1, 20),
-            new GammaGamma.Buyer(4, 55.5),
-            new GammaGamma.Buyer(4, 9.75),
-            new GammaGamma.Buyer(12, 130));
+    List<GammaGamma.Buyer> buyers = SOME_BUYERS;
     double[] gradient = GammaGamma.gradient(CDNOW, buyers);
     double[] logs = CDNOW.logs();
     for (int i = 0; i < 3; i++) {
