@@ -32,6 +32,12 @@ import org.apache.spark.sql.Row;
  */
 public final class BasketTable {
 
+  /**
+   * Each line's amount in whole units, rounded once for the basket's amount and all its category
+   * and price-band amounts.
+   */
+  private static final String AMOUNT_UNITS = "_amount_units";
+
   private final ProductMix mix;
 
   public BasketTable(ProductMix mix) {
@@ -47,7 +53,7 @@ public final class BasketTable {
     List<Column> sums =
         new ArrayList<>(
             List.of(
-                FeatureColumns.sumOfMoney(col(CleanColumns.AMOUNT)).as(BASKET_AMOUNT),
+                FeatureColumns.sumOfMoneyUnits(col(AMOUNT_UNITS)).as(BASKET_AMOUNT),
                 count(lit(1)).as(LINE_COUNT),
                 sum(col(QUANTITY).minus(col(CleanColumns.QUANTITY_CANCELLED)))
                     .cast("long")
@@ -64,6 +70,7 @@ public final class BasketTable {
     // then also one value whatever order its lines arrive in.
     Dataset<Row> baskets =
         categorisedLines
+            .withColumn(AMOUNT_UNITS, FeatureColumns.moneyUnits(col(CleanColumns.AMOUNT)))
             .groupBy(col(CUSTOMER_ID), col(INVOICE_NO), col(COUNTRY))
             .agg(min(col(INVOICE_TS)).as(INVOICE_TS), sums.toArray(Column[]::new));
     List<String> contractOrder = new ArrayList<>(List.of(CUSTOMER_ID, INVOICE_NO, INVOICE_TS));
@@ -73,9 +80,10 @@ public final class BasketTable {
     return baskets.select(contractOrder.stream().map(name -> col(name)).toArray(Column[]::new));
   }
 
+  /** The line amounts where the column has the value, summed; zero where none has it. */
   private static Column amountWhere(String column, int value, String name) {
-    return FeatureColumns.sumOfMoney(
-            when(col(column).equalTo(value), col(CleanColumns.AMOUNT)).otherwise(0.0))
+    return FeatureColumns.sumOfMoneyUnits(
+            when(col(column).equalTo(value), col(AMOUNT_UNITS)).otherwise(0L))
         .as(name);
   }
 }

@@ -68,7 +68,20 @@ public final class FeatureColumns {
    * rest of the basket step.
    */
   public static Column sumOfMoney(Column amount) {
-    Column units = functions.round(amount.multiply(MONEY_UNITS)).cast(DataTypes.LongType);
+    return sumOfMoneyUnits(moneyUnits(amount));
+  }
+
+  /**
+   * An amount as whole hundredths of a penny. Spark rounds a double through Java's BigDecimal (from
+   * its decimal text), so where several sums take the same amount, it is rounded once per row in
+   * this column and the sums add it up with {@link #sumOfMoneyUnits}.
+   */
+  public static Column moneyUnits(Column amount) {
+    return functions.round(amount.multiply(MONEY_UNITS)).cast(DataTypes.LongType);
+  }
+
+  /** The sum of a {@link #moneyUnits} column, as an amount: the same as {@link #sumOfMoney}. */
+  public static Column sumOfMoneyUnits(Column units) {
     return functions.sum(units).divide(MONEY_UNITS);
   }
 
