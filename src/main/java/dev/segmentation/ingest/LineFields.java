@@ -34,11 +34,11 @@ import scala.Option;
  * <p>Input: {@link #INPUT}, the fields as strings. Output: {@link #SCHEMA}: every text field
  * trimmed of spaces (an empty one null), the quantity an int when it is a whole number of at most
  * nine digits, the price a double when it is a plain or scientific decimal number, the customer
- * id's digits when it is digits with at most a ".0" tail ({@code customer_bad} when it is anything
- * else), the date by Spark's own cast when it has the {@value #ISO_SHAPE} shape ({@code iso_ts},
- * only when {@code isoDates}), and the trimmed date text ({@code date_text}) for the other patterns
- * when {@code otherDates}. Lineage ({@code source_file}, {@code raw_line}) is copied only onto
- * lines that may be malformed; the reason is {@link InvoiceParser}'s to decide.
+ * id's digits when it is digits with at most a ".0" tail ({@code _customer_bad} when it is anything
+ * else), the date by Spark's own cast when it has the {@value #ISO_SHAPE} shape ({@code _iso_ts},
+ * only when {@code isoDates}), and the trimmed date text ({@code _date_text}) for the other
+ * patterns when {@code otherDates}. Lineage ({@code source_file}, {@code raw_line}) is copied only
+ * onto lines that may be malformed; the reason is {@link InvoiceParser}'s to decide.
  *
  * <p>This replaces regular expressions run on a Java string made of each field, and a trimmed copy
  * of each field, which together cost about as much as reading and splitting the line.
@@ -280,21 +280,16 @@ final class LineFields implements Serializable {
     return true;
   }
 
-  /** {@code text} without the spaces at either end, as Spark's {@code trim}; null when empty. */
+  /**
+   * {@code text} without the spaces at either end, by Spark's own {@code trim}; null when empty.
+   */
   static UTF8String trimmed(UTF8String text) {
     if (text == null) {
       return null;
     }
-    Object base = text.getBaseObject();
-    long start = text.getBaseOffset();
-    long end = start + text.numBytes();
-    while (start < end && Platform.getByte(base, start) == ' ') {
-      start++;
-    }
-    while (end > start && Platform.getByte(base, end - 1) == ' ') {
-      end--;
-    }
-    return start == end ? null : UTF8String.fromAddress(base, start, (int) (end - start));
+    // Without spaces to remove, trim() hands back the same string: no copy on almost every field.
+    UTF8String trimmed = text.trim();
+    return trimmed.numBytes() == 0 ? null : trimmed;
   }
 
   private static boolean allDigits(Object base, long at, long end) {
