@@ -49,6 +49,8 @@ public final class CancellationMatcher {
   private static final String TAG_CUSTOMER = "_tag_customer";
   private static final String TAG_STOCK = "_tag_stock";
   private static final String TAG_KEY = "_tag_key";
+  private static final String PRODUCT_KEY = "_product_key";
+  private static final String TAG_PRODUCT_KEY = "_tag_product_key";
 
   private final boolean matchingEnabled;
 
@@ -75,10 +77,15 @@ public final class CancellationMatcher {
     Dataset<Row> cancelledProducts =
         open.filter(isCancellation())
             .select(col(CUSTOMER_ID).as(TAG_CUSTOMER), col(STOCK_CODE).as(TAG_STOCK))
-            .distinct();
+            .distinct()
+            .withColumn(TAG_PRODUCT_KEY, xxhash64(col(TAG_CUSTOMER), col(TAG_STOCK)));
+    Dataset<Row> keyed = open.withColumn(PRODUCT_KEY, xxhash64(col(CUSTOMER_ID), col(STOCK_CODE)));
     Column sameProduct =
-        col(CUSTOMER_ID).equalTo(col(TAG_CUSTOMER)).and(col(STOCK_CODE).equalTo(col(TAG_STOCK)));
-    return open.join(broadcast(cancelledProducts), sameProduct, "left_semi");
+        keyed
+            .col(PRODUCT_KEY)
+            .equalTo(col(TAG_PRODUCT_KEY))
+            .and(exactly(sameProduct(keyed.col(CUSTOMER_ID), keyed.col(STOCK_CODE))));
+    return keyed.join(broadcast(cancelledProducts), sameProduct, "left_semi").drop(PRODUCT_KEY);
   }
 
   /** Pairs and tags in one plan, the candidates taken from the lines themselves. */
@@ -188,12 +195,29 @@ public final class CancellationMatcher {
             col("p_key"));
   }
 
+  /**
+   * The line's hash is the join key; its customer and stock code are checked by {@link #exactly}.
+   */
   private static Column sameLine(Dataset<Row> keyed) {
     return keyed
-        .col(CUSTOMER_ID)
-        .equalTo(col(TAG_CUSTOMER))
-        .and(keyed.col(STOCK_CODE).equalTo(col(TAG_STOCK)))
-        .and(keyed.col(LINE_KEY).equalTo(col(TAG_KEY)));
+        .col(LINE_KEY)
+        .equalTo(col(TAG_KEY))
+        .and(exactly(sameProduct(keyed.col(CUSTOMER_ID), keyed.col(STOCK_CODE))));
+  }
+
+  private static Column sameProduct(Column customer, Column stockCode) {
+    return customer.equalTo(col(TAG_CUSTOMER)).and(stockCode.equalTo(col(TAG_STOCK)));
+  }
+
+  /**
+   * A check made only on the few lines whose hash is in the broadcast table, so that two lines
+   * whose hashes collide are never taken for one. Wrapped in {@code coalesce}, the comparisons stay
+   * a condition on a match instead of becoming join keys: with one {@code long} key Spark looks
+   * each line up in a map of longs, where with string keys it hashes and compares every line's key
+   * bytes.
+   */
+  private static Column exactly(Column check) {
+    return coalesce(check, lit(false));
   }
 
   private static Column[] identity() {
