@@ -111,6 +111,7 @@ public final class DuplicateLineRule {
 
         @Override
         public InternalRow next() {
+          // Spark's sort hands out its rows as UnsafeRows.
           UnsafeRow line = (UnsafeRow) rows.next();
           long lineHash = line.getLong(hash);
           boolean copy = distinctCount > 0 && lineHash == currentHash && isCopy(line);
