@@ -114,8 +114,9 @@ public final class DuplicateLineRule {
           // Spark's sort hands out its rows as UnsafeRows.
           UnsafeRow line = (UnsafeRow) rows.next();
           long lineHash = line.getLong(hash);
-          boolean copy = distinctCount > 0 && lineHash == currentHash && isCopy(line);
-          if (lineHash != currentHash || distinctCount == 0) {
+          boolean sameHash = distinctCount > 0 && lineHash == currentHash;
+          boolean copy = sameHash && isCopy(line);
+          if (!sameHash) {
             currentHash = lineHash;
             distinctCount = 0;
           }
