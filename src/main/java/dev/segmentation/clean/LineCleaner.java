@@ -29,9 +29,7 @@ import org.apache.spark.sql.types.DataTypes;
 public final class LineCleaner {
 
   private final MissingCustomerRule missingCustomer = new MissingCustomerRule();
-  private final DuplicateLineRule duplicates = new DuplicateLineRule();
-  private final NonProductRule nonProducts;
-  private final CancellationMatcher cancellations;
+  private final ProductRules productRules;
   private final Layout layout;
 
   public LineCleaner(JobConfig.Cleaning rules) {
@@ -39,16 +37,13 @@ public final class LineCleaner {
   }
 
   /**
-   * @param layout how the two tables that are read more than once are made: the lines shuffled by
-   *     customer and stock code (read for the lines to pair and for the lines to tag) and the lines
-   *     to pair (read for the cancellations and for the purchases). A job passes a layout that
-   *     writes the shuffle once and keeps the few lines to pair; planned as they are, each read
-   *     would shuffle and read the input again.
+   * @param layout how the lines are shuffled by customer and stock code. A job passes a layout that
+   *     writes the shuffle as a step of its own, so it can time the read up to there.
    */
   public LineCleaner(JobConfig.Cleaning rules, Layout layout) {
     Objects.requireNonNull(rules, "rules");
-    this.nonProducts = new NonProductRule(rules.nonProductCodes());
-    this.cancellations = new CancellationMatcher(rules.matchCancellations());
+    this.productRules =
+        new ProductRules(new NonProductRule(rules.nonProductCodes()), rules.matchCancellations());
     this.layout = Objects.requireNonNull(layout, "layout");
   }
 
@@ -58,42 +53,21 @@ public final class LineCleaner {
             ? lines
             : lines.withColumn(SET_ASIDE_REASON, lit(null).cast(DataTypes.StringType));
     // One shuffle of the lines: every later rule is about one customer and stock code at a time,
-    // so the duplicate window, the pairing and the tagging all read these partitions as they are,
-    // and no line-level table is kept between the rules. With the customer alone, the lines
+    // so one pass over these partitions applies them all. With the customer alone, the lines
     // without one would all meet in one partition.
     Dataset<Row> byProduct =
         layout.shuffled(missingCustomer.apply(tagged), col(CUSTOMER_ID), col(STOCK_CODE));
-    Dataset<Row> candidates =
-        layout.kept(rulesBeforeMatching(CancellationMatcher.candidates(byProduct)));
-    Dataset<Row> matched = cancellations.apply(rulesBeforeMatching(byProduct), candidates);
-    return matched.withColumn(
-        AMOUNT, col(UNIT_PRICE).multiply(col(QUANTITY).minus(col(QUANTITY_CANCELLED))));
+    return productRules
+        .apply(byProduct)
+        .withColumn(AMOUNT, col(UNIT_PRICE).multiply(col(QUANTITY).minus(col(QUANTITY_CANCELLED))));
   }
 
-  /** How the tables read more than once are made. */
+  /** How the lines are shuffled by customer and stock code. */
   public interface Layout {
-    /** Plain Spark: each read is planned from the input. */
-    Layout PLANNED =
-        new Layout() {
-          @Override
-          public Dataset<Row> shuffled(Dataset<Row> table, Column... by) {
-            return table.repartition(by);
-          }
-
-          @Override
-          public Dataset<Row> kept(Dataset<Row> table) {
-            return table;
-          }
-        };
+    /** Plain Spark: a repartition, planned with the rest. */
+    Layout PLANNED = (table, by) -> table.repartition(by);
 
     /** The table repartitioned by the columns. */
     Dataset<Row> shuffled(Dataset<Row> table, Column... by);
-
-    /** The table, to be read more than once. */
-    Dataset<Row> kept(Dataset<Row> table);
-  }
-
-  private Dataset<Row> rulesBeforeMatching(Dataset<Row> lines) {
-    return nonProducts.apply(duplicates.apply(lines));
   }
 }

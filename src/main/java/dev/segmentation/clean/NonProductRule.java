@@ -7,12 +7,10 @@ import static org.apache.spark.sql.functions.lit;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
- * Postage, discounts, fees, manual lines and vouchers are not products. They are set aside before
- * cancellations are matched, so a discount ("D") is never paired with a purchase.
+ * Postage, discounts, fees, manual lines and vouchers are not products. {@link ProductRules} sets
+ * them aside before cancellations are matched, so a discount ("D") is never paired with a purchase.
  */
 public final class NonProductRule {
 
@@ -25,11 +23,8 @@ public final class NonProductRule {
     this.codes = List.copyOf(Objects.requireNonNull(codes, "codes"));
   }
 
-  public Dataset<Row> apply(Dataset<Row> lines) {
-    return SetAsideReason.NON_PRODUCT.tag(lines, isNonProduct());
-  }
-
-  private Column isNonProduct() {
+  /** Whether a line's stock code is one of the codes. */
+  public Column matches() {
     Column stockCode = col(STOCK_CODE);
     Column any = lit(false);
     for (String code : codes) {

@@ -61,34 +61,22 @@ public final class InvoicePreparation {
     InvoiceSource source = new InvoiceSource(spark, config.input());
     // The malformed lines ride along, already set aside, so the input is read and parsed once.
     // Reading ends with the lines shuffled by customer and stock code, cleaning reads that shuffle
-    // (see LineCleaner); the one line-level table kept is the cleaned lines.
+    // once (see LineCleaner); the one line-level table kept is the cleaned lines.
     RunMetrics.Step readStep = metrics.start("read");
     Dataset<Row> lines =
         parser.apply(source.read()).withColumn(SET_ASIDE_REASON, col(MALFORMED_REASON));
     List<RunMetrics.Step> cleanStep = new ArrayList<>(1);
-    List<Dataset<Row>> toRelease = new ArrayList<>();
     LineCleaner.Layout layout =
-        new LineCleaner.Layout() {
-          @Override
-          public Dataset<Row> shuffled(Dataset<Row> table, Column... by) {
-            Dataset<Row> shuffled = checkpoints.shuffled(table, by);
-            readStep.done(RunMetrics.count(checkpoints.rows(shuffled), "lines"));
-            cleanStep.add(metrics.start("clean"));
-            return shuffled;
-          }
-
-          @Override
-          public Dataset<Row> kept(Dataset<Row> table) {
-            Dataset<Row> kept = checkpoints.materialise(table);
-            toRelease.add(kept);
-            return kept;
-          }
+        (table, by) -> {
+          Dataset<Row> shuffled = checkpoints.shuffled(table, by);
+          readStep.done(RunMetrics.count(checkpoints.rows(shuffled), "lines"));
+          cleanStep.add(metrics.start("clean"));
+          return shuffled;
         };
     Dataset<Row> allLines = new LineCleaner(config.cleaning(), layout).apply(lines);
     Dataset<Row> cleaned =
         checkpoints.materialise(
             setAsideLines == SetAsideLines.KEPT ? allLines : withoutSetAsideColumns(allLines));
-    toRelease.forEach(checkpoints::release);
     metrics.put("lines.corrupt_files", source.skippedFiles().size());
     metrics.put("input.corrupt_files", source.skippedFiles());
 
