@@ -18,7 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.csv.CSVOptions;
-import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
@@ -35,11 +35,11 @@ import scala.collection.JavaConverters;
  * in front of a line is not part of its first field, and a line is well formed when it is not blank
  * and has the header's number of fields (a missing field is null, an empty one empty or null).
  *
- * <p>This runs on every line of every run, so it reads each line's bytes once and copies only the
- * line and its fields into the row. Only lines with a quote or escape character (about 1% of real
- * invoice lines) go through Spark's own CSV parser (univocity, with the options {@code from_csv}
- * would use), which would cost several times as much on every line; the rest are split on the
- * delimiter.
+ * <p>This runs on every line of every run, so it reads each line's bytes once and copies none of
+ * them: the fields it hands on are views of the line. Only lines with a quote or escape character
+ * (about 1% of real invoice lines) go through Spark's own CSV parser (univocity, with the options
+ * {@code from_csv} would use), which would cost several times as much on every line; the rest are
+ * split on the delimiter.
  */
 final class DelimitedLines implements Serializable {
 
@@ -113,12 +113,13 @@ final class DelimitedLines implements Serializable {
 
   /**
    * One partition's lines. The row it returns is reused for the next line, as Spark's own readers
-   * do: whatever reads it copies what it keeps.
+   * do: whatever reads it copies what it keeps. Its fields are views of the line's bytes, not
+   * copies: the one copy is made by whatever keeps them.
    */
   private final class Splitter implements Iterator<InternalRow> {
 
     private final Iterator<InternalRow> lines;
-    private final UnsafeRowWriter writer = new UnsafeRowWriter(SCHEMA.size(), 256);
+    private final GenericInternalRow row = new GenericInternalRow(SCHEMA.size());
     private final boolean byteSplit = isAscii(delimiter) && isAscii(quote) && isAscii(escape);
     private final byte delimiterByte = (byte) delimiter;
     private final byte quoteByte = (byte) quote;
@@ -149,7 +150,7 @@ final class DelimitedLines implements Serializable {
         throw new NoSuchElementException();
       }
       ready = false;
-      return writer.getRow();
+      return row;
     }
 
     /** Writes the line's row; false for a header line, which has none. */
@@ -172,23 +173,21 @@ final class DelimitedLines implements Serializable {
       if (header != null && equalsHeader(base, trimmedStart, trimmedEnd)) {
         return false;
       }
-      writer.reset();
-      writer.zeroOutNullBytes();
-      writeOrNull(SOURCE_FILE_FIELD, line.isNullAt(1) ? null : line.getUTF8String(1));
-      writer.write(RAW_LINE_FIELD, raw);
+      row.update(SOURCE_FILE_FIELD, line.isNullAt(1) ? null : line.getUTF8String(1));
+      row.update(RAW_LINE_FIELD, raw);
       boolean notBlank = trimmedStart < trimmedEnd;
       int fields = byteSplit ? splitPlain(base, start, end) : -1;
       if (fields >= 0) {
-        writer.write(WELL_FORMED_FIELD, notBlank && fields == fieldCount);
+        row.setBoolean(WELL_FORMED_FIELD, notBlank && fields == fieldCount);
         for (int column = 0; column < positions.length; column++) {
           int field = positions[column];
           if (field < Math.min(fields, fieldStarts.length)) {
             int length = (int) (fieldEnds[field] - fieldStarts[field]);
-            writer.write(
+            row.update(
                 FIRST_COLUMN_FIELD + column,
                 UTF8String.fromAddress(base, fieldStarts[field], length));
           } else {
-            writer.setNullAt(FIRST_COLUMN_FIELD + column);
+            row.setNullAt(FIRST_COLUMN_FIELD + column);
           }
         }
       } else {
@@ -196,12 +195,12 @@ final class DelimitedLines implements Serializable {
             quotedParser()
                 .parseLine(UTF8String.fromAddress(base, start, (int) (end - start)).toString());
         int found = tokens == null ? 0 : tokens.length;
-        writer.write(WELL_FORMED_FIELD, notBlank && tokens != null && found == fieldCount);
+        row.setBoolean(WELL_FORMED_FIELD, notBlank && tokens != null && found == fieldCount);
         for (int column = 0; column < positions.length; column++) {
           int field = positions[column];
           String token = field < found ? tokens[field] : null;
           // Spark's CSV reader reads an empty field as null (its default nullValue).
-          writeOrNull(
+          row.update(
               FIRST_COLUMN_FIELD + column,
               token == null || token.isEmpty() ? null : UTF8String.fromString(token));
         }
@@ -235,14 +234,6 @@ final class DelimitedLines implements Serializable {
       if (field < fieldStarts.length) {
         fieldStarts[field] = start;
         fieldEnds[field] = end;
-      }
-    }
-
-    private void writeOrNull(int field, UTF8String value) {
-      if (value == null) {
-        writer.setNullAt(field);
-      } else {
-        writer.write(field, value);
       }
     }
 

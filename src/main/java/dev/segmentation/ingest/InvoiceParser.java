@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.DateTimeUtils;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -60,16 +61,7 @@ public final class InvoiceParser {
             DateTimeUtils.getZoneId(spark.sessionState().conf().sessionLocalTimeZone()),
             timestampPatterns.contains(ISO_PATTERN),
             timestampPatterns.stream().anyMatch(p -> !ISO_PATTERN.equals(p)));
-    JavaRDD<InternalRow> rows =
-        rawLines
-            .select(
-                Arrays.stream(LineFields.INPUT)
-                    .map(c -> WELL_FORMED.equals(c) ? col(c) : col(c).cast(DataTypes.StringType))
-                    .toArray(Column[]::new))
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .mapPartitions(fields::apply, true);
+    JavaRDD<InternalRow> rows = fieldsOf(rawLines).mapPartitions(fields::apply, true);
     Dataset<Row> typed =
         spark
             .internalCreateDataFrame(rows.rdd(), LineFields.SCHEMA, false)
@@ -93,6 +85,27 @@ public final class InvoiceParser {
             col(CUSTOMER_ID),
             col(COUNTRY),
             col(MALFORMED_REASON));
+  }
+
+  /**
+   * The raw lines as {@link LineFields} reads them. Lines split by {@link DelimitedLines} are read
+   * straight from the RDD that split them, where a plan over them would first copy every line and
+   * its fields into a row of its own.
+   */
+  private static JavaRDD<InternalRow> fieldsOf(Dataset<Row> rawLines) {
+    if (rawLines.queryExecution().analyzed() instanceof LogicalRDD split
+        && split.schema().equals(DelimitedLines.SCHEMA)
+        && Arrays.equals(DelimitedLines.SCHEMA.fieldNames(), LineFields.INPUT)) {
+      return split.rdd().toJavaRDD();
+    }
+    return rawLines
+        .select(
+            Arrays.stream(LineFields.INPUT)
+                .map(c -> WELL_FORMED.equals(c) ? col(c) : col(c).cast(DataTypes.StringType))
+                .toArray(Column[]::new))
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD();
   }
 
   private static Column reason() {

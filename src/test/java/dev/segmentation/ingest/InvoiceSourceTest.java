@@ -1,5 +1,6 @@
 package dev.segmentation.ingest;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -458,6 +460,48 @@ class InvoiceSourceTest extends SparkTestBase {
 
   private String readError(Path input) {
     return assertThrows(ContractViolation.class, () -> readSorted(input.toString())).getMessage();
+  }
+
+  @Test
+  void theParserTypesSplitLinesStraightFromTheSplitterAsThroughAPlan() {
+    TestFiles.csv(
+        dir,
+        "day.csv",
+        GOOD,
+        "536381,82567,\"AIRLINE LOUNGE,METAL SIGN\",2,2010-12-01 09:41:00,2.1,15311.0,United Kingdom",
+        GOOD.replace("6,2010", "six,2010"),
+        "",
+        GOOD + ",extra",
+        GOOD.replace("17850.0", ""));
+    JobConfig config = TestConfigs.withOverrides(Map.of("segmentation.input.uris", dir.toString()));
+    InvoiceParser parser = InvoiceParser.builder().build();
+    Dataset<Row> split = new InvoiceSource(spark(), config.input()).read();
+
+    List<String> straight = sorted(parser.apply(split));
+    // A projection in between hides the splitter's RDD: the parser reads the lines as a plan.
+    List<String> planned = sorted(parser.apply(split.select(col("*"))));
+
+    assertEquals(6, straight.size());
+    assertEquals(planned, straight);
+    assertEquals(
+        List.of(
+            "[536365,17850,bad_quantity]",
+            "[536365,17850,null]",
+            "[536365,17850,wrong_field_count]",
+            "[536365,null,null]",
+            "[536381,15311,null]",
+            "[null,null,wrong_field_count]"),
+        sorted(
+            parser
+                .apply(split)
+                .select(
+                    InvoiceColumns.INVOICE_NO,
+                    InvoiceColumns.CUSTOMER_ID,
+                    InvoiceColumns.MALFORMED_REASON)));
+  }
+
+  private static List<String> sorted(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   private InvoiceSource source(String uri, String corruptFiles) {
