@@ -17,8 +17,10 @@ import dev.segmentation.ingest.InvoiceColumns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -97,7 +99,8 @@ public final class ProductRules {
     Dataset<Row> sorted =
         withProductsTogether(lines)
             .withColumn(PRODUCT_HASH, xxhash64(col(CUSTOMER_ID), col(STOCK_CODE)))
-            // Null on an open line, so for such a line this is the hash of its eight columns.
+            // The reason is null on an open line, and a null leaves the hash as it is: an open
+            // line's hash is that of its eight columns.
             .withColumn(LINE_HASH, xxhash64(identity().toArray(Column[]::new)))
             .withColumn(IS_CANCELLATION, coalesce(isCancellation(), lit(false)))
             .withColumn(IS_NON_PRODUCT, coalesce(nonProducts.matches(), lit(false)))
@@ -144,6 +147,9 @@ public final class ProductRules {
   static final class Decider implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Runs up to this long find their copies by comparing every pair of lines. */
+    static final int PAIRWISE_RUN = 32;
 
     private static final UTF8String DUPLICATE = label(SetAsideReason.DUPLICATE);
     private static final UTF8String NON_PRODUCT = label(SetAsideReason.NON_PRODUCT);
@@ -231,6 +237,10 @@ public final class ProductRules {
       private UTF8String[] reasons = new UTF8String[16];
       private long[] cancelledSums = new long[16];
       private boolean[] pairable = new boolean[16];
+
+      /** For a long run: the previous distinct open line of the same line hash, or -1. */
+      private int[] earlierOfHash = new int[16];
+
       private final GenericInternalRow decision = new GenericInternalRow(2);
       private final JoinedRow decided = new JoinedRow();
 
@@ -328,24 +338,52 @@ public final class ProductRules {
         }
       }
 
-      /** Sets aside each open line equal to an earlier open line of the run. */
+      /**
+       * Sets aside each open line equal to an earlier open line of the run. Most runs are a few
+       * lines, compared pairwise; a long run (an account that bought one product thousands of
+       * times) looks its lines up by hash instead, so its cost grows with its length, not its
+       * square.
+       */
       private void markCopies() {
-        for (int line = 1; line < size; line++) {
+        Map<Long, Integer> lastOfHash = size > PAIRWISE_RUN ? new HashMap<>() : null;
+        if (earlierOfHash.length < size) {
+          earlierOfHash = new int[Math.max(size, earlierOfHash.length * 2)];
+        }
+        for (int line = 0; line < size; line++) {
           if (reasons[line] != null) {
             continue;
           }
           UnsafeRow row = held.get(line);
           long hash = row.getLong(lineHash);
-          for (int earlier = 0; earlier < line; earlier++) {
-            UnsafeRow other = held.get(earlier);
-            if (reasons[earlier] == null
-                && other.getLong(lineHash) == hash
-                && sameLine(row, other)) {
-              reasons[line] = DUPLICATE;
-              break;
+          if (lastOfHash == null) {
+            for (int earlier = 0; earlier < line; earlier++) {
+              if (isCopy(row, hash, earlier)) {
+                reasons[line] = DUPLICATE;
+                break;
+              }
+            }
+          } else {
+            Integer last = lastOfHash.get(hash);
+            for (int earlier = last == null ? -1 : last;
+                earlier >= 0;
+                earlier = earlierOfHash[earlier]) {
+              if (isCopy(row, hash, earlier)) {
+                reasons[line] = DUPLICATE;
+                break;
+              }
+            }
+            if (reasons[line] == null) {
+              earlierOfHash[line] = last == null ? -1 : last;
+              lastOfHash.put(hash, line);
             }
           }
         }
+      }
+
+      /** Whether the line is a copy of an earlier line, which must be open and not a copy. */
+      private boolean isCopy(UnsafeRow row, long hash, int earlier) {
+        UnsafeRow other = held.get(earlier);
+        return reasons[earlier] == null && other.getLong(lineHash) == hash && sameLine(row, other);
       }
 
       /** The cancellation's reason; a match adds its quantity to the purchase's sum. */

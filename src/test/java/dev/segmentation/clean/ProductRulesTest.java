@@ -288,6 +288,47 @@ class ProductRulesTest extends SparkTestBase {
    */
   @Test
   void linesWhoseHashesCollideAreNeitherCopiesNorPairs() {
+    List<String> decided =
+        decide(
+            List.of(
+                new Object[] {"100", 10, "09:00", "1", 5L},
+                new Object[] {"101", 10, "09:00", "1", 5L},
+                new Object[] {"100", 10, "09:00", "1", 5L},
+                new Object[] {"C200", -4, "10:00", "2", 6L},
+                new Object[] {"C201", -4, "10:00", "1", 7L}));
+
+    assertEquals(
+        List.of(
+            "100 null 4",
+            "101 null 0",
+            "100 duplicate null",
+            "C200 cancellation_unmatched null",
+            "C201 cancellation_matched null"),
+        decided);
+  }
+
+  /** A run longer than the pairwise limit finds its copies by hash, told apart by columns. */
+  @Test
+  void inALongRunCopiesAreFoundAmongLinesOfOneHash() {
+    List<Object[]> lines = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < ProductRules.Decider.PAIRWISE_RUN; i++) {
+      lines.add(new Object[] {String.valueOf(100 + i), 1, "09:00", "1", 5L});
+      expected.add((100 + i) + " null 0");
+    }
+    for (int i = 0; i < ProductRules.Decider.PAIRWISE_RUN; i += 2) {
+      lines.add(new Object[] {String.valueOf(100 + i), 1, "09:00", "1", 5L});
+      expected.add((100 + i) + " duplicate null");
+    }
+
+    assertEquals(expected, decide(lines));
+  }
+
+  /**
+   * Invoice, quantity, time, customer and line hash per row, all of stock code "A" and one product
+   * hash, through the pass: "invoice reason quantity_cancelled" per row, in order.
+   */
+  private static List<String> decide(List<Object[]> lines) {
     StructType schema =
         InvoiceColumns.TYPED
             .add(CleanColumns.SET_ASIDE_REASON, DataTypes.StringType)
@@ -297,13 +338,7 @@ class ProductRulesTest extends SparkTestBase {
             .add(ProductRules.IS_NON_PRODUCT, DataTypes.BooleanType);
     UnsafeProjection unsafe = UnsafeProjection.create(schema);
     List<InternalRow> sortedByProduct = new ArrayList<>();
-    for (Object[] line :
-        List.of(
-            new Object[] {"100", 10, "09:00", "1", 5L},
-            new Object[] {"101", 10, "09:00", "1", 5L},
-            new Object[] {"100", 10, "09:00", "1", 5L},
-            new Object[] {"C200", -4, "10:00", "2", 6L},
-            new Object[] {"C201", -4, "10:00", "1", 7L})) {
+    for (Object[] line : lines) {
       boolean cancellation = ((String) line[0]).startsWith("C");
       Object[] values = {
         UTF8String.fromString((String) line[0]),
@@ -322,7 +357,6 @@ class ProductRulesTest extends SparkTestBase {
       };
       sortedByProduct.add(unsafe.apply(new GenericInternalRow(values)).copy());
     }
-
     List<String> decided = new ArrayList<>();
     new ProductRules.Decider(schema, true)
         .decide(sortedByProduct.iterator())
@@ -334,15 +368,7 @@ class ProductRulesTest extends SparkTestBase {
                         + row.get(schema.size(), DataTypes.StringType)
                         + " "
                         + row.get(schema.size() + 1, DataTypes.IntegerType)));
-
-    assertEquals(
-        List.of(
-            "100 null 4",
-            "101 null 0",
-            "100 duplicate null",
-            "C200 cancellation_unmatched null",
-            "C201 cancellation_matched null"),
-        decided);
+    return decided;
   }
 
   private List<String> apply(Lines lines) {
