@@ -104,10 +104,6 @@ class ProductRulesTest extends SparkTestBase {
             .add("5", "DCGS0003", 1, "10:00", 1.0)
             .add("6", "85123A", 1, "10:00", 2.55);
 
-    Dataset<Row> tagged =
-        new ProductRules(new NonProductRule(List.of("POST", "m", "gift_0001_*", "DCGS*")), true)
-            .apply(lines.toDataset(spark()));
-
     assertEquals(
         List.of(
             "1 POST 1 cancelled=null -> non_product",
@@ -116,7 +112,7 @@ class ProductRulesTest extends SparkTestBase {
             "4 gift_0001_20 1 cancelled=null -> non_product",
             "5 DCGS0003 1 cancelled=null -> non_product",
             "6 85123A 1 cancelled=0 -> null"),
-        describe(tagged));
+        apply(lines, "POST", "m", "gift_0001_*", "DCGS*"));
   }
 
   @Test
@@ -125,9 +121,7 @@ class ProductRulesTest extends SparkTestBase {
 
     assertEquals(
         List.of("1 POST 1 cancelled=null -> duplicate", "1 POST 1 cancelled=null -> non_product"),
-        describe(
-            new ProductRules(new NonProductRule(List.of("POST")), true)
-                .apply(lines.toDataset(spark()))));
+        apply(lines, "POST"));
   }
 
   @Test
@@ -255,9 +249,7 @@ class ProductRulesTest extends SparkTestBase {
             "101 A 5 cancelled=null -> bad_customer_id",
             "C200 D -1 cancelled=null -> non_product",
             "C201 A -1 cancelled=null -> cancellation_unmatched"),
-        describe(
-            new ProductRules(new NonProductRule(List.of("D")), true)
-                .apply(lines.toDataset(spark()))));
+        apply(lines, "D"));
   }
 
   @Test
@@ -371,8 +363,10 @@ class ProductRulesTest extends SparkTestBase {
     return decided;
   }
 
-  private List<String> apply(Lines lines) {
-    return describe(rules.apply(lines.toDataset(spark())));
+  private List<String> apply(Lines lines, String... nonProductCodes) {
+    return describe(
+        new ProductRules(new NonProductRule(List.of(nonProductCodes)), true)
+            .apply(lines.toDataset(spark())));
   }
 
   /** The shuffles in an RDD's lineage. */
