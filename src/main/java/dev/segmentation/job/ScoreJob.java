@@ -15,8 +15,10 @@ import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.evaluate.SegmentProfiler;
 import dev.segmentation.features.BasketTable;
+import dev.segmentation.features.DescriptionUses;
 import dev.segmentation.features.FeatureColumns;
 import dev.segmentation.features.FirstPurchases;
+import dev.segmentation.features.ProductTable;
 import dev.segmentation.features.RepeatPurchases;
 import dev.segmentation.ingest.InvoiceColumns;
 import dev.segmentation.model.CustomerSegmenter;
@@ -187,7 +189,10 @@ public final class ScoreJob {
     LocalDate batchEnd =
         range.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
     Dataset<Row> products =
-        checkpoints.materialise(model.productCategories().productsOf(lines.kept()));
+        checkpoints.materialise(
+            model
+                .productCategories()
+                .categorise(new ProductTable().apply(new DescriptionUses().apply(lines.kept()))));
     Dataset<Row> categorised = ProductCategories.withCategories(lines.kept(), products);
     Map<Boolean, Long> byUnseen = countBy(products, ProductCategories.UNSEEN);
     ScoreResult.Products counts =

@@ -11,6 +11,7 @@ import dev.segmentation.clean.LineCounts;
 import dev.segmentation.config.JobConfig;
 import dev.segmentation.evaluate.RunMetrics;
 import dev.segmentation.features.BasketTable;
+import dev.segmentation.features.DescriptionUses;
 import dev.segmentation.features.FirstPurchases;
 import dev.segmentation.features.ProductMix;
 import dev.segmentation.features.ProductTable;
@@ -50,6 +51,8 @@ record TrainingData(
     Dataset<Row> testBaskets,
     Dataset<Row> firstPurchases) {
 
+  private static final String IN_TRAINING_WINDOW = "in_training_window";
+
   static TrainingData prepare(
       SparkSession spark, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
     PreparedLines lines =
@@ -57,11 +60,10 @@ record TrainingData(
             spark, config, metrics, checkpoints, InvoicePreparation.SetAsideLines.COUNTED);
     TrainingWindow window = TrainingWindow.of(lines.kept(), config.train().cutoff());
     recordWindow(metrics, window);
-    Dataset<Row> trainLines = lines.kept().filter(beforeCutoff(window));
     ProductStep products =
         metrics.time(
             "product_categories",
-            () -> fitProductCategories(trainLines, config, metrics, checkpoints),
+            () -> fitProductCategories(lines.kept(), window, config, metrics, checkpoints),
             fitted -> RunMetrics.count(checkpoints.rows(fitted.products()), "products"));
 
     ProductMix mix = config.products().mix();
@@ -70,7 +72,7 @@ record TrainingData(
             "baskets",
             () -> {
               Dataset<Row> lineProducts =
-                  checkpoints.materialise(products.categories().productsOf(lines.kept()));
+                  checkpoints.materialise(products.categories().categorise(products.all()));
               metrics.put(
                   "products.unseen_after_cutoff",
                   lineProducts.filter(col(ProductCategories.UNSEEN)).count());
@@ -133,12 +135,29 @@ record TrainingData(
     }
   }
 
+  /**
+   * @param products the training window's products, categorised
+   * @param all every window's products, not yet categorised
+   */
   private record ProductStep(
-      ProductCategories categories, Dataset<Row> products, CategoryWords.Described words) {}
+      ProductCategories categories,
+      Dataset<Row> products,
+      CategoryWords.Described words,
+      Dataset<Row> all) {}
 
   private static ProductStep fitProductCategories(
-      Dataset<Row> trainLines, JobConfig config, RunMetrics metrics, Checkpoints checkpoints) {
-    Dataset<Row> products = checkpoints.materialise(new ProductTable().apply(trainLines));
+      Dataset<Row> lines,
+      TrainingWindow window,
+      JobConfig config,
+      RunMetrics metrics,
+      Checkpoints checkpoints) {
+    // One pass over the lines counts each product's descriptions and prices in both windows: the
+    // categories are fitted on the training window's products, and every product is categorised.
+    Dataset<Row> uses =
+        checkpoints.materialise(
+            new DescriptionUses(beforeCutoff(window).as(IN_TRAINING_WINDOW)).apply(lines));
+    Dataset<Row> products =
+        checkpoints.materialise(new ProductTable().apply(uses.filter(col(IN_TRAINING_WINDOW))));
     PipelineModel model = new ProductCategoryModel(config.products(), config.train()).fit(products);
     Dataset<Row> categorised = checkpoints.materialise(model.transform(products));
     List<String> vocabulary = ProductCategoryModel.vocabulary(model);
@@ -164,7 +183,11 @@ record TrainingData(
     metrics.put("products.category_names", words.names());
     metrics.put("products.category_top_words", words.topWords());
     metrics.put("products.price_band_names", config.products().priceBandNames());
-    return new ProductStep(new ProductCategories(model, categorised), categorised, words);
+    return new ProductStep(
+        new ProductCategories(model, categorised),
+        categorised,
+        words,
+        new ProductTable().apply(uses));
   }
 
   private static void recordWindow(RunMetrics metrics, TrainingWindow window) {

@@ -55,11 +55,11 @@ public final class ProductCategories {
   }
 
   /**
-   * One row per product of these lines: {@code stock_code}, {@code category}, {@code price_band}
-   * and {@link #UNSEEN}. Only the unseen products (a small table) go through the text pipeline.
+   * One row per product of a {@link ProductTable}: {@code stock_code}, {@code category}, {@code
+   * price_band} and {@link #UNSEEN}. Only the unseen products (a small table) go through the text
+   * pipeline.
    */
-  public Dataset<Row> productsOf(Dataset<Row> lines) {
-    Dataset<Row> products = new ProductTable().apply(lines);
+  public Dataset<Row> categorise(Dataset<Row> products) {
     Dataset<Row> seen =
         products
             .join(broadcast(known), STOCK_CODE)
@@ -82,7 +82,7 @@ public final class ProductCategories {
 
   /**
    * Lines plus the {@code category} and {@code price_band} of their product, from {@link
-   * #productsOf} rows.
+   * #categorise} rows.
    */
   public static Dataset<Row> withCategories(Dataset<Row> lines, Dataset<Row> categorisedProducts) {
     // One row per product: small next to the lines, so it travels to every executor.

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,10 @@ class ProductFeaturesTest extends SparkTestBase {
 
     List<String> products =
         new ProductTable()
-            .apply(lines).orderBy("stock_code").collectAsList().stream()
+                .apply(new DescriptionUses().apply(lines))
+                .orderBy("stock_code")
+                .collectAsList()
+                .stream()
                 .map(
                     r ->
                         r.getAs("stock_code")
@@ -41,6 +45,46 @@ class ProductFeaturesTest extends SparkTestBase {
                 .collect(Collectors.toList());
 
     assertEquals(List.of("A|RED HEART|3.0", "B||1.5"), products);
+  }
+
+  @Test
+  void oneCountOfUsesByWindowMakesEachWindowsProductsAndEveryProduct() {
+    StructType schema =
+        new StructType()
+            .add("stock_code", DataTypes.StringType)
+            .add("description", DataTypes.StringType)
+            .add("unit_price", DataTypes.DoubleType)
+            .add("early", DataTypes.BooleanType);
+    Dataset<Row> lines =
+        rows(
+            schema,
+            new Object[] {"A", "RED HEART", 2.0, true},
+            new Object[] {"A", "RED HEART", 2.0, true},
+            new Object[] {"A", "HEART, RED", 0.0, true},
+            new Object[] {"A", "HEART, RED", 4.0, false},
+            new Object[] {"A", "HEART, RED", 6.0, false},
+            new Object[] {"B", null, 1.5, false});
+
+    Dataset<Row> uses = new DescriptionUses(functions.col("early").as("window")).apply(lines);
+
+    assertEquals(
+        List.of(
+            "A|HEART, RED|false|2|10.0|2",
+            "A|HEART, RED|true|1|null|0",
+            "A|RED HEART|true|2|4.0|2",
+            "B||false|1|1.5|1"),
+        uses.orderBy("stock_code", "description", "window").collectAsList().stream()
+            .map(r -> r.mkString("|"))
+            .toList());
+    assertEquals(List.of("A|RED HEART|2.0"), products(uses.filter("window")));
+    assertEquals(List.of("A|HEART, RED|3.5", "B||1.5"), products(uses));
+  }
+
+  private static List<String> products(Dataset<Row> uses) {
+    return new ProductTable()
+        .apply(uses).orderBy("stock_code").collectAsList().stream()
+            .map(r -> r.mkString("|"))
+            .toList();
   }
 
   @Test
