@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segmentation.SparkTestBase;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -16,48 +15,23 @@ class ProductFeaturesTest extends SparkTestBase {
 
   @Test
   void aProductTakesItsMostUsedDescriptionAndMeanPositivePrice() {
-    StructType schema =
-        new StructType()
-            .add("stock_code", DataTypes.StringType)
-            .add("description", DataTypes.StringType)
-            .add("unit_price", DataTypes.DoubleType);
     Dataset<Row> lines =
         rows(
-            schema,
+            lineSchema(),
             new Object[] {"A", "RED HEART", 2.0},
             new Object[] {"A", "RED HEART", 4.0},
             new Object[] {"A", "HEART, RED", 0.0},
             new Object[] {"B", null, 1.5});
 
-    List<String> products =
-        new ProductTable()
-                .apply(new DescriptionUses().apply(lines))
-                .orderBy("stock_code")
-                .collectAsList()
-                .stream()
-                .map(
-                    r ->
-                        r.getAs("stock_code")
-                            + "|"
-                            + r.getAs("description")
-                            + "|"
-                            + r.getAs("mean_unit_price"))
-                .collect(Collectors.toList());
-
-    assertEquals(List.of("A|RED HEART|3.0", "B||1.5"), products);
+    assertEquals(
+        List.of("A|RED HEART|3.0", "B||1.5"), products(new DescriptionUses().apply(lines)));
   }
 
   @Test
   void oneCountOfUsesByWindowMakesEachWindowsProductsAndEveryProduct() {
-    StructType schema =
-        new StructType()
-            .add("stock_code", DataTypes.StringType)
-            .add("description", DataTypes.StringType)
-            .add("unit_price", DataTypes.DoubleType)
-            .add("early", DataTypes.BooleanType);
     Dataset<Row> lines =
         rows(
-            schema,
+            lineSchema().add("early", DataTypes.BooleanType),
             new Object[] {"A", "RED HEART", 2.0, true},
             new Object[] {"A", "RED HEART", 2.0, true},
             new Object[] {"A", "HEART, RED", 0.0, true},
@@ -80,6 +54,14 @@ class ProductFeaturesTest extends SparkTestBase {
     assertEquals(List.of("A|HEART, RED|3.5", "B||1.5"), products(uses));
   }
 
+  private static StructType lineSchema() {
+    return new StructType()
+        .add("stock_code", DataTypes.StringType)
+        .add("description", DataTypes.StringType)
+        .add("unit_price", DataTypes.DoubleType);
+  }
+
+  /** stock code|description|mean unit price, by stock code. */
   private static List<String> products(Dataset<Row> uses) {
     return new ProductTable()
         .apply(uses).orderBy("stock_code").collectAsList().stream()
