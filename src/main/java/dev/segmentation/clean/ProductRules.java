@@ -327,8 +327,6 @@ public final class ProductRules {
           if (reasons[line] == null && held.get(line).getBoolean(nonProduct)) {
             reasons[line] = NON_PRODUCT;
           }
-        }
-        for (int line = 0; line < size; line++) {
           pairable[line] = reasons[line] == null;
         }
         for (int line = 0; line < size; line++) {

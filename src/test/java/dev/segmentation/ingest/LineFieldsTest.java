@@ -1,5 +1,6 @@
 package dev.segmentation.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -76,6 +77,12 @@ class LineFieldsTest {
     "1 2",
     "1,5"
   };
+
+  @Test
+  void theSplittersFieldsAreTheOnesItReadsInTheSameOrder() {
+    // InvoiceParser hands the splitter's rows to LineFields as they are, by position.
+    assertArrayEquals(LineFields.INPUT, DelimitedLines.SCHEMA.fieldNames());
+  }
 
   @Test
   void wholeNumbersAreWhatTheIntegerPatternAndTheCastAccept() {
